@@ -1,0 +1,129 @@
+package persist
+
+import "github.com/runnel-db/runnel/stream"
+
+// Op is one effect of a write command, in the logical terms of the data
+// model. A Batch is an ordered list of them; a Store applies a whole Batch
+// atomically or not at all.
+type Op struct {
+	Kind OpKind
+	// DB is the logical database for key-level ops (KeyPut, KeyDel, FlushDB).
+	DB int
+	// Key is the key name for KeyPut and KeyDel.
+	Key string
+	// UID identifies a stream's data independently of its name, so that
+	// RENAME, MOVE and SWAPDB only rewrite key records.
+	UID uint64
+	// Expire is a key's expiry in Unix milliseconds, 0 for none (KeyPut).
+	Expire int64
+	// ID is the entry or pending ID; End is the exclusive end of a range.
+	ID, End stream.ID
+	// Fields alternate name, value (EntryPut). Owned by the batch.
+	Fields [][]byte
+	// Meta is the stream metadata (StreamMeta).
+	Meta StreamMeta
+	// Group and Consumer name the group-level records.
+	Group, Consumer string
+	// GroupLastID and EntriesRead are a group's cursor (GroupPut).
+	GroupLastID stream.ID
+	EntriesRead int64
+	// SeenTime and ActiveTime are a consumer's clocks in Unix ms (ConsumerPut).
+	SeenTime, ActiveTime int64
+	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
+	DeliveryTime  int64
+	DeliveryCount uint64
+}
+
+// OpKind says what an Op does.
+type OpKind uint8
+
+// The op kinds. Each Put replaces the whole record it names.
+const (
+	KeyPut      OpKind = iota + 1 // key record: DB, Key -> UID, Expire
+	KeyDel                        // drop key record DB, Key (its data is dropped by StreamDrop)
+	StreamDrop                    // drop every record under UID (range deletion)
+	EntryPut                      // UID, ID, Fields
+	EntryDel                      // UID, ID
+	EntryDelRange                 // UID, entries in [ID, End)
+	StreamMetaPut                 // UID, Meta
+	GroupPut                      // UID, Group, GroupLastID, EntriesRead
+	GroupDel                      // UID, Group, with its consumers and pending entries
+	ConsumerPut                   // UID, Group, Consumer, SeenTime, ActiveTime
+	ConsumerDel                   // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
+	PendingPut                    // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
+	PendingDel                    // UID, Group, ID
+	FlushDB                       // every key of DB (and their data)
+	FlushAll                      // everything
+)
+
+// StreamMeta is the per-stream metadata Redis keeps besides the entries.
+type StreamMeta struct {
+	LastID       stream.ID
+	MaxDeletedID stream.ID
+	FirstID      stream.ID
+	EntriesAdded uint64
+}
+
+// Batch collects the effects of one write command, one MULTI/EXEC block or
+// one pipeline, to be committed as a unit before any reply that depends on
+// them leaves the server. A Batch is not safe for concurrent use.
+type Batch struct {
+	Ops   []Op
+	arena []byte
+}
+
+// Reset empties the batch for reuse, keeping its memory.
+func (b *Batch) Reset() {
+	clear(b.Ops)
+	b.Ops = b.Ops[:0]
+	b.arena = b.arena[:0]
+}
+
+// Len returns the number of ops.
+func (b *Batch) Len() int { return len(b.Ops) }
+
+// Add appends op. Callers that pass Fields must use AddEntry instead so the
+// batch owns the bytes.
+func (b *Batch) Add(op Op) { b.Ops = append(b.Ops, op) }
+
+// AddEntry appends an EntryPut, copying fields into memory the batch owns:
+// the caller's argument buffers may be reused before the batch commits.
+func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
+	n := 0
+	for _, f := range fields {
+		n += len(f)
+	}
+	if cap(b.arena)-len(b.arena) < n {
+		// A fresh arena: earlier ops keep pointing into the old one.
+		b.arena = make([]byte, 0, max(n, 4096))
+	}
+	cp := make([][]byte, len(fields))
+	for i, f := range fields {
+		start := len(b.arena)
+		b.arena = append(b.arena, f...)
+		cp[i] = b.arena[start:len(b.arena):len(b.arena)]
+	}
+	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: cp})
+}
+
+// Store is where committed batches go. The in-memory store commits
+// instantly; the Pebble store makes each batch durable under the fsync
+// policy before Commit returns.
+type Store interface {
+	// Commit applies b atomically. It may be called from many goroutines at
+	// once; implementations group concurrent commits into one sync. The
+	// caller must not hold the keyspace lock while Commit waits.
+	Commit(b *Batch) error
+	// Close flushes and releases the store.
+	Close() error
+}
+
+// Memory is a Store that keeps nothing: every commit succeeds at once. It
+// serves the in-memory mode and tests that do not need durability.
+type Memory struct{}
+
+// Commit implements Store.
+func (Memory) Commit(*Batch) error { return nil }
+
+// Close implements Store.
+func (Memory) Close() error { return nil }
