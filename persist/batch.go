@@ -39,21 +39,21 @@ type OpKind uint8
 
 // The op kinds. Each Put replaces the whole record it names.
 const (
-	KeyPut      OpKind = iota + 1 // key record: DB, Key -> UID, Expire
-	KeyDel                        // drop key record DB, Key (its data is dropped by StreamDrop)
-	StreamDrop                    // drop every record under UID (range deletion)
-	EntryPut                      // UID, ID, Fields
-	EntryDel                      // UID, ID
-	EntryDelRange                 // UID, entries in [ID, End)
-	StreamMetaPut                 // UID, Meta
-	GroupPut                      // UID, Group, GroupLastID, EntriesRead
-	GroupDel                      // UID, Group, with its consumers and pending entries
-	ConsumerPut                   // UID, Group, Consumer, SeenTime, ActiveTime
-	ConsumerDel                   // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
-	PendingPut                    // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
-	PendingDel                    // UID, Group, ID
-	FlushDB                       // every key of DB (and their data)
-	FlushAll                      // everything
+	KeyPut        OpKind = iota + 1 // key record: DB, Key -> UID, Expire
+	KeyDel                          // drop key record DB, Key (its data is dropped by StreamDrop)
+	StreamDrop                      // drop every record under UID (range deletion)
+	EntryPut                        // UID, ID, Fields
+	EntryDel                        // UID, ID
+	EntryDelRange                   // UID, entries in [ID, End)
+	StreamMetaPut                   // UID, Meta
+	GroupPut                        // UID, Group, GroupLastID, EntriesRead
+	GroupDel                        // UID, Group, with its consumers and pending entries
+	ConsumerPut                     // UID, Group, Consumer, SeenTime, ActiveTime
+	ConsumerDel                     // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
+	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
+	PendingDel                      // UID, Group, ID
+	FlushDB                         // every key of DB (and their data)
+	FlushAll                        // everything
 )
 
 // StreamMeta is the per-stream metadata Redis keeps besides the entries.

@@ -1,0 +1,257 @@
+package commands
+
+import (
+	"errors"
+	"net"
+	"time"
+
+	"github.com/tidwall/redcon"
+)
+
+// waiter is a client blocked on keys (XREAD / XREADGROUP with BLOCK).
+//
+// When a command signals one of its keys, the waiter runs its command again
+// on the signalling goroutine, under the keyspace lock, in the order clients
+// blocked — Redis 7.4 re-executes a woken command as if just sent — and,
+// if it produced a reply, is released through done. Its own goroutine only
+// waits for done, the deadline, CLIENT UNBLOCK or a disconnect.
+type waiter struct {
+	c    *Client
+	db   *DB
+	keys []string
+	cmd  *Command
+	// retry runs the command again; it calls Ctx.Block to keep waiting.
+	retry func(*Ctx) error
+	// timeout writes the reply for an expired deadline.
+	timeout func(*Ctx)
+	// deadline is zero for BLOCK 0 (wait forever).
+	deadline time.Time
+	// group marks XREADGROUP waiters (INFO's total_blocking_keys_on_nokey).
+	group bool
+
+	// Guarded by the keyspace lock.
+	served bool
+	seq    uint64
+	done   chan struct{}
+	// unblock carries CLIENT UNBLOCK's request: false for TIMEOUT, true for
+	// ERROR.
+	unblock chan bool
+}
+
+// errKeepWaiting tells serveReady a woken command found nothing yet.
+var errKeepWaiting = errors.New("keep waiting")
+
+// errUnblocked is CLIENT UNBLOCK ... ERROR's reply to the blocked client.
+const errUnblocked Error = "UNBLOCKED client unblocked via CLIENT UNBLOCK"
+
+// Block asks for the command to wait on keys until deadline (zero: no
+// deadline). retry runs the command again when a key is signalled; timeout
+// writes the reply when the deadline passes. Inside MULTI nothing blocks:
+// the timeout reply is written at once. When the command already runs again
+// after a wake-up, Block only says to keep waiting.
+func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*Ctx) error, timeout func(*Ctx)) error {
+	if c.InMulti {
+		timeout(c)
+		return nil
+	}
+	if c.Waking {
+		return errKeepWaiting
+	}
+	w := &waiter{
+		c: c.C, db: c.DB, cmd: c.Cmd, retry: retry, timeout: timeout,
+		deadline: deadline, group: group,
+		done: make(chan struct{}), unblock: make(chan bool, 1),
+	}
+	for _, k := range keys {
+		w.keys = append(w.keys, string(k))
+	}
+	c.block = w
+	return nil
+}
+
+type readyKey struct {
+	db  *DB
+	key string
+}
+
+// signalKey notes that key changed, for the clients blocked on it.
+func (s *Server) signalKey(db *DB, key string) {
+	if len(db.waiters[key]) == 0 {
+		return
+	}
+	for _, r := range s.ready {
+		if r.db == db && r.key == key {
+			return
+		}
+	}
+	s.ready = append(s.ready, readyKey{db, key})
+}
+
+func (s *Server) registerWaiter(w *waiter) {
+	seen := map[string]bool{}
+	for _, k := range w.keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		w.db.waiters[k] = append(w.db.waiters[k], w)
+	}
+	w.c.mu.Lock()
+	w.c.blockedOn = w
+	w.c.mu.Unlock()
+}
+
+func (s *Server) unregisterWaiter(w *waiter) {
+	for _, k := range w.keys {
+		list := w.db.waiters[k]
+		for i, x := range list {
+			if x == w {
+				list = append(list[:i:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(w.db.waiters, k)
+		} else {
+			w.db.waiters[k] = list
+		}
+	}
+	w.c.mu.Lock()
+	w.c.blockedOn = nil
+	w.c.mu.Unlock()
+}
+
+// serveReady runs the commands of clients blocked on signalled keys, in
+// the order they blocked, and returns the waiters it served; the caller
+// releases them once their replies have a commit sequence.
+func (s *Server) serveReady(ctx *Ctx) []*waiter {
+	var served []*waiter
+	now := nowMs()
+	if ctx != nil {
+		now = ctx.Now
+	}
+	for len(s.ready) > 0 {
+		r := s.ready[0]
+		s.ready = s.ready[1:]
+		list := append([]*waiter(nil), r.db.waiters[r.key]...)
+		for _, w := range list {
+			if w.served {
+				continue
+			}
+			wc := &Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
+			mark := wc.W.Len()
+			err := w.retry(wc)
+			if err == errKeepWaiting {
+				wc.W.Truncate(mark)
+				continue
+			}
+			if err != nil {
+				wc.W.Truncate(mark)
+				wc.W.Error(err.Error())
+			}
+			s.stats.called(w.cmd, err, 0)
+			w.served = true
+			s.unregisterWaiter(w)
+			served = append(served, w)
+		}
+	}
+	s.ready = s.ready[:0]
+	return served
+}
+
+// watchClose reports a peer's disconnect while its command blocks, without
+// reading from the connection. It is replaced by the wire layer's watcher.
+var watchClose = func(nc net.Conn, stop <-chan struct{}) <-chan struct{} { return nil }
+
+// blockClient waits, on the client's own goroutine, until the waiter is
+// served, its deadline passes, CLIENT UNBLOCK releases it or the client
+// disconnects. The replies of earlier commands of the pipeline are sent
+// before it waits.
+func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
+	// Everything before the blocking command leaves now.
+	// (c.w is empty here: the blocking command wrote nothing, and from now
+	// on the goroutine that serves the waiter writes into it.)
+	if err := s.commit.wait(c.needSeq); err == nil {
+		if bw := redcon.BaseWriter(c.conn); bw != nil {
+			bw.Flush()
+		}
+	}
+	var timer <-chan time.Time
+	if !w.deadline.IsZero() {
+		t := time.NewTimer(time.Until(w.deadline))
+		defer t.Stop()
+		timer = t.C
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	var gone <-chan struct{}
+	if nc := c.conn.NetConn(); nc != nil {
+		gone = watchClose(nc, stop)
+	}
+	select {
+	case <-w.done:
+	case <-timer:
+		s.expireWaiter(w, false, false)
+	case asErr := <-w.unblock:
+		s.expireWaiter(w, true, asErr)
+	case <-s.closed:
+		s.expireWaiter(w, false, false)
+	case <-gone:
+		s.expireWaiter(w, false, false)
+		c.closeAfterReply = true
+		c.w.Reset()
+	}
+	<-w.done
+	if w.seq > c.needSeq {
+		c.needSeq = w.seq
+	}
+}
+
+// expireWaiter ends a wait that was not served: it writes the timeout reply
+// (or CLIENT UNBLOCK's error) unless a key's signal served it first.
+func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w.served {
+		return
+	}
+	w.served = true
+	s.unregisterWaiter(w)
+	ctx := &Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: nowMs()}
+	var err error
+	if unblocked && asErr {
+		err = errUnblocked
+		ctx.W.Error(string(errUnblocked))
+	} else {
+		w.timeout(ctx)
+	}
+	s.stats.called(w.cmd, err, 0)
+	w.seq = s.commit.latest()
+	close(w.done)
+}
+
+// blockedCounts returns INFO clients' blocked_clients,
+// total_blocking_keys and total_blocking_keys_on_nokey. It takes the
+// keyspace lock.
+func (s *Server) blockedCounts() (clients, keys, onNoKey int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[*waiter]bool{}
+	for _, db := range s.dbs {
+		for _, list := range db.waiters {
+			keys++
+			group := false
+			for _, w := range list {
+				if !seen[w] {
+					seen[w] = true
+					clients++
+				}
+				group = group || w.group
+			}
+			if group {
+				onNoKey++
+			}
+		}
+	}
+	return clients, keys, onNoKey
+}

@@ -1,0 +1,139 @@
+package commands
+
+import (
+	"sync"
+	"time"
+
+	"github.com/runnel-db/runnel/resp"
+	"github.com/tidwall/redcon"
+)
+
+// Client is one connection's state. The connection's own goroutine owns it;
+// the fields under mu are also read by other clients (CLIENT LIST, INFO) and
+// by CLIENT KILL.
+type Client struct {
+	ID   uint64
+	srv  *Server
+	conn redcon.Conn
+	addr string
+	// laddr is the local address of the connection (CLIENT LIST laddr=).
+	laddr   string
+	created time.Time
+
+	mu sync.Mutex // guards the fields below up to the blank line
+	// name, libName and libVer are set by CLIENT SETNAME / SETINFO / HELLO.
+	name, libName, libVer string
+	db                    int
+	proto                 int
+	lastCmd               string
+	lastActive            time.Time
+	killed                bool
+	blockedOn             *waiter
+
+	authed bool
+	// w collects the replies of the command being run; they leave once the
+	// state they show is durable.
+	w resp.Writer
+	// needSeq is the commit sequence the pending replies depend on.
+	needSeq uint64
+	// nameBuf is scratch space for case-folding command names.
+	nameBuf []byte
+	ctx     Ctx
+
+	// MULTI state.
+	multi      bool
+	multiDirty bool
+	queued     [][][]byte
+	// watched keys and whether one was modified since WATCH.
+	watched  []watchKey
+	dirtyCAS bool
+
+	// closeAfterReply makes the connection close once the reply is sent
+	// (QUIT, CLIENT KILL of itself).
+	closeAfterReply bool
+}
+
+type watchKey struct {
+	db  int
+	key string
+}
+
+// DBIndex returns the client's selected database.
+func (c *Client) DBIndex() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.db
+}
+
+// setDB selects database i for the client.
+func (c *Client) setDB(i int) {
+	c.mu.Lock()
+	c.db = i
+	c.mu.Unlock()
+}
+
+// Proto returns the client's RESP version.
+func (c *Client) Proto() int { return c.w.Proto }
+
+// setProto switches the client's replies to RESP version p.
+func (c *Client) setProto(p int) {
+	c.mu.Lock()
+	c.proto = p
+	c.mu.Unlock()
+	c.w.Proto = p
+}
+
+func (s *Server) accept(conn redcon.Conn) bool {
+	c := &Client{
+		ID:         s.nextID.Add(1),
+		srv:        s,
+		conn:       conn,
+		addr:       conn.RemoteAddr(),
+		created:    time.Now(),
+		lastActive: time.Now(),
+		proto:      2,
+		authed:     s.config.requirePass() == "",
+	}
+	c.w.Proto = 2
+	if nc := conn.NetConn(); nc != nil {
+		c.laddr = nc.LocalAddr().String()
+	}
+	s.clientsMu.Lock()
+	if max := s.config.maxClients(); max > 0 && len(s.clients) >= max {
+		s.clientsMu.Unlock()
+		conn.WriteError("ERR max number of clients reached")
+		return false
+	}
+	s.clients[c.ID] = c
+	s.clientsMu.Unlock()
+	s.stats.connections.Add(1)
+	conn.SetContext(c)
+	return true
+}
+
+func (s *Server) closedConn(conn redcon.Conn, err error) {
+	c, _ := conn.Context().(*Client)
+	if c == nil {
+		return
+	}
+	s.mu.Lock()
+	s.unwatchAll(c)
+	s.mu.Unlock()
+	s.clientsMu.Lock()
+	delete(s.clients, c.ID)
+	s.clientsMu.Unlock()
+}
+
+// eachClient calls fn for every connected client, in ID order is not
+// guaranteed; callers sort when the order is visible.
+func (s *Server) eachClient(fn func(*Client)) {
+	s.clientsMu.Lock()
+	list := make([]*Client, 0, len(s.clients))
+	for _, c := range s.clients {
+		list = append(list, c)
+	}
+	s.clientsMu.Unlock()
+	for _, c := range list {
+		fn(c)
+	}
+}

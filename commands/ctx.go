@@ -1,0 +1,50 @@
+package commands
+
+import (
+	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/resp"
+)
+
+// Ctx is what a handler sees of one command run: its arguments, where its
+// reply goes, the client and database it runs for, and the command's clock.
+// Handlers of keyspace commands run under the keyspace lock.
+type Ctx struct {
+	S    *Server
+	C    *Client
+	Cmd  *Command
+	Args [][]byte
+	W    *resp.Writer
+	DB   *DB
+	// Now is the command's time in Unix ms, taken once per top-level command
+	// (a whole MULTI/EXEC shares one, as in Redis 7.4).
+	Now int64
+	// InMulti is set inside EXEC, where nothing may block.
+	InMulti bool
+	// Waking is set when a blocked command runs again because a key it
+	// waits on was signalled.
+	Waking bool
+	// block is set by Block when the command must wait.
+	block *waiter
+}
+
+// Lookup returns the live object at key in the command's database, or nil.
+func (c *Ctx) Lookup(key []byte) *Object { return c.S.lookup(c, c.DB, key) }
+
+// Create makes an empty stream at key, which must not exist.
+func (c *Ctx) Create(key []byte) *Object { return c.S.createKey(c.DB, key) }
+
+// Delete removes key, reporting whether it existed.
+func (c *Ctx) Delete(key []byte) bool { return c.S.deleteKey(c.DB, string(key)) }
+
+// Batch returns the batch collecting the running command's effects.
+func (c *Ctx) Batch() *persist.Batch { return c.S.batch }
+
+// Dirty counts n changes for INFO persistence's rdb_changes_since_last_save.
+func (c *Ctx) Dirty(n int) { c.S.dirty += int64(n) }
+
+// Signal marks key as changed for clients blocked on it: they run again
+// when the current command ends.
+func (c *Ctx) Signal(key []byte) { c.S.signalKey(c.DB, string(key)) }
+
+// Touch marks key as modified for WATCH.
+func (c *Ctx) Touch(key []byte) { c.S.touchKey(c.DB, string(key)) }

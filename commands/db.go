@@ -1,0 +1,143 @@
+package commands
+
+import (
+	"github.com/runnel-db/runnel/pel"
+	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/stream"
+)
+
+// Object is the value of a key. runnel stores streams only, so every
+// object is a stream with its consumer groups.
+type Object struct {
+	// UID names the stream's data in the store; it survives RENAME.
+	UID    uint64
+	Stream *stream.Stream
+	// Groups is nil until the first XGROUP CREATE.
+	Groups *pel.Groups
+	// Expire is the Unix time in ms at which the key expires, 0 for never.
+	Expire int64
+}
+
+// DB is one logical database. All its fields are guarded by the keyspace
+// lock.
+type DB struct {
+	index int
+	keys  map[string]*Object
+	// expires holds the keys that have a TTL, for active expiry sampling
+	// and the expires= count of INFO keyspace.
+	expires map[string]struct{}
+	// waiters lists, per key, the clients blocked on it in arrival order.
+	waiters map[string][]*waiter
+	// watchers lists, per key, the clients that WATCH it.
+	watchers map[string]map[*Client]struct{}
+}
+
+func newDB(i int) *DB {
+	return &DB{
+		index:    i,
+		keys:     map[string]*Object{},
+		expires:  map[string]struct{}{},
+		waiters:  map[string][]*waiter{},
+		watchers: map[string]map[*Client]struct{}{},
+	}
+}
+
+// Len returns the number of keys, counting ones that expired but were not
+// yet removed (as Redis's DBSIZE does).
+func (d *DB) Len() int { return len(d.keys) }
+
+// lookup returns the live object at key, removing it first if it expired.
+// It must run under the keyspace lock, inside a command (its removal of an
+// expired key is part of that command's batch).
+func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
+	o := db.keys[string(key)]
+	if o == nil {
+		return nil
+	}
+	if o.Expire != 0 && o.Expire <= c.Now {
+		s.deleteKey(db, string(key))
+		return nil
+	}
+	return o
+}
+
+// createKey makes an empty stream at key, which must not exist.
+func (s *Server) createKey(db *DB, key []byte) *Object {
+	s.nextUID++
+	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig())}
+	k := string(key)
+	db.keys[k] = o
+	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})
+	return o
+}
+
+// deleteKey removes key and its data, wakes the XREADGROUP clients blocked
+// on it (they then fail as Redis 7.4 says) and dirties WATCHers. It reports
+// whether the key existed.
+func (s *Server) deleteKey(db *DB, key string) bool {
+	o := db.keys[key]
+	if o == nil {
+		return false
+	}
+	delete(db.keys, key)
+	delete(db.expires, key)
+	s.batch.Add(persist.Op{Kind: persist.KeyDel, DB: db.index, Key: key})
+	s.batch.Add(persist.Op{Kind: persist.StreamDrop, UID: o.UID})
+	s.signalKey(db, key)
+	s.touchKey(db, key)
+	return true
+}
+
+// setExpire sets or clears (at == 0) the key's expiry and records it.
+func (s *Server) setExpire(db *DB, key string, o *Object, at int64) {
+	o.Expire = at
+	if at == 0 {
+		delete(db.expires, key)
+	} else {
+		db.expires[key] = struct{}{}
+	}
+	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: key, UID: o.UID, Expire: at})
+}
+
+// expireLoop removes expired keys in the background, sampling keys with a
+// TTL as Redis's active expiry does, so memory is reclaimed and waiters are
+// woken without any client touching the key.
+func (s *Server) expireLoop() {
+	defer s.wg.Done()
+	t := newTicker(100)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.closed:
+			return
+		case <-t.C:
+		}
+		s.activeExpire()
+	}
+}
+
+func (s *Server) activeExpire() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := nowMs()
+	for _, db := range s.dbs {
+		for round := 0; round < 16; round++ {
+			sampled, expired := 0, 0
+			for k := range db.expires {
+				if sampled == 20 {
+					break
+				}
+				sampled++
+				if o := db.keys[k]; o != nil && o.Expire != 0 && o.Expire <= now {
+					s.deleteKey(db, k)
+					expired++
+				}
+			}
+			// Like Redis, go on while a quarter of the sample had expired.
+			if expired*4 < sampled || sampled == 0 {
+				break
+			}
+		}
+	}
+	s.finishLocked(nil)
+}

@@ -1,0 +1,172 @@
+package commands
+
+import (
+	"time"
+
+	"github.com/tidwall/redcon"
+)
+
+// handle is redcon's callback for one command of a connection. It runs the
+// command, then hands its reply to redcon, which sends the replies of a
+// whole pipeline in one write. Before the last command of a pipeline
+// returns, every reply must be durable: the commands of a pipeline thus
+// share one wait for the commit.
+func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
+	c, _ := conn.Context().(*Client)
+	if c == nil || len(rc.Args) == 0 {
+		return
+	}
+	c.w.Reset()
+	s.execute(c, rc.Args)
+	if c.w.Len() > 0 {
+		conn.WriteRaw(c.w.B)
+	}
+	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 {
+		if err := s.commit.wait(c.needSeq); err != nil {
+			// The state these replies show may be lost: drop them and the
+			// connection rather than acknowledge it.
+			if w := redcon.BaseWriter(conn); w != nil {
+				w.SetBuffer(nil)
+			}
+			conn.NetConn().Close()
+			return
+		}
+	}
+	if c.closeAfterReply {
+		conn.Close()
+	}
+}
+
+// execute looks the command up, checks it and runs it, leaving the reply in
+// c.w.
+func (s *Server) execute(c *Client, args [][]byte) {
+	c.nameBuf = lowerInto(c.nameBuf, args[0])
+	cmd := table[string(c.nameBuf)]
+	if cmd == nil {
+		s.reject(c, nil, errUnknownCommand(args))
+		return
+	}
+	if cmd.Sub != nil {
+		if len(args) < 2 {
+			s.reject(c, cmd, errWrongArity(cmd.Name))
+			return
+		}
+		c.nameBuf = lowerInto(c.nameBuf, args[1])
+		sub := cmd.Sub[string(c.nameBuf)]
+		if sub == nil {
+			s.reject(c, cmd, errUnknownSubcommand(args[1], cmd.Name))
+			return
+		}
+		cmd = sub
+	}
+	if !cmd.checkArity(len(args)) {
+		s.reject(c, cmd, errWrongArity(cmd.Name))
+		return
+	}
+	if !c.authed && cmd.Flags&NoAuth == 0 {
+		s.reject(c, cmd, ErrNoAuth)
+		return
+	}
+	c.mu.Lock()
+	c.lastCmd = cmd.Name
+	c.lastActive = time.Now()
+	c.mu.Unlock()
+	if c.multi && cmd.Flags&NoMulti == 0 {
+		c.queued = append(c.queued, copyArgs(args))
+		c.w.Simple("QUEUED")
+		return
+	}
+	s.run(c, cmd, args)
+}
+
+// reject answers a command that was refused before running (unknown, wrong
+// arity, not authenticated). Inside MULTI it also dooms the transaction.
+func (s *Server) reject(c *Client, cmd *Command, err Error) {
+	if c.multi {
+		c.multiDirty = true
+	}
+	s.stats.rejected(cmd, err)
+	c.w.Error(string(err))
+}
+
+// run executes cmd for c, taking the keyspace lock unless the command does
+// not touch the keyspace, and blocks the client if the command asks to.
+func (s *Server) run(c *Client, cmd *Command, args [][]byte) {
+	start := time.Now()
+	ctx := &c.ctx
+	*ctx = Ctx{S: s, C: c, Cmd: cmd, Args: args, W: &c.w, Now: start.UnixMilli()}
+	if cmd.Flags&NoKeyspace != 0 {
+		ctx.DB = s.dbs[c.DBIndex()]
+		err := s.call(ctx)
+		s.stats.called(cmd, err, time.Since(start))
+		return
+	}
+	if cmd.Flags&Write != 0 && s.readOnly.Load() {
+		s.reject(c, cmd, ErrPersistence)
+		return
+	}
+	s.mu.Lock()
+	ctx.DB = s.dbs[c.DBIndex()]
+	err := s.call(ctx)
+	w := ctx.block
+	if w != nil {
+		s.registerWaiter(w)
+	}
+	seq := s.finishLocked(ctx)
+	s.mu.Unlock()
+	if seq > c.needSeq {
+		c.needSeq = seq
+	}
+	if w != nil {
+		s.blockClient(c, w, start)
+		return
+	}
+	s.stats.called(cmd, err, time.Since(start))
+}
+
+// call runs the handler and writes its error, if any, in place of a
+// partial reply.
+func (s *Server) call(ctx *Ctx) error {
+	mark := ctx.W.Len()
+	err := ctx.Cmd.Handler(ctx)
+	if err != nil {
+		ctx.W.Truncate(mark)
+		ctx.W.Error(err.Error())
+	}
+	return err
+}
+
+// finishLocked ends a command under the keyspace lock: it serves the
+// clients blocked on keys the command signalled, then queues the batch of
+// effects (the command's and the served clients') for commit. It returns
+// the sequence the command's reply must wait for: its batch's, or for a
+// command that changed nothing, the latest batch it may have observed.
+func (s *Server) finishLocked(ctx *Ctx) uint64 {
+	served := s.serveReady(ctx)
+	var seq uint64
+	if s.batch.Len() > 0 {
+		seq = s.commit.enqueue(s.batch)
+		s.batch = s.commit.newBatch()
+	} else {
+		seq = s.commit.latest()
+	}
+	for _, w := range served {
+		w.seq = seq
+		close(w.done)
+	}
+	return seq
+}
+
+func copyArgs(args [][]byte) [][]byte {
+	n := 0
+	for _, a := range args {
+		n += len(a)
+	}
+	buf := make([]byte, 0, n)
+	out := make([][]byte, len(args))
+	for i, a := range args {
+		buf = append(buf, a...)
+		out[i] = buf[len(buf)-len(a) : len(buf) : len(buf)]
+	}
+	return out
+}

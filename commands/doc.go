@@ -1,0 +1,38 @@
+// Package commands is runnel's command layer: one command table, argument
+// parsing, Redis's error texts, and the handlers that translate commands
+// into operations on the stream and pel packages.
+//
+// # Execution
+//
+// redcon calls Server.handle on each connection's goroutine for every
+// command. A command that touches the keyspace runs under the keyspace lock
+// (Server.mu), which serializes commands as Redis's single thread does.
+// Each handler has three phases: parse its arguments into a struct (pure),
+// execute against the keyspace while recording its effects in the current
+// persist.Batch, and write its reply into the client's resp.Writer.
+//
+// # Mutate, commit, reply
+//
+// When the command ends, still under the lock, its batch gets a sequence
+// number and joins the committer's queue (commit.go); the lock is released
+// before the commit. The reply leaves only after the committer has made
+// that sequence durable, and a command that only read waits for the latest
+// sequence it could have seen, so no client observes a write that a crash
+// could lose. One committer goroutine commits everything queued meanwhile as
+// one store batch, so concurrent clients and the commands of a pipeline
+// share an fsync.
+//
+// # Blocking
+//
+// XREAD and XREADGROUP with BLOCK register a waiter on their keys
+// (block.go). Commands that change a key signal it; at the end of such a
+// command the waiters of signalled keys run their command again, in the
+// order they blocked, on the signalling goroutine under the lock, as Redis
+// 7.4 re-executes woken commands. The blocked goroutine waits for that, its
+// deadline, CLIENT UNBLOCK or its client's disconnect.
+//
+// # Lock order
+//
+// Server.mu (keyspace) → Server.clientsMu → Client.mu → config.mu →
+// committer.mu. Code holding a lock never takes one listed before it.
+package commands

@@ -1,0 +1,88 @@
+package commands
+
+import (
+	"strings"
+)
+
+// Error is a reply error carrying Redis's full text, code first
+// ("ERR syntax error", "WRONGTYPE ..."). Handlers return it; the dispatcher
+// writes it and counts it under its code in INFO errorstats.
+type Error string
+
+func (e Error) Error() string { return string(e) }
+
+// Code returns the error's first word, as INFO errorstats names it.
+func (e Error) Code() string {
+	s := string(e)
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// Redis's error texts, verbatim. Texts that embed arguments are built by the
+// functions below.
+const (
+	ErrSyntax           Error = "ERR syntax error"
+	ErrNotInteger       Error = "ERR value is not an integer or out of range"
+	ErrNotFloat         Error = "ERR value is not a valid float"
+	ErrWrongType        Error = "WRONGTYPE Operation against a key holding the wrong kind of value"
+	ErrNoSuchKey        Error = "ERR no such key"
+	ErrNoAuth           Error = "NOAUTH Authentication required."
+	ErrWrongPass        Error = "WRONGPASS invalid username-password pair or user is disabled."
+	ErrAuthNotSet       Error = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?"
+	ErrDBIndex          Error = "ERR DB index is out of range"
+	ErrInvalidDBIndex   Error = "ERR invalid DB index"
+	ErrMultiNested      Error = "ERR MULTI calls can not be nested"
+	ErrExecNoMulti      Error = "ERR EXEC without MULTI"
+	ErrDiscardNoMulti   Error = "ERR DISCARD without MULTI"
+	ErrWatchInMulti     Error = "ERR WATCH inside MULTI is not allowed"
+	ErrExecAbort        Error = "EXECABORT Transaction discarded because of previous errors."
+	ErrTimeoutNotInt    Error = "ERR timeout is not an integer or out of range"
+	ErrTimeoutNegative  Error = "ERR timeout is negative"
+	ErrTimeoutRange     Error = "ERR timeout is out of range"
+	ErrPersistence      Error = "MISCONF Errors writing to the data directory: writes are refused until runnel is restarted"
+	ErrInvalidStreamID  Error = "ERR Invalid stream ID specified as stream command argument"
+	ErrStreamIDTooSmall Error = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
+	ErrStreamIDZero     Error = "ERR The ID specified in XADD must be greater than 0-0"
+)
+
+// errWrongArity is Redis's arity error; name is the command's full name in
+// lower case ("xadd", "xgroup|create").
+func errWrongArity(name string) Error {
+	return Error("ERR wrong number of arguments for '" + name + "' command")
+}
+
+// errUnknownCommand builds Redis's reply to an unknown command: the name as
+// sent and the first arguments, each quoted, cut at 128 bytes.
+func errUnknownCommand(args [][]byte) Error {
+	var sb strings.Builder
+	sb.WriteString("ERR unknown command '")
+	sb.Write(truncate(args[0], 128))
+	sb.WriteString("', with args beginning with: ")
+	n := 0
+	for _, a := range args[1:] {
+		if n >= 128 {
+			break
+		}
+		part := truncate(a, 128-n)
+		sb.WriteByte('\'')
+		sb.Write(part)
+		sb.WriteString("' ")
+		n += len(part) + 3
+	}
+	return Error(sb.String())
+}
+
+// errUnknownSubcommand is the reply to an unknown subcommand of a container
+// command such as XINFO or XGROUP.
+func errUnknownSubcommand(sub []byte, container string) Error {
+	return Error("ERR unknown subcommand '" + string(truncate(sub, 128)) + "'. Try " + strings.ToUpper(container) + " HELP.")
+}
+
+func truncate(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}

@@ -1,0 +1,165 @@
+package commands
+
+import "time"
+
+func init() {
+	register(
+		&Command{Name: "multi", Arity: 1, Flags: NoMulti | NoKeyspace | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: multiCmd},
+		&Command{Name: "exec", Arity: 1, Flags: NoMulti | Loading, ACL: []string{"@slow", "@transaction"}, Handler: execCmd},
+		&Command{Name: "discard", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: discardCmd},
+		&Command{Name: "watch", Arity: -2, Flags: NoMulti | Fast | Loading, FirstKey: 1, LastKey: -1, Step: 1, ACL: []string{"@fast", "@transaction"}, Handler: watchCmd},
+		&Command{Name: "unwatch", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: unwatchCmd},
+	)
+}
+
+// MULTI
+func multiCmd(c *Ctx) error {
+	if c.C.multi {
+		return ErrMultiNested
+	}
+	c.C.multi = true
+	c.C.multiDirty = false
+	c.C.queued = c.C.queued[:0]
+	c.W.OK()
+	return nil
+}
+
+// DISCARD
+func discardCmd(c *Ctx) error {
+	if !c.C.multi {
+		return ErrDiscardNoMulti
+	}
+	c.C.resetMulti()
+	c.S.unwatchAll(c.C)
+	c.W.OK()
+	return nil
+}
+
+func (cl *Client) resetMulti() {
+	cl.multi = false
+	cl.multiDirty = false
+	cl.queued = nil
+}
+
+// EXEC runs the queued commands as one unit: under one hold of the keyspace
+// lock, with one clock and one batch of effects, so a transaction is one
+// atomic commit.
+func execCmd(c *Ctx) error {
+	cl := c.C
+	if !cl.multi {
+		return ErrExecNoMulti
+	}
+	queued := cl.queued
+	dirty := cl.multiDirty
+	cl.resetMulti()
+	if dirty {
+		c.S.unwatchAll(cl)
+		return ErrExecAbort
+	}
+	if cl.dirtyCAS {
+		c.S.unwatchAll(cl)
+		c.W.NullArray()
+		return nil
+	}
+	c.S.unwatchAll(cl)
+	c.W.Array(len(queued))
+	for _, args := range queued {
+		cl.nameBuf = lowerInto(cl.nameBuf, args[0])
+		cmd := table[string(cl.nameBuf)]
+		if cmd.Sub != nil {
+			cl.nameBuf = lowerInto(cl.nameBuf, args[1])
+			cmd = cmd.Sub[string(cl.nameBuf)]
+		}
+		start := time.Now()
+		sub := &Ctx{S: c.S, C: cl, Cmd: cmd, Args: args, W: c.W, DB: c.S.dbs[cl.DBIndex()], Now: c.Now, InMulti: true}
+		if cmd.Flags&Write != 0 && c.S.readOnly.Load() {
+			c.W.Error(string(ErrPersistence))
+			c.S.stats.rejected(cmd, ErrPersistence)
+			continue
+		}
+		err := c.S.call(sub)
+		c.S.stats.called(cmd, err, time.Since(start))
+	}
+	return nil
+}
+
+// WATCH key [key ...]
+func watchCmd(c *Ctx) error {
+	if c.C.multi {
+		return ErrWatchInMulti
+	}
+	for _, k := range c.Args[1:] {
+		key := string(k)
+		wk := watchKey{c.DB.index, key}
+		already := false
+		for _, x := range c.C.watched {
+			if x == wk {
+				already = true
+				break
+			}
+		}
+		if already {
+			continue
+		}
+		c.C.watched = append(c.C.watched, wk)
+		m := c.DB.watchers[key]
+		if m == nil {
+			m = map[*Client]struct{}{}
+			c.DB.watchers[key] = m
+		}
+		m[c.C] = struct{}{}
+		// A key that has already expired counts as modified, as in Redis.
+		if o := c.DB.keys[key]; o != nil && o.Expire != 0 && o.Expire <= c.Now {
+			c.C.dirtyCAS = true
+		}
+	}
+	c.W.OK()
+	return nil
+}
+
+// UNWATCH
+func unwatchCmd(c *Ctx) error {
+	c.S.unwatchAll(c.C)
+	c.W.OK()
+	return nil
+}
+
+// touchKey dirties the transactions of clients watching key.
+func (s *Server) touchKey(db *DB, key string) {
+	for cl := range db.watchers[key] {
+		cl.dirtyCAS = true
+	}
+}
+
+// touchAll dirties every watcher of db (FLUSHDB, FLUSHALL), or of every
+// database when db is nil.
+func (s *Server) touchAll(db *DB) {
+	for _, d := range s.dbs {
+		if db != nil && d != db {
+			continue
+		}
+		for key, m := range d.watchers {
+			if _, ok := d.keys[key]; !ok {
+				continue
+			}
+			for cl := range m {
+				cl.dirtyCAS = true
+			}
+		}
+	}
+}
+
+// unwatchAll forgets c's watched keys. Under the keyspace lock.
+func (s *Server) unwatchAll(c *Client) {
+	for _, wk := range c.watched {
+		db := s.dbs[wk.db]
+		if m := db.watchers[wk.key]; m != nil {
+			delete(m, c)
+			if len(m) == 0 {
+				delete(db.watchers, wk.key)
+			}
+		}
+	}
+	c.watched = c.watched[:0]
+	c.dirtyCAS = false
+}

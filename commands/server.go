@@ -1,0 +1,166 @@
+package commands
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/runnel-db/runnel/persist"
+	"github.com/tidwall/redcon"
+)
+
+// Version is runnel's own version, reported as runnel_version in INFO.
+const Version = "0.1.0"
+
+// RedisVersion is the Redis version whose behaviour runnel follows; INFO
+// reports it as redis_version because clients gate features on it.
+const RedisVersion = "7.4.1"
+
+// NumDBs is the number of logical databases, as Redis's default.
+const NumDBs = 16
+
+// Options are the start-up settings of a Server. The settings that CONFIG
+// SET may change later live in the Server's config table.
+type Options struct {
+	Bind string
+	Port int
+	Dir  string
+	// Store receives every write's batch; nil means persist.Memory.
+	Store persist.Store
+	// Logf receives the server's log lines; nil logs to stderr.
+	Logf func(format string, args ...any)
+}
+
+// Server is a runnel server: the keyspace, the clients and the wiring onto
+// redcon.
+//
+// Concurrency: every command that touches the keyspace runs under mu, the
+// keyspace lock, which serializes them as Redis's single thread does; the
+// lock is never held while a batch waits for its commit (see commit.go).
+// Lock order: mu, then clientsMu, then config.mu, then commit.mu; a
+// goroutine holding a later lock never takes an earlier one.
+type Server struct {
+	opts Options
+	logf func(format string, args ...any)
+
+	// mu is the keyspace lock; it guards dbs, the objects in them, the
+	// blocked-client registries, the watch registries and batch.
+	mu    sync.Mutex
+	dbs   [NumDBs]*DB
+	batch *persist.Batch // effects of the command running under mu
+	ready []readyKey     // keys signalled by the running command
+	// nextUID numbers streams for the store (guarded by mu).
+	nextUID uint64
+	// dirty counts changes since the last save (INFO persistence).
+	dirty int64
+
+	commit *committer
+	store  persist.Store
+
+	config *config
+	stats  stats
+
+	clientsMu sync.Mutex
+	clients   map[uint64]*Client // guarded by clientsMu
+	nextID    atomic.Uint64
+
+	rc        *redcon.Server
+	ln        net.Listener
+	startTime time.Time
+	closeOnce sync.Once
+	closed    chan struct{}
+	wg        sync.WaitGroup
+	readOnly  atomic.Bool // set when the store failed a commit
+	shutdown  func()      // asks the process to stop (SHUTDOWN)
+}
+
+// New returns a server that has not started listening.
+func New(opts Options) *Server {
+	if opts.Store == nil {
+		opts.Store = persist.Memory{}
+	}
+	s := &Server{
+		opts:      opts,
+		store:     opts.Store,
+		config:    newConfig(),
+		clients:   map[uint64]*Client{},
+		startTime: time.Now(),
+		closed:    make(chan struct{}),
+		batch:     &persist.Batch{},
+	}
+	s.logf = opts.Logf
+	if s.logf == nil {
+		l := log.New(os.Stderr, "", log.LstdFlags)
+		s.logf = l.Printf
+	}
+	for i := range s.dbs {
+		s.dbs[i] = newDB(i)
+	}
+	s.commit = newCommitter(s.store, s.onCommitError)
+	s.stats.init()
+	return s
+}
+
+// SetShutdown installs the function SHUTDOWN calls to stop the process.
+func (s *Server) SetShutdown(fn func()) { s.shutdown = fn }
+
+// Listen binds the server's address; with port 0 the system picks a port,
+// which Addr then reports.
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", net.JoinHostPort(s.opts.Bind, fmt.Sprint(s.opts.Port)))
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr returns the listening address, once Listen has succeeded.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Serve accepts connections until Close. It returns nil after Close.
+func (s *Server) Serve() error {
+	if s.ln == nil {
+		return errors.New("commands: Serve before Listen")
+	}
+	s.rc = redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
+	s.wg.Add(1)
+	go s.expireLoop()
+	return s.rc.Serve(wrapListener(s.ln, s))
+}
+
+// Close stops accepting, closes every connection, waits for the background
+// work and closes the store after its last commit.
+func (s *Server) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.closed)
+		if s.rc != nil {
+			s.rc.Close()
+		} else if s.ln != nil {
+			s.ln.Close()
+		}
+		s.wg.Wait()
+		// Take the keyspace lock so no command is half way through, then
+		// drain the committer and close the store.
+		s.mu.Lock()
+		s.commit.close()
+		err = s.store.Close()
+		s.mu.Unlock()
+	})
+	return err
+}
+
+func (s *Server) onCommitError(err error) {
+	if s.readOnly.CompareAndSwap(false, true) {
+		s.logf("store commit failed, refusing writes from now on: %v", err)
+	}
+}
+
+// nowMs is the clock in Unix milliseconds.
+func nowMs() int64 { return time.Now().UnixMilli() }

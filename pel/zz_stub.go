@@ -1,0 +1,4 @@
+package pel
+
+// TEMPORARY: replaced when h/pel merges.
+type Groups struct{}
