@@ -39,21 +39,21 @@ type OpKind uint8
 
 // The op kinds. Each Put replaces the whole record it names.
 const (
-	KeyPut      OpKind = iota + 1 // key record: DB, Key -> UID, Expire
-	KeyDel                        // drop key record DB, Key (its data is dropped by StreamDrop)
-	StreamDrop                    // drop every record under UID (range deletion)
-	EntryPut                      // UID, ID, Fields
-	EntryDel                      // UID, ID
-	EntryDelRange                 // UID, entries in [ID, End)
-	StreamMetaPut                 // UID, Meta
-	GroupPut                      // UID, Group, GroupLastID, EntriesRead
-	GroupDel                      // UID, Group, with its consumers and pending entries
-	ConsumerPut                   // UID, Group, Consumer, SeenTime, ActiveTime
-	ConsumerDel                   // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
-	PendingPut                    // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
-	PendingDel                    // UID, Group, ID
-	FlushDB                       // every key of DB (and their data)
-	FlushAll                      // everything
+	KeyPut        OpKind = iota + 1 // key record: DB, Key -> UID, Expire
+	KeyDel                          // drop key record DB, Key (its data is dropped by StreamDrop)
+	StreamDrop                      // drop every record under UID (range deletion)
+	EntryPut                        // UID, ID, Fields
+	EntryDel                        // UID, ID
+	EntryDelRange                   // UID, entries in [ID, End)
+	StreamMetaPut                   // UID, Meta
+	GroupPut                        // UID, Group, GroupLastID, EntriesRead
+	GroupDel                        // UID, Group, with its consumers and pending entries
+	ConsumerPut                     // UID, Group, Consumer, SeenTime, ActiveTime
+	ConsumerDel                     // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
+	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
+	PendingDel                      // UID, Group, ID
+	FlushDB                         // every key of DB (and their data)
+	FlushAll                        // everything
 )
 
 // StreamMeta is the per-stream metadata Redis keeps besides the entries.
@@ -108,11 +108,22 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 
 // Store is where committed batches go. The in-memory store commits
 // instantly; the Pebble store makes each batch durable under the fsync
-// policy before Commit returns.
+// policy before Commit (or the Ticket's Wait) returns.
+//
+// A write is two steps, so that the order of batches is the order in which
+// the keyspace changed while the (slow) sync is shared by every client that
+// waits at the same time: Apply under the lock the command mutated memory
+// with, then release the lock, then Wait, then reply.
 type Store interface {
-	// Commit applies b atomically. It may be called from many goroutines at
-	// once; implementations group concurrent commits into one sync. The
-	// caller must not hold the keyspace lock while Commit waits.
+	// Apply applies b atomically, in order after every batch whose Apply
+	// has returned, and returns the Ticket to wait on for durability. It
+	// never waits for a sync. b may be reused once Apply returns. Safe for
+	// concurrent use; concurrent calls are applied in some order.
+	Apply(b *Batch) (Ticket, error)
+	// Commit is Apply followed by the Ticket's Wait. It may be called from
+	// many goroutines at once; implementations group concurrent commits
+	// into one sync. The caller must not hold the keyspace lock while
+	// Commit waits.
 	Commit(b *Batch) error
 	// Close flushes and releases the store.
 	Close() error
@@ -121,6 +132,9 @@ type Store interface {
 // Memory is a Store that keeps nothing: every commit succeeds at once. It
 // serves the in-memory mode and tests that do not need durability.
 type Memory struct{}
+
+// Apply implements Store; the zero Ticket it returns is already durable.
+func (Memory) Apply(*Batch) (Ticket, error) { return Ticket{}, nil }
 
 // Commit implements Store.
 func (Memory) Commit(*Batch) error { return nil }
