@@ -108,6 +108,12 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             logger,
 		MemTableSize:       opts.MemTableSize,
+		// Pebble's default treats detected corruption as fatal (exit);
+		// reporting it lets the failing read return ErrCorrupt instead, so
+		// start-up refuses with a clear message.
+		EventListener: &pebble.EventListener{
+			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("data corruption: %s", info) },
+		},
 		// An existing directory must already hold a store: creating a fresh
 		// one beside unknown files could hide data.
 		ErrorIfNotExists: existing,
@@ -152,7 +158,9 @@ func classifyOpenErr(dir string, err error) error {
 	switch {
 	case errors.Is(err, pebble.ErrDBDoesNotExist):
 		return fmt.Errorf("%w: %s", ErrNotStore, dir)
-	case pebble.IsCorruptionError(err):
+	case pebble.IsCorruptionError(err),
+		// A table shorter or longer than the manifest says.
+		strings.Contains(err.Error(), "size mismatch"):
 		return fmt.Errorf("%w: %s: %v", ErrCorrupt, dir, err)
 	case strings.Contains(err.Error(), "unknown format version"):
 		return fmt.Errorf("%w: %s: %v", ErrFormatTooNew, dir, err)
