@@ -16,7 +16,9 @@ type Op struct {
 	UID uint64
 	// Expire is a key's expiry in Unix milliseconds, 0 for none (KeyPut).
 	Expire int64
-	// ID is the entry or pending ID; End is the exclusive end of a range.
+	// ID is the entry or pending ID; End is the exclusive end of a range
+	// (EntryDelRange). A range cannot include stream.Max: delete that entry
+	// with its own EntryDel.
 	ID, End stream.ID
 	// Fields alternate name, value (EntryPut). Owned by the batch.
 	Fields [][]byte

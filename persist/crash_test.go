@@ -267,3 +267,44 @@ func TestCrashLossEverySecAndNo(t *testing.T) {
 		})
 	}
 }
+
+// TestApplyThenWaitPipelined applies a pipeline's batches one after another
+// and waits only for the last before the crash: the log is ordered, so the
+// earlier batches are durable with it.
+func TestApplyThenWaitPipelined(t *testing.T) {
+	fs := vfs.NewCrashableMem()
+	opts := Options{fs: fs}
+	s := openT(t, crashDir, opts)
+	createWriters(t, s, 1)
+	const n = 64
+	rng := rand.New(rand.NewPCG(3, 3))
+	tickets := make([]Ticket, 0, n)
+	b := &Batch{}
+	for i := uint64(1); i <= n; i++ {
+		b.Reset() // reusable as soon as Apply returns
+		writerBatch(b, 0, i, rng)
+		tk, err := s.Apply(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tickets = append(tickets, tk)
+	}
+	if err := tickets[n-1].Wait(); err != nil {
+		t.Fatal(err)
+	}
+	crashed := fs.CrashClone(vfs.CrashCloneCfg{})
+	for _, tk := range tickets[:n-1] {
+		if err := tk.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	opts.fs = crashed
+	r := openT(t, crashDir, opts)
+	defer r.Close()
+	if got := survivors(t, r, 1)[0]; got != n {
+		t.Fatalf("%d of %d pipelined batches survived after the last one's Wait", got, n)
+	}
+}

@@ -357,3 +357,62 @@ func (g *opGen) op(shadow *model) Op {
 	}
 	return Op{Kind: EntryPut, UID: uid, ID: g.id()}
 }
+
+func TestCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir, Options{Fsync: No})
+	m := newModel()
+	bs := everyOpKind()
+	for _, b := range bs[:4] {
+		commitT(t, s, b)
+		m.apply(b)
+	}
+	if s.DiskUsage() == 0 {
+		t.Fatal("DiskUsage is 0 for a store with data")
+	}
+	ck := dir + "-checkpoint"
+	if err := s.Checkpoint(ck); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ck); err == nil {
+		t.Fatal("Checkpoint into an existing directory succeeded")
+	}
+	for _, b := range bs[4:] { // after the checkpoint: not in it
+		commitT(t, s, b)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := openT(t, ck, Options{})
+	defer c.Close()
+	got, _ := loadT(t, c)
+	if d := diff(m.expected(), got); d != "" {
+		t.Fatalf("checkpoint:\n%s", d)
+	}
+}
+
+func TestEmptyTranslationUnderAlways(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	b := &Batch{}
+	b.Add(Op{Kind: EntryDelRange, UID: 1, ID: id(5, 0), End: id(1, 0)}) // empty range: no records
+	commitT(t, s, b)
+	commitT(t, s, &Batch{})
+}
+
+func TestParseFsync(t *testing.T) {
+	for _, p := range []FsyncPolicy{Always, EverySec, No} {
+		got, err := ParseFsync(p.String())
+		if err != nil || got != p {
+			t.Errorf("ParseFsync(%q) = %v, %v", p.String(), got, err)
+		}
+	}
+	for _, bad := range []string{"", "Always", "every", "yes"} {
+		if _, err := ParseFsync(bad); err == nil {
+			t.Errorf("ParseFsync(%q) accepted", bad)
+		}
+	}
+	if _, err := Open(t.TempDir(), Options{Fsync: 7}); err == nil {
+		t.Error("Open accepted fsync policy 7")
+	}
+}
