@@ -12,7 +12,9 @@ type Op struct {
 	// Key is the key name for KeyPut and KeyDel.
 	Key string
 	// UID identifies a stream's data independently of its name, so that
-	// RENAME, MOVE and SWAPDB only rewrite key records.
+	// RENAME, MOVE and SWAPDB only rewrite key records. It is never 0; a
+	// Store rejects a batch that uses uid 0 (except KeyDel, FlushDB,
+	// FlushAll, which take none).
 	UID uint64
 	// Expire is a key's expiry in Unix milliseconds, 0 for none (KeyPut).
 	Expire int64

@@ -18,6 +18,7 @@ const (
 	defaultCacheSize    = 64 << 20
 	defaultMemTableSize = 64 << 20
 	defaultSyncInterval = time.Second
+	maxPooledScratch    = 1 << 20
 )
 
 // Pebble is the durable Store: every batch becomes one atomic Pebble batch,
@@ -39,7 +40,7 @@ type Pebble struct {
 
 	inflight sync.WaitGroup        // Always tickets not yet waited on
 	failed   atomic.Pointer[error] // first write or sync error, sticky
-	applied  atomic.Uint64         // batches applied without a sync (EverySec)
+	applied  atomic.Uint64         // batches applied without a sync (EverySec, No)
 	stop     chan struct{}         // closed by Close to end the sync loop
 	loopDone chan struct{}         // closed when the sync loop has ended
 	tpool    sync.Pool             // *translator
@@ -280,6 +281,9 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 	t.pb = pb
 	err := t.translate(b)
 	t.pb = nil
+	if cap(t.v) > maxPooledScratch {
+		t.v = nil // one huge entry must not pin its size in the pool
+	}
 	s.tpool.Put(t)
 	if err != nil {
 		_ = pb.Close()
