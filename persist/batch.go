@@ -12,11 +12,15 @@ type Op struct {
 	// Key is the key name for KeyPut and KeyDel.
 	Key string
 	// UID identifies a stream's data independently of its name, so that
-	// RENAME, MOVE and SWAPDB only rewrite key records.
+	// RENAME, MOVE and SWAPDB only rewrite key records. It is never 0; a
+	// Store rejects a batch that uses uid 0 (except KeyDel, FlushDB,
+	// FlushAll, which take none).
 	UID uint64
 	// Expire is a key's expiry in Unix milliseconds, 0 for none (KeyPut).
 	Expire int64
-	// ID is the entry or pending ID; End is the exclusive end of a range.
+	// ID is the entry or pending ID; End is the exclusive end of a range
+	// (EntryDelRange). A range cannot include stream.Max: delete that entry
+	// with its own EntryDel.
 	ID, End stream.ID
 	// Fields alternate name, value (EntryPut). Owned by the batch.
 	Fields [][]byte
@@ -108,11 +112,22 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 
 // Store is where committed batches go. The in-memory store commits
 // instantly; the Pebble store makes each batch durable under the fsync
-// policy before Commit returns.
+// policy before Commit (or the Ticket's Wait) returns.
+//
+// A write is two steps, so that the order of batches is the order in which
+// the keyspace changed while the (slow) sync is shared by every client that
+// waits at the same time: Apply under the lock the command mutated memory
+// with, then release the lock, then Wait, then reply.
 type Store interface {
-	// Commit applies b atomically. It may be called from many goroutines at
-	// once; implementations group concurrent commits into one sync. The
-	// caller must not hold the keyspace lock while Commit waits.
+	// Apply applies b atomically, in order after every batch whose Apply
+	// has returned, and returns the Ticket to wait on for durability. It
+	// never waits for a sync. b may be reused once Apply returns. Safe for
+	// concurrent use; concurrent calls are applied in some order.
+	Apply(b *Batch) (Ticket, error)
+	// Commit is Apply followed by the Ticket's Wait. It may be called from
+	// many goroutines at once; implementations group concurrent commits
+	// into one sync. The caller must not hold the keyspace lock while
+	// Commit waits.
 	Commit(b *Batch) error
 	// Close flushes and releases the store.
 	Close() error
@@ -121,6 +136,9 @@ type Store interface {
 // Memory is a Store that keeps nothing: every commit succeeds at once. It
 // serves the in-memory mode and tests that do not need durability.
 type Memory struct{}
+
+// Apply implements Store; the zero Ticket it returns is already durable.
+func (Memory) Apply(*Batch) (Ticket, error) { return Ticket{}, nil }
 
 // Commit implements Store.
 func (Memory) Commit(*Batch) error { return nil }

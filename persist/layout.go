@@ -1,0 +1,268 @@
+package persist
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/runnel-db/runnel/stream"
+)
+
+// The key layout is described in doc.go; this file is its only encoder and
+// decoder. Every key starts with a space byte, so the three spaces are
+// contiguous and ordered: system records, then key records, then stream
+// data.
+const (
+	spaceSys  byte = 0x01
+	spaceKey  byte = 0x02
+	spaceData byte = 0x03
+	spaceEnd  byte = 0x04 // first byte past every space
+
+	sysFormat byte = 'v' // the format-version record
+
+	tagMeta  byte = 'a' // stream metadata ("attributes"): sorts before entries
+	tagEntry byte = 'e'
+	tagGroup byte = 'g'
+
+	grpRecord   byte = 'a' // the group's own record, first under its prefix
+	grpConsumer byte = 'c'
+	grpPending  byte = 'p'
+	// grpDeliveryIndex is reserved for the PEL delivery-time index
+	// (group prefix | 't' | 8-byte delivery time | ID -> empty).
+	grpDeliveryIndex byte = 't'
+)
+
+// formatMagic opens the format record's value, so a Pebble store written by
+// something else is not mistaken for runnel's.
+const formatMagic = "runnel"
+
+// formatVersion is the layout version this code writes and reads.
+const formatVersion uint32 = 1
+
+const (
+	dbLen      = 4 // big-endian uint32 database index in key records
+	uidLen     = 8
+	dataPfxLen = 1 + uidLen
+	keyValLen  = uidLen + 8
+	metaValLen = 3*stream.IDLen + 8
+	groupVal   = stream.IDLen + 8
+	consVal    = 16
+	pendFixed  = 16 // delivery time, delivery count; then the owner's name
+	maxDB      = 1<<32 - 1
+)
+
+// formatKey is the key of the format-version record.
+func formatKey() []byte { return []byte{spaceSys, sysFormat} }
+
+// formatValue encodes the format record for version v.
+func formatValue(v uint32) []byte {
+	b := append([]byte(formatMagic), 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(b[len(formatMagic):], v)
+	return b
+}
+
+// parseFormatValue decodes a format record; ok is false when it is not one
+// of runnel's.
+func parseFormatValue(b []byte) (v uint32, ok bool) {
+	if len(b) != len(formatMagic)+4 || string(b[:len(formatMagic)]) != formatMagic {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(b[len(formatMagic):]), true
+}
+
+// appendKeyPrefix appends the prefix shared by every key record of db.
+func appendKeyPrefix(dst []byte, db uint32) []byte {
+	dst = append(dst, spaceKey)
+	return binary.BigEndian.AppendUint32(dst, db)
+}
+
+// appendKeyRecord appends the key of the key record (db, name).
+func appendKeyRecord(dst []byte, db uint32, name string) []byte {
+	return append(appendKeyPrefix(dst, db), name...)
+}
+
+// parseKeyRecord splits a key-space key into database and name; name
+// aliases k.
+func parseKeyRecord(k []byte) (db uint32, name []byte, ok bool) {
+	if len(k) < 1+dbLen || k[0] != spaceKey {
+		return 0, nil, false
+	}
+	return binary.BigEndian.Uint32(k[1:]), k[1+dbLen:], true
+}
+
+// appendKeyValue appends a key record's value.
+func appendKeyValue(dst []byte, uid uint64, expire int64) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uid)
+	return binary.BigEndian.AppendUint64(dst, uint64(expire))
+}
+
+func parseKeyValue(v []byte) (uid uint64, expire int64, ok bool) {
+	if len(v) != keyValLen {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint64(v), int64(binary.BigEndian.Uint64(v[uidLen:])), true
+}
+
+// appendDataPrefix appends the prefix of every record of stream uid.
+func appendDataPrefix(dst []byte, uid uint64) []byte {
+	dst = append(dst, spaceData)
+	return binary.BigEndian.AppendUint64(dst, uid)
+}
+
+func appendMetaKey(dst []byte, uid uint64) []byte {
+	return append(appendDataPrefix(dst, uid), tagMeta)
+}
+
+func appendEntryKey(dst []byte, uid uint64, id stream.ID) []byte {
+	dst = append(appendDataPrefix(dst, uid), tagEntry)
+	dst = binary.BigEndian.AppendUint64(dst, id.Ms)
+	return binary.BigEndian.AppendUint64(dst, id.Seq)
+}
+
+// appendEntriesEnd appends the first key after every entry of uid.
+func appendEntriesEnd(dst []byte, uid uint64) []byte {
+	return append(appendDataPrefix(dst, uid), tagEntry+1)
+}
+
+// appendGroupPrefix appends the prefix of every record of group g of uid:
+// the name is length-prefixed so that no group's prefix is a prefix of
+// another's.
+func appendGroupPrefix(dst []byte, uid uint64, g string) []byte {
+	dst = append(appendDataPrefix(dst, uid), tagGroup)
+	dst = binary.AppendUvarint(dst, uint64(len(g)))
+	return append(dst, g...)
+}
+
+func appendGroupKey(dst []byte, uid uint64, g string) []byte {
+	return append(appendGroupPrefix(dst, uid, g), grpRecord)
+}
+
+func appendConsumerKey(dst []byte, uid uint64, g, c string) []byte {
+	dst = append(appendGroupPrefix(dst, uid, g), grpConsumer)
+	return append(dst, c...)
+}
+
+func appendPendingKey(dst []byte, uid uint64, g string, id stream.ID) []byte {
+	dst = append(appendGroupPrefix(dst, uid, g), grpPending)
+	dst = binary.BigEndian.AppendUint64(dst, id.Ms)
+	return binary.BigEndian.AppendUint64(dst, id.Seq)
+}
+
+// appendFields packs an entry's fields: a count, then each field length-
+// prefixed.
+func appendFields(dst []byte, fields [][]byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(fields)))
+	for _, f := range fields {
+		dst = binary.AppendUvarint(dst, uint64(len(f)))
+		dst = append(dst, f...)
+	}
+	return dst
+}
+
+// fieldsLen is the packed size of fields.
+func fieldsLen(fields [][]byte) int {
+	n := uvarintLen(uint64(len(fields)))
+	for _, f := range fields {
+		n += uvarintLen(uint64(len(f))) + len(f)
+	}
+	return n
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for x >= 0x80 {
+		x >>= 7
+		n++
+	}
+	return n
+}
+
+// parseFields unpacks an entry value into dst[:0]; the fields alias v.
+func parseFields(dst [][]byte, v []byte) ([][]byte, bool) {
+	dst = dst[:0]
+	n, k := binary.Uvarint(v)
+	if k <= 0 || n > uint64(len(v)) {
+		return dst, false
+	}
+	v = v[k:]
+	for i := uint64(0); i < n; i++ {
+		l, k := binary.Uvarint(v)
+		if k <= 0 || l > uint64(len(v)-k) {
+			return dst, false
+		}
+		dst = append(dst, v[k:k+int(l):k+int(l)])
+		v = v[k+int(l):]
+	}
+	return dst, len(v) == 0
+}
+
+func appendID(dst []byte, id stream.ID) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, id.Ms)
+	return binary.BigEndian.AppendUint64(dst, id.Seq)
+}
+
+func appendMetaValue(dst []byte, m StreamMeta) []byte {
+	dst = appendID(dst, m.LastID)
+	dst = appendID(dst, m.MaxDeletedID)
+	dst = appendID(dst, m.FirstID)
+	return binary.BigEndian.AppendUint64(dst, m.EntriesAdded)
+}
+
+func parseMetaValue(v []byte) (StreamMeta, bool) {
+	if len(v) != metaValLen {
+		return StreamMeta{}, false
+	}
+	return StreamMeta{
+		LastID:       stream.DecodeID(v),
+		MaxDeletedID: stream.DecodeID(v[16:]),
+		FirstID:      stream.DecodeID(v[32:]),
+		EntriesAdded: binary.BigEndian.Uint64(v[48:]),
+	}, true
+}
+
+func appendGroupValue(dst []byte, lastID stream.ID, entriesRead int64) []byte {
+	dst = appendID(dst, lastID)
+	return binary.BigEndian.AppendUint64(dst, uint64(entriesRead))
+}
+
+func parseGroupValue(v []byte) (lastID stream.ID, entriesRead int64, ok bool) {
+	if len(v) != groupVal {
+		return stream.ID{}, 0, false
+	}
+	return stream.DecodeID(v), int64(binary.BigEndian.Uint64(v[16:])), true
+}
+
+func appendConsumerValue(dst []byte, seen, active int64) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uint64(seen))
+	return binary.BigEndian.AppendUint64(dst, uint64(active))
+}
+
+func parseConsumerValue(v []byte) (seen, active int64, ok bool) {
+	if len(v) != consVal {
+		return 0, 0, false
+	}
+	return int64(binary.BigEndian.Uint64(v)), int64(binary.BigEndian.Uint64(v[8:])), true
+}
+
+func appendPendingValue(dst []byte, deliveryTime int64, count uint64, owner string) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uint64(deliveryTime))
+	dst = binary.BigEndian.AppendUint64(dst, count)
+	return append(dst, owner...)
+}
+
+// parsePendingValue decodes a pending record; owner aliases v.
+func parsePendingValue(v []byte) (deliveryTime int64, count uint64, owner []byte, ok bool) {
+	if len(v) < pendFixed {
+		return 0, 0, nil, false
+	}
+	return int64(binary.BigEndian.Uint64(v)), binary.BigEndian.Uint64(v[8:]), v[pendFixed:], true
+}
+
+// corruptf returns an ErrCorrupt error about record key k.
+func corruptf(k []byte, format string, args ...any) error {
+	const show = 64
+	kk := k
+	if len(kk) > show {
+		kk = kk[:show]
+	}
+	return fmt.Errorf("%w: record %x: %s", ErrCorrupt, kk, fmt.Sprintf(format, args...))
+}

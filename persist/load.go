@@ -1,0 +1,222 @@
+package persist
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/runnel-db/runnel/stream"
+)
+
+// Loader receives the store's contents from Load, to rebuild memory. Every
+// []byte argument aliases the store's iterator and is valid only until the
+// call returns: copy what you keep (string(name) copies). A non-nil error
+// stops Load, which returns it.
+//
+// Calls come in store order: first Key for every key record, ordered by
+// database then name bytes; then, stream by stream in ascending uid order,
+// Meta, every Entry in ascending ID order, and for each group its Group,
+// its Consumers (by name bytes) and its Pending records (by ID). Groups come
+// ordered by name length, then name bytes. Data of a uid no key names is
+// not passed (it is counted in Stats.Orphans).
+type Loader interface {
+	// Key is a key record: name in database db holds stream uid, expiring
+	// at expire (Unix ms, 0 for none).
+	Key(db int, name []byte, uid uint64, expire int64) error
+	// Meta is stream uid's metadata.
+	Meta(uid uint64, m StreamMeta) error
+	// Entry is one entry of stream uid; fields alternate name, value.
+	Entry(uid uint64, id stream.ID, fields [][]byte) error
+	// Group is a consumer group of stream uid.
+	Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error
+	// Consumer is a consumer of a group.
+	Consumer(uid uint64, group, consumer []byte, seenTime, activeTime int64) error
+	// Pending is a group's pending entry id, owned by consumer.
+	Pending(uid uint64, group []byte, id stream.ID, consumer []byte, deliveryTime int64, deliveryCount uint64) error
+}
+
+// Stats summarises a Load.
+type Stats struct {
+	Keys, Streams, Entries, Groups, Consumers, Pending int
+	// Orphans counts uids that have data but no key record naming them;
+	// their data is skipped.
+	Orphans int
+	// MaxUID is the largest uid any record uses (0 for an empty store).
+	// Allocate new uids above it: a uid is then never reused while any
+	// record under it remains.
+	MaxUID uint64
+	// Duration is how long Load took.
+	Duration time.Duration
+}
+
+// Load reads the whole store in order and passes it to v (see Loader for
+// the order and the lifetime of the bytes). It reads a consistent snapshot
+// and is meant to run once, after Open and before the first Apply. A record
+// that fails its checksum or cannot be decoded stops Load with ErrCorrupt.
+func (s *Pebble) Load(v Loader) (Stats, error) {
+	start := time.Now()
+	s.applyMu.RLock()
+	defer s.applyMu.RUnlock()
+	if s.closed {
+		return Stats{}, ErrClosed
+	}
+	it, err := s.db.NewIter(&pebble.IterOptions{
+		LowerBound: []byte{spaceKey},
+		UpperBound: []byte{spaceEnd},
+	})
+	if err != nil {
+		return Stats{}, wrapReadErr("load", err)
+	}
+	l := loader{v: v, it: it, live: map[uint64]struct{}{}}
+	err = l.run()
+	if cerr := it.Close(); err == nil && cerr != nil {
+		err = wrapReadErr("load", cerr)
+	}
+	l.st.Duration = time.Since(start)
+	return l.st, err
+}
+
+type loader struct {
+	v      Loader
+	it     *pebble.Iterator
+	st     Stats
+	live   map[uint64]struct{}
+	fields [][]byte
+	seek   []byte
+}
+
+func (l *loader) run() error {
+	it := l.it
+	valid := it.First()
+	// Key records.
+	for ; valid && it.Key()[0] == spaceKey; valid = it.Next() {
+		k := it.Key()
+		db, name, ok := parseKeyRecord(k)
+		if !ok {
+			return corruptf(k, "short key record")
+		}
+		val, err := it.ValueAndErr()
+		if err != nil {
+			return wrapReadErr("load", err)
+		}
+		uid, expire, ok := parseKeyValue(val)
+		if !ok {
+			return corruptf(k, "bad key record value")
+		}
+		if _, dup := l.live[uid]; dup {
+			return corruptf(k, "uid %d is named by two keys", uid)
+		}
+		l.live[uid] = struct{}{}
+		l.st.MaxUID = max(l.st.MaxUID, uid)
+		l.st.Keys++
+		if err := l.v.Key(int(db), name, uid, expire); err != nil {
+			return err
+		}
+	}
+	// Stream data, uid by uid.
+	cur, curLive, started := uint64(0), false, false
+	for valid {
+		k := it.Key()
+		if len(k) < dataPfxLen+1 || k[0] != spaceData {
+			return corruptf(k, "unexpected record")
+		}
+		uid := binary.BigEndian.Uint64(k[1:])
+		if uid != cur || !started {
+			cur, started = uid, true
+			l.st.MaxUID = max(l.st.MaxUID, uid)
+			_, curLive = l.live[uid]
+			if !curLive {
+				l.st.Orphans++
+				if uid == ^uint64(0) {
+					break
+				}
+				l.seek = appendDataPrefix(l.seek[:0], uid+1)
+				valid = it.SeekGE(l.seek)
+				continue
+			}
+		}
+		val, err := it.ValueAndErr()
+		if err != nil {
+			return wrapReadErr("load", err)
+		}
+		if err := l.record(uid, k, k[dataPfxLen:], val); err != nil {
+			return err
+		}
+		valid = it.Next()
+	}
+	if err := it.Error(); err != nil {
+		return wrapReadErr("load", err)
+	}
+	return nil
+}
+
+// record decodes one data record of uid; rest is the key after the uid.
+func (l *loader) record(uid uint64, k, rest, val []byte) error {
+	switch rest[0] {
+	case tagMeta:
+		m, ok := parseMetaValue(val)
+		if !ok || len(rest) != 1 {
+			return corruptf(k, "bad stream metadata")
+		}
+		l.st.Streams++
+		return l.v.Meta(uid, m)
+	case tagEntry:
+		if len(rest) != 1+stream.IDLen {
+			return corruptf(k, "bad entry key")
+		}
+		var ok bool
+		l.fields, ok = parseFields(l.fields, val)
+		if !ok {
+			return corruptf(k, "bad entry fields")
+		}
+		l.st.Entries++
+		err := l.v.Entry(uid, stream.DecodeID(rest[1:]), l.fields)
+		clear(l.fields)
+		return err
+	case tagGroup:
+		return l.groupRecord(uid, k, rest[1:], val)
+	}
+	return corruptf(k, "unknown record tag %q", rest[0])
+}
+
+func (l *loader) groupRecord(uid uint64, k, rest, val []byte) error {
+	n, w := binary.Uvarint(rest)
+	if w <= 0 || n >= uint64(len(rest)-w) {
+		return corruptf(k, "bad group name")
+	}
+	group := rest[w : w+int(n)]
+	sub := rest[w+int(n):]
+	switch sub[0] {
+	case grpRecord:
+		last, read, ok := parseGroupValue(val)
+		if !ok || len(sub) != 1 {
+			return corruptf(k, "bad group record")
+		}
+		l.st.Groups++
+		return l.v.Group(uid, group, last, read)
+	case grpConsumer:
+		seen, active, ok := parseConsumerValue(val)
+		if !ok {
+			return corruptf(k, "bad consumer record")
+		}
+		l.st.Consumers++
+		return l.v.Consumer(uid, group, sub[1:], seen, active)
+	case grpPending:
+		dt, dc, owner, ok := parsePendingValue(val)
+		if !ok || len(sub) != 1+stream.IDLen {
+			return corruptf(k, "bad pending record")
+		}
+		l.st.Pending++
+		return l.v.Pending(uid, group, stream.DecodeID(sub[1:]), owner, dt, dc)
+	case grpDeliveryIndex:
+		return nil // reserved: derived data a later format may write
+	}
+	return corruptf(k, "unknown group record tag %q", sub[0])
+}
+
+// String formats the counts for the start-up log line.
+func (st Stats) String() string {
+	return fmt.Sprintf("%d keys, %d streams, %d entries, %d groups, %d consumers, %d pending, %d orphaned uids in %v",
+		st.Keys, st.Streams, st.Entries, st.Groups, st.Consumers, st.Pending, st.Orphans, st.Duration.Round(time.Millisecond))
+}

@@ -1,0 +1,318 @@
+package persist
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/runnel-db/runnel/stream"
+)
+
+// state is the logical content of a store, as Load reports it and as the
+// reference model computes it from ops. It compares with reflect.DeepEqual.
+type state struct {
+	Keys    map[keyRef]keyVal
+	Streams map[uint64]*streamState
+}
+
+type keyVal struct {
+	UID    uint64
+	Expire int64
+}
+
+type streamState struct {
+	Meta    *StreamMeta
+	Entries map[stream.ID]string // fields joined by fieldsString
+	Groups  map[string]*groupState
+}
+
+type groupState struct {
+	Exists      bool // the group record itself (consumers may outlive it in a buggy batch)
+	LastID      stream.ID
+	EntriesRead int64
+	Consumers   map[string][2]int64
+	Pending     map[stream.ID]pendingState
+}
+
+type pendingState struct {
+	Owner string
+	Time  int64
+	Count uint64
+}
+
+func newState() *state {
+	return &state{Keys: map[keyRef]keyVal{}, Streams: map[uint64]*streamState{}}
+}
+
+func fieldsString(f [][]byte) string {
+	parts := make([]string, len(f))
+	for i, b := range f {
+		parts[i] = fmt.Sprintf("%q", b)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (s *state) stream(uid uint64) *streamState {
+	st := s.Streams[uid]
+	if st == nil {
+		st = &streamState{Entries: map[stream.ID]string{}, Groups: map[string]*groupState{}}
+		s.Streams[uid] = st
+	}
+	return st
+}
+
+func (st *streamState) group(g string) *groupState {
+	gs := st.Groups[g]
+	if gs == nil {
+		gs = &groupState{Consumers: map[string][2]int64{}, Pending: map[stream.ID]pendingState{}}
+		st.Groups[g] = gs
+	}
+	return gs
+}
+
+// model is the reference: a naive map of records that applies ops as their
+// documentation in batch.go says, with no knowledge of the key layout.
+type model struct{ s *state }
+
+func newModel() *model { return &model{newState()} }
+
+func (m *model) apply(b *Batch) {
+	for _, op := range b.Ops {
+		m.op(op)
+	}
+}
+
+func (m *model) op(op Op) {
+	s := m.s
+	switch op.Kind {
+	case KeyPut:
+		s.Keys[keyRef{uint32(op.DB), op.Key}] = keyVal{op.UID, op.Expire}
+	case KeyDel:
+		delete(s.Keys, keyRef{uint32(op.DB), op.Key})
+	case StreamDrop:
+		delete(s.Streams, op.UID)
+	case EntryPut:
+		s.stream(op.UID).Entries[op.ID] = fieldsString(op.Fields)
+	case EntryDel:
+		delete(s.stream(op.UID).Entries, op.ID)
+	case EntryDelRange:
+		st := s.stream(op.UID)
+		for id := range st.Entries {
+			if !id.Less(op.ID) && id.Less(op.End) {
+				delete(st.Entries, id)
+			}
+		}
+	case StreamMetaPut:
+		meta := op.Meta
+		s.stream(op.UID).Meta = &meta
+	case GroupPut:
+		g := s.stream(op.UID).group(op.Group)
+		g.Exists, g.LastID, g.EntriesRead = true, op.GroupLastID, op.EntriesRead
+	case GroupDel:
+		delete(s.stream(op.UID).Groups, op.Group)
+	case ConsumerPut:
+		s.stream(op.UID).group(op.Group).Consumers[op.Consumer] = [2]int64{op.SeenTime, op.ActiveTime}
+	case ConsumerDel:
+		delete(s.stream(op.UID).group(op.Group).Consumers, op.Consumer)
+	case PendingPut:
+		s.stream(op.UID).group(op.Group).Pending[op.ID] = pendingState{op.Consumer, op.DeliveryTime, op.DeliveryCount}
+	case PendingDel:
+		delete(s.stream(op.UID).group(op.Group).Pending, op.ID)
+	case FlushDB:
+		for ref, kv := range s.Keys {
+			if ref.db == uint32(op.DB) {
+				delete(s.Keys, ref)
+				delete(s.Streams, kv.UID)
+			}
+		}
+	case FlushAll:
+		clear(s.Keys)
+		clear(s.Streams)
+	default:
+		panic(fmt.Sprintf("model: unknown op kind %d", op.Kind))
+	}
+}
+
+// expected is what Load must report: the keys, and the data of the streams
+// they name, with empty records pruned exactly as a store that holds no
+// record for them would.
+func (m *model) expected() *state {
+	out := newState()
+	maps.Copy(out.Keys, m.s.Keys)
+	for _, kv := range m.s.Keys {
+		st := m.s.Streams[kv.UID]
+		if st == nil {
+			continue
+		}
+		if p := prune(st); p != nil {
+			out.Streams[kv.UID] = p
+		}
+	}
+	return out
+}
+
+func prune(st *streamState) *streamState {
+	p := &streamState{Meta: st.Meta, Entries: maps.Clone(st.Entries), Groups: map[string]*groupState{}}
+	for name, g := range st.Groups {
+		if !g.Exists && len(g.Consumers) == 0 && len(g.Pending) == 0 {
+			continue
+		}
+		p.Groups[name] = &groupState{
+			Exists: g.Exists, LastID: g.LastID, EntriesRead: g.EntriesRead,
+			Consumers: maps.Clone(g.Consumers), Pending: maps.Clone(g.Pending),
+		}
+	}
+	if p.Meta == nil && len(p.Entries) == 0 && len(p.Groups) == 0 {
+		return nil
+	}
+	return p
+}
+
+// recorder is a Loader that rebuilds a state and checks Load's order.
+type recorder struct {
+	s       *state
+	calls   int
+	lastKey []byte
+	lastUID uint64
+	lastID  map[uint64]stream.ID
+	err     error // first ordering violation
+}
+
+func newRecorder() *recorder {
+	return &recorder{s: newState(), lastID: map[uint64]stream.ID{}}
+}
+
+func (r *recorder) violation(format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (r *recorder) Key(db int, name []byte, uid uint64, expire int64) error {
+	r.calls++
+	k := appendKeyRecord(nil, uint32(db), string(name))
+	if r.lastKey != nil && string(k) <= string(r.lastKey) {
+		r.violation("keys out of order: %q after %q", k, r.lastKey)
+	}
+	if len(r.s.Streams) > 0 {
+		r.violation("key %q after stream data", name)
+	}
+	r.lastKey = k
+	r.s.Keys[keyRef{uint32(db), string(name)}] = keyVal{uid, expire}
+	return nil
+}
+
+func (r *recorder) see(uid uint64) *streamState {
+	r.calls++
+	if uid < r.lastUID {
+		r.violation("uid %d after %d", uid, r.lastUID)
+	}
+	r.lastUID = uid
+	return r.s.stream(uid)
+}
+
+func (r *recorder) Meta(uid uint64, m StreamMeta) error {
+	st := r.see(uid)
+	if len(st.Entries) > 0 || len(st.Groups) > 0 {
+		r.violation("meta of %d after its entries or groups", uid)
+	}
+	st.Meta = &m
+	return nil
+}
+
+func (r *recorder) Entry(uid uint64, id stream.ID, fields [][]byte) error {
+	st := r.see(uid)
+	if last, ok := r.lastID[uid]; ok && !last.Less(id) {
+		r.violation("entry %v after %v", id, last)
+	}
+	if len(st.Groups) > 0 {
+		r.violation("entry of %d after its groups", uid)
+	}
+	r.lastID[uid] = id
+	st.Entries[id] = fieldsString(fields)
+	return nil
+}
+
+func (r *recorder) Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error {
+	g := r.see(uid).group(string(group))
+	if len(g.Consumers) > 0 || len(g.Pending) > 0 {
+		r.violation("group record %q after its consumers or pending", group)
+	}
+	g.Exists, g.LastID, g.EntriesRead = true, lastID, entriesRead
+	return nil
+}
+
+func (r *recorder) Consumer(uid uint64, group, consumer []byte, seen, active int64) error {
+	g := r.see(uid).group(string(group))
+	if len(g.Pending) > 0 {
+		r.violation("consumer %q after pending of %q", consumer, group)
+	}
+	g.Consumers[string(consumer)] = [2]int64{seen, active}
+	return nil
+}
+
+func (r *recorder) Pending(uid uint64, group []byte, id stream.ID, consumer []byte, dt int64, dc uint64) error {
+	r.see(uid).group(string(group)).Pending[id] = pendingState{string(consumer), dt, dc}
+	return nil
+}
+
+// diff describes how two states differ, "" when they are equal.
+func diff(want, got *state) string {
+	var b strings.Builder
+	for _, ref := range sortedRefs(want.Keys, got.Keys) {
+		w, wok := want.Keys[ref]
+		g, gok := got.Keys[ref]
+		if w != g || wok != gok {
+			fmt.Fprintf(&b, "key %d/%q: want %v (%v) got %v (%v)\n", ref.db, ref.name, w, wok, g, gok)
+		}
+	}
+	uids := slices.Sorted(maps.Keys(want.Streams))
+	for u := range got.Streams {
+		if _, ok := want.Streams[u]; !ok {
+			uids = append(uids, u)
+		}
+	}
+	for _, u := range uids {
+		w, g := want.Streams[u], got.Streams[u]
+		if w == nil || g == nil {
+			fmt.Fprintf(&b, "stream %d: want %v got %v\n", u, w != nil, g != nil)
+			continue
+		}
+		if fmt.Sprint(w.Meta) != fmt.Sprint(g.Meta) {
+			fmt.Fprintf(&b, "stream %d meta: want %v got %v\n", u, w.Meta, g.Meta)
+		}
+		if !maps.Equal(w.Entries, g.Entries) {
+			fmt.Fprintf(&b, "stream %d entries: want %d got %d\n", u, len(w.Entries), len(g.Entries))
+		}
+		if fmt.Sprint(groupsString(w.Groups)) != fmt.Sprint(groupsString(g.Groups)) {
+			fmt.Fprintf(&b, "stream %d groups:\n want %s\n got  %s\n", u, groupsString(w.Groups), groupsString(g.Groups))
+		}
+	}
+	return b.String()
+}
+
+func groupsString(gs map[string]*groupState) string {
+	var b strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(gs)) {
+		g := gs[name]
+		fmt.Fprintf(&b, "[%q %v %v %d c=%v p=%v]", name, g.Exists, g.LastID, g.EntriesRead, g.Consumers, g.Pending)
+	}
+	return b.String()
+}
+
+func sortedRefs(a, b map[keyRef]keyVal) []keyRef {
+	refs := slices.Collect(maps.Keys(a))
+	for r := range b {
+		if _, ok := a[r]; !ok {
+			refs = append(refs, r)
+		}
+	}
+	slices.SortFunc(refs, func(x, y keyRef) int {
+		if x.db != y.db {
+			return int(x.db) - int(y.db)
+		}
+		return strings.Compare(x.name, y.name)
+	})
+	return refs
+}

@@ -1,0 +1,472 @@
+package persist
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+const (
+	defaultCacheSize    = 64 << 20
+	defaultMemTableSize = 64 << 20
+	defaultSyncInterval = time.Second
+	maxPooledScratch    = 1 << 20
+)
+
+// Pebble is the durable Store: every batch becomes one atomic Pebble batch,
+// made durable under the fsync policy. All methods are safe for concurrent
+// use. Open it with Open; Close it exactly once.
+type Pebble struct {
+	db     *pebble.DB
+	lock   *pebble.Lock
+	policy FsyncPolicy
+	log    Logger
+	hook   func(uint64)
+
+	// applyMu orders Apply against Close and against the read that
+	// translating a FlushDB needs: ordinary batches hold it shared, batches
+	// with a FlushDB and Close hold it exclusively. It is never held while
+	// waiting for a sync.
+	applyMu sync.RWMutex
+	closed  bool // guarded by applyMu
+
+	inflight sync.WaitGroup        // Always tickets not yet waited on
+	failed   atomic.Pointer[error] // first write or sync error, sticky
+	applied  atomic.Uint64         // batches applied without a sync (EverySec, No)
+	stop     chan struct{}         // closed by Close to end the sync loop
+	loopDone chan struct{}         // closed when the sync loop has ended
+	tpool    sync.Pool             // *translator
+}
+
+// Open opens the store in dir, creating dir and an empty store if dir does
+// not exist or is empty. It refuses, with an error matching ErrLocked,
+// ErrCorrupt, ErrFormatTooNew, ErrFormatTooOld or ErrNotStore, a directory
+// it cannot use; it never replaces existing data with an empty store.
+//
+// Damage inside table data blocks is found when they are read, that is by
+// Load, which reads every block and returns ErrCorrupt; Open itself checks
+// the manifest, replays the write-ahead log and reads every table's footer
+// and properties.
+func Open(dir string, opts Options) (*Pebble, error) {
+	if opts.Fsync > No {
+		return nil, fmt.Errorf("persist: invalid fsync policy %d", opts.Fsync)
+	}
+	fs := opts.fs
+	if fs == nil {
+		fs = vfs.Default
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = newStdLogger()
+	}
+	if err := fs.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("persist: create %s: %w", dir, err)
+	}
+	lock, err := pebble.LockDirectory(dir, fs)
+	if err != nil {
+		if isLockHeld(err) {
+			return nil, fmt.Errorf("%w: %s: %v", ErrLocked, dir, err)
+		}
+		return nil, fmt.Errorf("persist: lock %s: %w", dir, err)
+	}
+	s, err := open(dir, fs, lock, logger, opts)
+	if err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options) (*Pebble, error) {
+	names, err := fs.List(dir)
+	if err != nil {
+		return nil, fmt.Errorf("persist: list %s: %w", dir, err)
+	}
+	existing := false
+	for _, n := range names {
+		if n != "LOCK" {
+			existing = true
+		}
+	}
+	cacheSize := opts.CacheSize
+	if cacheSize <= 0 {
+		cacheSize = defaultCacheSize
+	}
+	cache := pebble.NewCache(cacheSize)
+	defer cache.Unref()
+	po := &pebble.Options{
+		FS:                 fs,
+		Lock:               lock,
+		Cache:              cache,
+		FormatMajorVersion: pebble.FormatNewest,
+		Logger:             logger,
+		MemTableSize:       opts.MemTableSize,
+		// Pebble's default treats detected corruption as fatal (exit);
+		// reporting it lets the failing read return ErrCorrupt instead, so
+		// start-up refuses with a clear message.
+		EventListener: &pebble.EventListener{
+			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("data corruption: %s", info) },
+		},
+		// An existing directory must already hold a store: creating a fresh
+		// one beside unknown files could hide data.
+		ErrorIfNotExists: existing,
+	}
+	if po.MemTableSize == 0 {
+		po.MemTableSize = defaultMemTableSize
+	}
+	db, err := pebble.Open(dir, po)
+	if err != nil {
+		return nil, classifyOpenErr(dir, err)
+	}
+	if err := checkStore(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("%w (in %s)", err, dir)
+	}
+	s := &Pebble{db: db, lock: lock, policy: opts.Fsync, log: logger, hook: opts.afterBackgroundSync}
+	if s.policy == EverySec {
+		iv := opts.syncInterval
+		if iv <= 0 {
+			iv = defaultSyncInterval
+		}
+		s.stop = make(chan struct{})
+		s.loopDone = make(chan struct{})
+		go s.syncLoop(iv)
+	}
+	return s, nil
+}
+
+// isLockHeld tells a lock held by someone else from a failure to create the
+// lock file: fcntl reports a held lock as EAGAIN or EACCES, Pebble reports
+// one held in this process by a message.
+func isLockHeld(err error) bool {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return false
+	}
+	return errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EACCES) ||
+		strings.Contains(err.Error(), "lock held by current process")
+}
+
+func classifyOpenErr(dir string, err error) error {
+	switch {
+	case errors.Is(err, pebble.ErrDBDoesNotExist):
+		return fmt.Errorf("%w: %s", ErrNotStore, dir)
+	case pebble.IsCorruptionError(err),
+		// A table shorter or longer than the manifest says.
+		strings.Contains(err.Error(), "size mismatch"):
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, dir, err)
+	case strings.Contains(err.Error(), "unknown format version"):
+		return fmt.Errorf("%w: %s: %v", ErrFormatTooNew, dir, err)
+	}
+	return fmt.Errorf("persist: open %s: %w", dir, err)
+}
+
+// checkStore checks the format record (writing it into a store with no
+// records at all) and reads every table's footer and properties.
+func checkStore(db *pebble.DB) error {
+	v, closer, err := db.Get(formatKey())
+	switch {
+	case errors.Is(err, pebble.ErrNotFound):
+		empty, err := isEmpty(db)
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return fmt.Errorf("%w: records but no format record", ErrNotStore)
+		}
+		// A new store, or one whose creation was cut short before its
+		// format record was synced: nothing to lose either way.
+		if err := db.Set(formatKey(), formatValue(formatVersion), pebble.Sync); err != nil {
+			return fmt.Errorf("persist: write format record: %w", err)
+		}
+	case err != nil:
+		return wrapReadErr("read format record", err)
+	default:
+		ver, ok := parseFormatValue(v)
+		_ = closer.Close()
+		switch {
+		case !ok:
+			return fmt.Errorf("%w: format record is not runnel's", ErrNotStore)
+		case ver > formatVersion:
+			return fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooNew, ver, formatVersion)
+		case ver < formatVersion:
+			return fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooOld, ver, formatVersion)
+		}
+	}
+	if _, err := db.SSTables(pebble.WithProperties()); err != nil {
+		return fmt.Errorf("%w: reading table properties: %v", ErrCorrupt, err)
+	}
+	return nil
+}
+
+func isEmpty(db *pebble.DB) (bool, error) {
+	it, err := db.NewIter(nil)
+	if err != nil {
+		return false, wrapReadErr("iterate", err)
+	}
+	valid := it.First()
+	if err := it.Close(); err != nil {
+		return false, wrapReadErr("iterate", err)
+	}
+	return !valid, nil
+}
+
+// wrapReadErr marks checksum failures as ErrCorrupt.
+func wrapReadErr(what string, err error) error {
+	if pebble.IsCorruptionError(err) {
+		return fmt.Errorf("%w: %s: %v", ErrCorrupt, what, err)
+	}
+	return fmt.Errorf("persist: %s: %w", what, err)
+}
+
+// Ticket is the durability handle of one applied batch. A zero Ticket is
+// already durable. Wait must be called exactly once for every Ticket Apply
+// returns (Close waits for outstanding ones); Tickets are not safe for
+// concurrent use.
+type Ticket struct {
+	s  *Pebble
+	pb *pebble.Batch
+}
+
+// Wait returns once the batch is durable under the store's fsync policy
+// (under Always: in the synced log, together with every batch applied
+// before it). An error means the sync failed: the batch may be lost and the
+// store refuses further writes.
+func (t Ticket) Wait() error {
+	if t.pb == nil {
+		return nil
+	}
+	err := t.pb.SyncWait()
+	_ = t.pb.Close()
+	t.s.inflight.Done()
+	if err != nil {
+		return t.s.fail(fmt.Errorf("sync: %w", err))
+	}
+	return nil
+}
+
+// Apply implements Store. Batches are applied in the order of their Apply
+// calls; two calls that run concurrently are applied in some order, so a
+// caller orders batches touching the same records by calling Apply under
+// the lock under which it made their effects, and Wait after releasing it.
+// Apply itself never waits for a sync. b may be reused once Apply returns.
+func (s *Pebble) Apply(b *Batch) (Ticket, error) {
+	excl := needsExclusive(b)
+	if excl {
+		s.applyMu.Lock()
+		defer s.applyMu.Unlock()
+	} else {
+		s.applyMu.RLock()
+		defer s.applyMu.RUnlock()
+	}
+	if s.closed {
+		return Ticket{}, ErrClosed
+	}
+	if p := s.failed.Load(); p != nil {
+		return Ticket{}, *p
+	}
+	if b.Len() == 0 {
+		return Ticket{}, nil
+	}
+	pb := s.db.NewBatch()
+	t := s.translator()
+	t.pb = pb
+	err := t.translate(b)
+	t.pb = nil
+	if cap(t.v) > maxPooledScratch {
+		t.v = nil // one huge entry must not pin its size in the pool
+	}
+	s.tpool.Put(t)
+	if err != nil {
+		_ = pb.Close()
+		return Ticket{}, err
+	}
+	if s.policy == Always {
+		s.inflight.Add(1)
+		if err := s.db.ApplyNoSyncWait(pb, pebble.Sync); err != nil {
+			s.inflight.Done()
+			return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
+		}
+		return Ticket{s: s, pb: pb}, nil
+	}
+	err = s.db.Apply(pb, pebble.NoSync)
+	_ = pb.Close()
+	if err != nil {
+		return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
+	}
+	s.applied.Add(1)
+	return Ticket{}, nil
+}
+
+// Commit implements Store: Apply, then Wait.
+func (s *Pebble) Commit(b *Batch) error {
+	t, err := s.Apply(b)
+	if err != nil {
+		return err
+	}
+	return t.Wait()
+}
+
+func (s *Pebble) translator() *translator {
+	if t, ok := s.tpool.Get().(*translator); ok {
+		return t
+	}
+	return &translator{read: s.readKeys}
+}
+
+// readKeys calls fn for every key record of db in the store.
+func (s *Pebble) readKeys(db uint32, fn func(name []byte, uid uint64) error) error {
+	lo := appendKeyPrefix(nil, db)
+	var hi []byte
+	if db == maxDB {
+		hi = []byte{spaceKey + 1}
+	} else {
+		hi = appendKeyPrefix(nil, db+1)
+	}
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return wrapReadErr("read keys", err)
+	}
+	for valid := it.First(); valid; valid = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			_ = it.Close()
+			return wrapReadErr("read keys", err)
+		}
+		uid, _, ok := parseKeyValue(v)
+		if !ok {
+			_ = it.Close()
+			return corruptf(it.Key(), "bad key record value")
+		}
+		_, name, _ := parseKeyRecord(it.Key())
+		if err := fn(name, uid); err != nil {
+			_ = it.Close()
+			return err
+		}
+	}
+	return wrapIterClose("read keys", it)
+}
+
+func wrapIterClose(what string, it *pebble.Iterator) error {
+	if err := it.Close(); err != nil {
+		return wrapReadErr(what, err)
+	}
+	return nil
+}
+
+// fail records the store's first failure and returns the error every later
+// Apply gets.
+func (s *Pebble) fail(err error) error {
+	e := fmt.Errorf("%w: %v", ErrFailed, err)
+	if s.failed.CompareAndSwap(nil, &e) {
+		s.log.Errorf("store failed, refusing further writes: %v", err)
+		return e
+	}
+	return *s.failed.Load()
+}
+
+// syncLoop is EverySec's ticker: it syncs the log when batches were applied
+// since the last sync.
+func (s *Pebble) syncLoop(every time.Duration) {
+	defer close(s.loopDone)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	var synced uint64
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-tick.C:
+		}
+		n := s.applied.Load()
+		if n == synced {
+			continue
+		}
+		// An empty log record written with Sync syncs the log through it,
+		// and so through every batch counted in n.
+		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+			_ = s.fail(fmt.Errorf("background sync: %w", err))
+			return
+		}
+		synced = n
+		if s.hook != nil {
+			s.hook(n)
+		}
+	}
+}
+
+// Policy returns the store's fsync policy.
+func (s *Pebble) Policy() FsyncPolicy { return s.policy }
+
+// Checkpoint writes a consistent copy of the store into dir, which must not
+// exist, as SAVE and BGSAVE do: every batch applied before the call is in
+// it, and Open accepts dir as a store. Tables are hard-linked when dir is on
+// the same file system, so the copy is cheap at first and grows as the live
+// store compacts.
+func (s *Pebble) Checkpoint(dir string) error {
+	s.applyMu.RLock()
+	defer s.applyMu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if err := s.db.Checkpoint(dir, pebble.WithFlushedWAL()); err != nil {
+		return fmt.Errorf("persist: checkpoint to %s: %w", dir, err)
+	}
+	return nil
+}
+
+// DiskUsage returns the bytes the store's files take on disk (log,
+// tables, manifest), 0 once closed.
+func (s *Pebble) DiskUsage() uint64 {
+	s.applyMu.RLock()
+	defer s.applyMu.RUnlock()
+	if s.closed {
+		return 0
+	}
+	return s.db.Metrics().DiskSpaceUsage()
+}
+
+// Close implements Store: it refuses new batches, waits for outstanding
+// Tickets, syncs the log, flushes the write buffers into tables (so the
+// next Open has no log to replay), closes Pebble and releases the lock. A
+// second Close returns ErrClosed.
+func (s *Pebble) Close() error {
+	s.applyMu.Lock()
+	if s.closed {
+		s.applyMu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
+	s.applyMu.Unlock()
+	s.inflight.Wait()
+	if s.stop != nil {
+		close(s.stop)
+		<-s.loopDone
+	}
+	var errs []error
+	if s.failed.Load() == nil {
+		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+			errs = append(errs, fmt.Errorf("sync: %w", err))
+		} else if err := s.db.Flush(); err != nil {
+			errs = append(errs, fmt.Errorf("flush: %w", err))
+		}
+	}
+	if err := s.db.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close: %w", err))
+	}
+	if err := s.lock.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("unlock: %w", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("persist: close: %w", err)
+	}
+	return nil
+}

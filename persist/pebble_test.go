@@ -1,0 +1,418 @@
+package persist
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/runnel-db/runnel/stream"
+)
+
+var seedFlag = flag.Uint64("seed", 0, "seed for randomised persist tests (0: time-based)")
+
+func testSeed(t testing.TB) uint64 {
+	s := *seedFlag
+	if s == 0 {
+		s = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (rerun with -seed=%d)", s, s)
+	return s
+}
+
+func openT(t testing.TB, dir string, opts Options) *Pebble {
+	t.Helper()
+	s, err := Open(dir, opts)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", dir, err)
+	}
+	return s
+}
+
+func loadT(t testing.TB, s *Pebble) (*state, Stats) {
+	t.Helper()
+	r := newRecorder()
+	st, err := s.Load(r)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if r.err != nil {
+		t.Fatalf("Load order: %v", r.err)
+	}
+	return r.s, st
+}
+
+func commitT(t testing.TB, s Store, b *Batch) {
+	t.Helper()
+	if err := s.Commit(b); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+}
+
+func id(ms, seq uint64) stream.ID { return stream.ID{Ms: ms, Seq: seq} }
+
+func fields(kv ...string) [][]byte {
+	out := make([][]byte, len(kv))
+	for i, s := range kv {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+// everyOpKind is a sequence of batches that uses every op kind, including
+// the edge cases of the layout: binary and prefix-sharing names, a move
+// between databases, a FlushDB after key changes in the same batch.
+func everyOpKind() []*Batch {
+	var bs []*Batch
+	add := func(f func(b *Batch)) {
+		b := &Batch{}
+		f(b)
+		bs = append(bs, b)
+	}
+	add(func(b *Batch) { // XADD s1 creating it, XGROUP CREATE, XREADGROUP
+		b.Add(Op{Kind: KeyPut, DB: 0, Key: "s1", UID: 1})
+		for i := uint64(1); i <= 5; i++ {
+			b.AddEntry(1, id(i, 0), fields("f", fmt.Sprint(i)))
+		}
+		b.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{LastID: id(5, 0), FirstID: id(1, 0), EntriesAdded: 5}})
+		b.Add(Op{Kind: GroupPut, UID: 1, Group: "g1", GroupLastID: id(2, 0), EntriesRead: 2})
+		b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g1", Consumer: "c1", SeenTime: 100, ActiveTime: 100})
+		b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g1", Consumer: "c2", SeenTime: 101, ActiveTime: -1})
+		b.Add(Op{Kind: PendingPut, UID: 1, Group: "g1", ID: id(1, 0), Consumer: "c1", DeliveryTime: 100, DeliveryCount: 1})
+		b.Add(Op{Kind: PendingPut, UID: 1, Group: "g1", ID: id(2, 0), Consumer: "c1", DeliveryTime: 100, DeliveryCount: 1})
+	})
+	add(func(b *Batch) { // a second stream with prefix-sharing group names and binary bytes
+		b.Add(Op{Kind: KeyPut, DB: 1, Key: "s2", UID: 2, Expire: 1700000000000})
+		b.AddEntry(2, id(7, 1), fields("a", "b", "", "\x00\xff"))
+		b.AddEntry(2, id(7, 2), nil)
+		b.Add(Op{Kind: StreamMetaPut, UID: 2, Meta: StreamMeta{LastID: id(7, 2), MaxDeletedID: id(3, 0), FirstID: id(7, 1), EntriesAdded: 9}})
+		for _, g := range []string{"g", "g1", "g10", "\xff\xff", ""} {
+			b.Add(Op{Kind: GroupPut, UID: 2, Group: g, GroupLastID: id(7, 1), EntriesRead: -1})
+			b.Add(Op{Kind: ConsumerPut, UID: 2, Group: g, Consumer: "c" + g, SeenTime: 5, ActiveTime: 6})
+			b.Add(Op{Kind: PendingPut, UID: 2, Group: g, ID: id(7, 1), Consumer: "c" + g, DeliveryTime: 5, DeliveryCount: 3})
+		}
+		b.Add(Op{Kind: KeyPut, DB: 0, Key: "\x00\xffbin", UID: 3})
+		b.AddEntry(3, stream.Max, fields("max", "id"))
+	})
+	add(func(b *Batch) { // XDEL, XTRIM, XACK, XGROUP DELCONSUMER, XCLAIM
+		b.Add(Op{Kind: EntryDel, UID: 1, ID: id(3, 0)})
+		b.Add(Op{Kind: EntryDelRange, UID: 1, ID: stream.Min, End: id(2, 0)})
+		b.Add(Op{Kind: EntryDelRange, UID: 1, ID: id(9, 0), End: id(9, 0)}) // empty
+		b.Add(Op{Kind: PendingDel, UID: 1, Group: "g1", ID: id(2, 0)})
+		b.Add(Op{Kind: ConsumerDel, UID: 1, Group: "g1", Consumer: "c2"})
+		b.Add(Op{Kind: PendingPut, UID: 1, Group: "g1", ID: id(1, 0), Consumer: "c3", DeliveryTime: 200, DeliveryCount: 2})
+		b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g1", Consumer: "c3", SeenTime: 200, ActiveTime: 200})
+		b.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{LastID: id(5, 0), MaxDeletedID: id(3, 0), FirstID: id(2, 0), EntriesAdded: 5}})
+	})
+	add(func(b *Batch) { // MOVE s1 0 1; RENAME s2 s3 (db 1); XGROUP DESTROY s3 g
+		b.Add(Op{Kind: KeyDel, DB: 0, Key: "s1"})
+		b.Add(Op{Kind: KeyPut, DB: 1, Key: "s1", UID: 1})
+		b.Add(Op{Kind: KeyDel, DB: 1, Key: "s2"})
+		b.Add(Op{Kind: KeyPut, DB: 1, Key: "s3", UID: 2, Expire: 1700000000000})
+		b.Add(Op{Kind: GroupDel, UID: 2, Group: "g"})
+		b.Add(Op{Kind: GroupDel, UID: 2, Group: ""})
+	})
+	add(func(b *Batch) { // a stream in db 2, then DEL of it
+		b.Add(Op{Kind: KeyPut, DB: 2, Key: "gone", UID: 4})
+		b.AddEntry(4, id(1, 1), fields("x", "y"))
+		b.Add(Op{Kind: StreamMetaPut, UID: 4, Meta: StreamMeta{LastID: id(1, 1)}})
+	})
+	add(func(b *Batch) {
+		b.Add(Op{Kind: KeyDel, DB: 2, Key: "gone"})
+		b.Add(Op{Kind: StreamDrop, UID: 4})
+	})
+	add(func(b *Batch) { // db 3 with two streams; one moves out and one in within the FLUSHDB batch
+		b.Add(Op{Kind: KeyPut, DB: 3, Key: "a", UID: 5})
+		b.AddEntry(5, id(1, 0), fields("k", "v"))
+		b.Add(Op{Kind: KeyPut, DB: 3, Key: "b", UID: 6})
+		b.AddEntry(6, id(1, 0), fields("k", "v"))
+		b.Add(Op{Kind: KeyPut, DB: 3, Key: "moved", UID: 7})
+		b.AddEntry(7, id(1, 0), fields("k", "v"))
+	})
+	add(func(b *Batch) { // MULTI: MOVE moved 3 4; XADD c in db 3; FLUSHDB (db 3); XADD d in db 3
+		b.Add(Op{Kind: KeyDel, DB: 3, Key: "moved"})
+		b.Add(Op{Kind: KeyPut, DB: 4, Key: "moved", UID: 7})
+		b.Add(Op{Kind: KeyPut, DB: 3, Key: "c", UID: 8})
+		b.AddEntry(8, id(1, 0), fields("k", "v"))
+		b.Add(Op{Kind: FlushDB, DB: 3})
+		b.Add(Op{Kind: KeyPut, DB: 3, Key: "d", UID: 9})
+		b.AddEntry(9, id(1, 0), fields("k", "v"))
+	})
+	return bs
+}
+
+func TestRoundTripEveryOpKind(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir, Options{})
+	m := newModel()
+	for _, b := range everyOpKind() {
+		commitT(t, s, b)
+		m.apply(b)
+	}
+	want := m.expected()
+	if len(want.Keys) != 5 || len(want.Streams) != 5 {
+		t.Fatalf("test data changed: %d keys %d streams expected", len(want.Keys), len(want.Streams))
+	}
+	got, _ := loadT(t, s)
+	if d := diff(want, got); d != "" {
+		t.Fatalf("before reopen:\n%s", d)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openT(t, dir, Options{})
+	defer s.Close()
+	got, st := loadT(t, s)
+	if d := diff(want, got); d != "" {
+		t.Fatalf("after reopen:\n%s", d)
+	}
+	// uids 5, 6, 8 were flushed with db 3, 4 was dropped.
+	if st.Keys != 5 || st.Orphans != 0 || st.MaxUID != 9 {
+		t.Fatalf("stats %+v", st)
+	}
+	if got.Streams[7] == nil || got.Streams[5] != nil || got.Streams[8] != nil {
+		t.Fatalf("FlushDB overlay: moved-out stream must survive, flushed ones must not: %v", got.Streams)
+	}
+}
+
+func TestFlushAllThenWriteInSameBatch(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	m := newModel()
+	b := everyOpKind()
+	for _, x := range b[:3] {
+		commitT(t, s, x)
+		m.apply(x)
+	}
+	fb := &Batch{}
+	fb.Add(Op{Kind: FlushAll})
+	fb.Add(Op{Kind: KeyPut, DB: 0, Key: "after", UID: 10})
+	fb.AddEntry(10, id(1, 0), fields("f", "v"))
+	commitT(t, s, fb)
+	m.apply(fb)
+	got, _ := loadT(t, s)
+	if d := diff(m.expected(), got); d != "" {
+		t.Fatal(d)
+	}
+	if len(got.Keys) != 1 || len(got.Streams) != 1 {
+		t.Fatalf("after FLUSHALL+XADD want one key and one stream, got %d, %d", len(got.Keys), len(got.Streams))
+	}
+}
+
+func TestInvalidOpAppliesNothing(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	cases := []Op{
+		{Kind: KeyPut, DB: -1, Key: "k", UID: 1},
+		{Kind: KeyPut, DB: 1 << 40, Key: "k", UID: 1},
+		{Kind: KeyPut, DB: 0, Key: "k", UID: 0},
+		{Kind: EntryPut, UID: 0},
+		{Kind: OpKind(200), UID: 1},
+		{Kind: 0, UID: 1},
+	}
+	for _, bad := range cases {
+		b := &Batch{}
+		b.Add(Op{Kind: KeyPut, DB: 0, Key: "ok", UID: 1})
+		b.Add(bad)
+		if err := s.Commit(b); !errors.Is(err, ErrInvalidOp) {
+			t.Errorf("op %+v: err %v, want ErrInvalidOp", bad, err)
+		}
+	}
+	got, _ := loadT(t, s)
+	if len(got.Keys) != 0 {
+		t.Fatalf("a rejected batch left %v", got.Keys)
+	}
+}
+
+// TestModelRandom runs random op sequences against the store and the
+// reference model, reopening the store now and then, and compares Load with
+// the model after every reopen.
+func TestModelRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(testSeed(t), 1))
+	dir := t.TempDir()
+	s := openT(t, dir, Options{Fsync: No, MemTableSize: 256 << 10})
+	defer func() { s.Close() }()
+	m := newModel()
+	g := &opGen{rng: rng, m: m}
+	batches := 3000
+	if testing.Short() {
+		batches = 500
+	}
+	for i := 0; i < batches; i++ {
+		b := g.batch()
+		commitT(t, s, b)
+		m.apply(b)
+		if rng.IntN(200) == 0 || i == batches-1 {
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			s = openT(t, dir, Options{Fsync: No, MemTableSize: 256 << 10})
+			got, _ := loadT(t, s)
+			if d := diff(m.expected(), got); d != "" {
+				t.Fatalf("after batch %d:\n%s", i, d)
+			}
+		}
+	}
+}
+
+// opGen generates random batches over a small space of names, uids, IDs
+// and groups, so that ops collide often. It keeps one rule the store
+// relies on: a uid is named by at most one key.
+type opGen struct {
+	rng *rand.Rand
+	m   *model
+}
+
+func (g *opGen) id() stream.ID {
+	switch g.rng.IntN(20) {
+	case 0:
+		return stream.Max
+	case 1:
+		return stream.Min
+	}
+	return id(uint64(g.rng.IntN(8)), uint64(g.rng.IntN(3)))
+}
+
+func (g *opGen) batch() *Batch {
+	b := &Batch{}
+	n := 1 + g.rng.IntN(8)
+	// Key ops are applied to the model as they are generated, so that the
+	// uid rule holds inside the batch too.
+	shadow := newModel()
+	for k, v := range g.m.s.Keys {
+		shadow.s.Keys[k] = v
+	}
+	for i := 0; i < n; i++ {
+		op := g.op(shadow)
+		if op.Kind == EntryPut {
+			b.AddEntry(op.UID, op.ID, op.Fields)
+		} else {
+			b.Add(op)
+		}
+		shadow.op(op)
+	}
+	return b
+}
+
+func (g *opGen) op(shadow *model) Op {
+	r := g.rng
+	uid := uint64(1 + r.IntN(10))
+	grp := []string{"g", "g1", "\xff", ""}[r.IntN(4)]
+	cons := []string{"alice", "bob", ""}[r.IntN(3)]
+	db := r.IntN(3)
+	name := []string{"a", "b", "c", "\x00"}[r.IntN(4)]
+	switch r.IntN(40) {
+	case 0, 1, 2, 3:
+		// KeyPut: keep the uid if the key has one, else take a uid no key names.
+		if kv, ok := shadow.s.Keys[keyRef{uint32(db), name}]; ok {
+			uid = kv.UID
+		} else {
+			named := map[uint64]bool{}
+			for _, kv := range shadow.s.Keys {
+				named[kv.UID] = true
+			}
+			for named[uid] {
+				uid = uint64(1 + r.IntN(40))
+			}
+		}
+		return Op{Kind: KeyPut, DB: db, Key: name, UID: uid, Expire: int64(r.IntN(3))}
+	case 4, 5:
+		return Op{Kind: KeyDel, DB: db, Key: name}
+	case 6:
+		return Op{Kind: StreamDrop, UID: uid}
+	case 7, 8, 9, 10, 11, 12, 13, 14:
+		f := make([][]byte, r.IntN(4))
+		for i := range f {
+			f[i] = []byte(fmt.Sprint(r.IntN(1000)))
+		}
+		return Op{Kind: EntryPut, UID: uid, ID: g.id(), Fields: f}
+	case 15, 16:
+		return Op{Kind: EntryDel, UID: uid, ID: g.id()}
+	case 17, 18:
+		return Op{Kind: EntryDelRange, UID: uid, ID: g.id(), End: g.id()}
+	case 19, 20, 21:
+		return Op{Kind: StreamMetaPut, UID: uid, Meta: StreamMeta{LastID: g.id(), MaxDeletedID: g.id(), FirstID: g.id(), EntriesAdded: r.Uint64()}}
+	case 22, 23, 24:
+		return Op{Kind: GroupPut, UID: uid, Group: grp, GroupLastID: g.id(), EntriesRead: int64(r.IntN(5)) - 1}
+	case 25:
+		return Op{Kind: GroupDel, UID: uid, Group: grp}
+	case 26, 27, 28:
+		return Op{Kind: ConsumerPut, UID: uid, Group: grp, Consumer: cons, SeenTime: r.Int64(), ActiveTime: r.Int64()}
+	case 29:
+		return Op{Kind: ConsumerDel, UID: uid, Group: grp, Consumer: cons}
+	case 30, 31, 32, 33:
+		return Op{Kind: PendingPut, UID: uid, Group: grp, ID: g.id(), Consumer: cons, DeliveryTime: r.Int64(), DeliveryCount: r.Uint64()}
+	case 34, 35:
+		return Op{Kind: PendingDel, UID: uid, Group: grp, ID: g.id()}
+	case 36, 37:
+		if r.IntN(4) == 0 {
+			return Op{Kind: FlushDB, DB: db}
+		}
+	case 38:
+		if r.IntN(20) == 0 {
+			return Op{Kind: FlushAll}
+		}
+	}
+	return Op{Kind: EntryPut, UID: uid, ID: g.id()}
+}
+
+func TestCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir, Options{Fsync: No})
+	m := newModel()
+	bs := everyOpKind()
+	for _, b := range bs[:4] {
+		commitT(t, s, b)
+		m.apply(b)
+	}
+	if s.DiskUsage() == 0 {
+		t.Fatal("DiskUsage is 0 for a store with data")
+	}
+	ck := dir + "-checkpoint"
+	if err := s.Checkpoint(ck); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ck); err == nil {
+		t.Fatal("Checkpoint into an existing directory succeeded")
+	}
+	for _, b := range bs[4:] { // after the checkpoint: not in it
+		commitT(t, s, b)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := openT(t, ck, Options{})
+	defer c.Close()
+	got, _ := loadT(t, c)
+	if d := diff(m.expected(), got); d != "" {
+		t.Fatalf("checkpoint:\n%s", d)
+	}
+}
+
+func TestEmptyTranslationUnderAlways(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	b := &Batch{}
+	b.Add(Op{Kind: EntryDelRange, UID: 1, ID: id(5, 0), End: id(1, 0)}) // empty range: no records
+	commitT(t, s, b)
+	commitT(t, s, &Batch{})
+}
+
+func TestParseFsync(t *testing.T) {
+	for _, p := range []FsyncPolicy{Always, EverySec, No} {
+		got, err := ParseFsync(p.String())
+		if err != nil || got != p {
+			t.Errorf("ParseFsync(%q) = %v, %v", p.String(), got, err)
+		}
+	}
+	for _, bad := range []string{"", "Always", "every", "yes"} {
+		if _, err := ParseFsync(bad); err == nil {
+			t.Errorf("ParseFsync(%q) accepted", bad)
+		}
+	}
+	if _, err := Open(t.TempDir(), Options{Fsync: 7}); err == nil {
+		t.Error("Open accepted fsync policy 7")
+	}
+}

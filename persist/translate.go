@@ -1,0 +1,223 @@
+package persist
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// keyRef names a key record inside one batch's translation.
+type keyRef struct {
+	db   uint32
+	name string
+}
+
+// translator turns one Batch into one pebble.Batch. It is used by one
+// goroutine at a time.
+type translator struct {
+	pb   *pebble.Batch
+	k, e []byte // scratch for keys and range ends
+	v    []byte // scratch for values
+
+	// The rest is used only by batches holding a FlushDB, which must find
+	// the streams of a database: those named in the store (read under the
+	// exclusive apply lock) adjusted by the key ops earlier in the batch.
+	track      bool
+	overlay    map[keyRef]uint64 // uid, or 0 when the batch deleted the key
+	flushedDB  map[uint32]bool
+	flushedAll bool
+	read       func(db uint32, fn func(name []byte, uid uint64) error) error
+}
+
+// needsExclusive reports whether translating b reads the store, so that no
+// other batch may be applied between the read and b's own apply.
+func needsExclusive(b *Batch) bool {
+	for i := range b.Ops {
+		if b.Ops[i].Kind == FlushDB {
+			return true
+		}
+	}
+	return false
+}
+
+func dbIndex(op *Op) (uint32, error) {
+	if op.DB < 0 || op.DB > maxDB {
+		return 0, fmt.Errorf("%w: database index %d out of range", ErrInvalidOp, op.DB)
+	}
+	return uint32(op.DB), nil
+}
+
+// translate appends b's ops to t.pb in order. On error t.pb holds a partial
+// translation and must be discarded.
+func (t *translator) translate(b *Batch) error {
+	t.track = needsExclusive(b)
+	if t.track {
+		t.overlay = map[keyRef]uint64{}
+		t.flushedDB = map[uint32]bool{}
+		t.flushedAll = false
+	}
+	for i := range b.Ops {
+		if err := t.op(&b.Ops[i]); err != nil {
+			return fmt.Errorf("op %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (t *translator) set() error      { return t.pb.Set(t.k, t.v, nil) }
+func (t *translator) del() error      { return t.pb.Delete(t.k, nil) }
+func (t *translator) delRange() error { return t.pb.DeleteRange(t.k, t.e, nil) }
+func (t *translator) dropUID(uid uint64) error {
+	t.k = appendDataPrefix(t.k[:0], uid)
+	t.e = appendDataPrefix(t.e[:0], uid+1)
+	if uid == ^uint64(0) {
+		t.e = append(t.e[:0], spaceEnd)
+	}
+	return t.delRange()
+}
+
+func (t *translator) op(op *Op) error {
+	switch op.Kind {
+	case KeyDel, FlushDB, FlushAll:
+	default:
+		if op.UID == 0 {
+			return fmt.Errorf("%w: kind %d with uid 0", ErrInvalidOp, op.Kind)
+		}
+	}
+	switch op.Kind {
+	case KeyPut, KeyDel:
+		db, err := dbIndex(op)
+		if err != nil {
+			return err
+		}
+		t.k = appendKeyRecord(t.k[:0], db, op.Key)
+		if op.Kind == KeyDel {
+			if t.track {
+				t.overlay[keyRef{db, op.Key}] = 0
+			}
+			return t.del()
+		}
+		if t.track {
+			t.overlay[keyRef{db, op.Key}] = op.UID
+		}
+		t.v = appendKeyValue(t.v[:0], op.UID, op.Expire)
+		return t.set()
+	case StreamDrop:
+		return t.dropUID(op.UID)
+	case EntryPut:
+		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
+		t.v = appendFields(t.v[:0], op.Fields)
+		return t.set()
+	case EntryDel:
+		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
+		return t.del()
+	case EntryDelRange:
+		if !op.ID.Less(op.End) {
+			return nil // empty range
+		}
+		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
+		t.e = appendEntryKey(t.e[:0], op.UID, op.End)
+		return t.delRange()
+	case StreamMetaPut:
+		t.k = appendMetaKey(t.k[:0], op.UID)
+		t.v = appendMetaValue(t.v[:0], op.Meta)
+		return t.set()
+	case GroupPut:
+		t.k = appendGroupKey(t.k[:0], op.UID, op.Group)
+		t.v = appendGroupValue(t.v[:0], op.GroupLastID, op.EntriesRead)
+		return t.set()
+	case GroupDel:
+		t.k = appendGroupPrefix(t.k[:0], op.UID, op.Group)
+		t.e = prefixEndInPlace(append(t.e[:0], t.k...))
+		return t.delRange()
+	case ConsumerPut:
+		t.k = appendConsumerKey(t.k[:0], op.UID, op.Group, op.Consumer)
+		t.v = appendConsumerValue(t.v[:0], op.SeenTime, op.ActiveTime)
+		return t.set()
+	case ConsumerDel:
+		t.k = appendConsumerKey(t.k[:0], op.UID, op.Group, op.Consumer)
+		return t.del()
+	case PendingPut:
+		t.k = appendPendingKey(t.k[:0], op.UID, op.Group, op.ID)
+		t.v = appendPendingValue(t.v[:0], op.DeliveryTime, op.DeliveryCount, op.Consumer)
+		return t.set()
+	case PendingDel:
+		t.k = appendPendingKey(t.k[:0], op.UID, op.Group, op.ID)
+		return t.del()
+	case FlushDB:
+		db, err := dbIndex(op)
+		if err != nil {
+			return err
+		}
+		return t.flushDB(db)
+	case FlushAll:
+		if t.track {
+			clear(t.overlay)
+			t.flushedAll = true
+		}
+		// Key records and stream data are adjacent spaces: one deletion.
+		t.k = append(t.k[:0], spaceKey)
+		t.e = append(t.e[:0], spaceEnd)
+		return t.delRange()
+	}
+	return fmt.Errorf("%w: unknown kind %d", ErrInvalidOp, op.Kind)
+}
+
+// flushDB deletes db's key records with one range deletion and each of its
+// streams' data with one range deletion per stream.
+func (t *translator) flushDB(db uint32) error {
+	var uids []uint64
+	if !t.flushedAll && !t.flushedDB[db] {
+		err := t.read(db, func(name []byte, uid uint64) error {
+			if _, ok := t.overlay[keyRef{db, string(name)}]; !ok {
+				uids = append(uids, uid)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for ref, uid := range t.overlay {
+		if ref.db != db {
+			continue
+		}
+		if uid != 0 {
+			uids = append(uids, uid)
+		}
+		delete(t.overlay, ref)
+	}
+	t.flushedDB[db] = true
+	t.k = appendKeyPrefix(t.k[:0], db)
+	t.e = t.e[:0]
+	if db == maxDB {
+		t.e = append(t.e, spaceKey+1)
+	} else {
+		t.e = appendKeyPrefix(t.e, db+1)
+	}
+	if err := t.delRange(); err != nil {
+		return err
+	}
+	slices.Sort(uids)
+	uids = slices.Compact(uids)
+	for _, uid := range uids {
+		if err := t.dropUID(uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prefixEndInPlace turns p into the smallest key greater than every key
+// with prefix p, reusing p's memory. A group prefix always ends in the
+// group's name after a data-space byte, so it never consists only of 0xff.
+func prefixEndInPlace(p []byte) []byte {
+	for i := len(p) - 1; i >= 0; i-- {
+		if p[i] != 0xff {
+			p[i]++
+			return p[:i+1]
+		}
+	}
+	return p[:0]
+}
