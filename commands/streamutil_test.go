@@ -263,3 +263,26 @@ func TestWriteRangeHeader(t *testing.T) {
 		t.Fatalf("empty range: %d, %q", n, w.B)
 	}
 }
+
+// TestBulkAppendLengths checks resp.Writer.BulkAppend, which replies use
+// for IDs, for payloads whose length header is shorter or longer than the
+// room it reserves.
+func TestBulkAppendLengths(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 9, 10, 99, 100, 1000, 123456} {
+		payload := strings.Repeat("x", n)
+		var w resp.Writer
+		w.Raw([]byte("+a\r\n"))
+		w.BulkAppend(func(dst []byte) []byte { return append(dst, payload...) })
+		w.Raw([]byte("+b\r\n"))
+		want := "+a\r\n$" + strconv.Itoa(n) + "\r\n" + payload + "\r\n+b\r\n"
+		if string(w.B) != want {
+			t.Errorf("payload of %d bytes: got %q", n, w.B[:min(len(w.B), 30)])
+		}
+	}
+	var w resp.Writer
+	w.B = make([]byte, 0, 256)
+	id := stream.ID{Ms: 5, Seq: 1}
+	if allocs := testing.AllocsPerRun(100, func() { w.Reset(); writeID(&w, id) }); allocs != 0 {
+		t.Errorf("writeID allocates %v times", allocs)
+	}
+}
