@@ -86,3 +86,40 @@ func truncate(b []byte, n int) []byte {
 	}
 	return b
 }
+
+// Error texts of the non-group stream commands (XADD, XTRIM, XRANGE, XREAD,
+// XSETID, XINFO), verbatim from Redis 7.4.
+const (
+	ErrStreamExhausted     Error = "ERR The stream has exhausted the last possible ID, unable to add more items"
+	ErrElementsTooLarge    Error = "ERR Elements are too large to be stored"
+	ErrMaxLenNegative      Error = "ERR The MAXLEN argument must be >= 0."
+	ErrLimitNegative       Error = "ERR The LIMIT argument must be >= 0."
+	ErrMaxLenAndMinID      Error = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible"
+	ErrLimitNoStrategy     Error = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy"
+	ErrLimitNoApprox       Error = "ERR syntax error, LIMIT cannot be used without the special ~ option"
+	ErrXTrimNoStrategy     Error = "ERR syntax error, XTRIM must be called with a trimming strategy"
+	ErrInvalidStartID      Error = "ERR invalid start ID for the interval"
+	ErrInvalidEndID        Error = "ERR invalid end ID for the interval"
+	ErrEntriesAddedNeg     Error = "ERR entries_added must be positive"
+	ErrXSetIDBelowGivenDel Error = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+	ErrXSetIDBelowMaxDel   Error = "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id"
+	ErrXSetIDBelowTop      Error = "ERR The ID specified in XSETID is smaller than the target stream top item"
+	ErrXSetIDEntriesAdded  Error = "ERR The entries_added specified in XSETID is smaller than the target stream length"
+	ErrXReadGroupOption    Error = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
+	ErrXReadNoAckOption    Error = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
+	ErrXReadGreaterID      Error = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
+	ErrXReadLastIDZero     Error = "ERR the stream last element ID is 0-0"
+)
+
+// errUnbalancedStreams is XREAD's and XREADGROUP's reply to an odd number
+// of arguments after STREAMS; name is the lower-case command name and
+// special the ID that stands for "new entries" ('$' or '>').
+func errUnbalancedStreams(name string, special byte) Error {
+	return Error("ERR Unbalanced '" + name + "' list of streams: for each stream key an ID or '" + string(special) + "' must be specified.")
+}
+
+// errSubcommandSyntax is Redis's reply to a known subcommand given bad
+// options; sub is the subcommand as the client sent it.
+func errSubcommandSyntax(sub []byte, container string) Error {
+	return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(sub, 128)) + "'. Try " + strings.ToUpper(container) + " HELP.")
+}

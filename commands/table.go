@@ -51,6 +51,10 @@ type Command struct {
 	// FirstKey, LastKey and Step locate key arguments as COMMAND INFO does
 	// (LastKey -1 is the last argument; 0 means no keys).
 	FirstKey, LastKey, Step int
+	// Keys, when set, finds the key positions of a command whose keys move
+	// with its options (COMMAND INFO "movablekeys"; XREAD's follow
+	// STREAMS). FirstKey, LastKey and Step are then 0, as Redis reports.
+	Keys func(args [][]byte) []int
 	// ACL lists Redis's ACL categories for COMMAND INFO ("@write", ...).
 	ACL []string
 	// Handler runs the command; nil for a container whose subcommands run.
@@ -108,6 +112,9 @@ func (c *Command) checkArity(n int) bool {
 // keys returns the positions of the key arguments of args (which include
 // the command name), from the table's first/last/step.
 func (c *Command) keys(args [][]byte) []int {
+	if c.Keys != nil {
+		return c.Keys(args)
+	}
 	if c.FirstKey <= 0 || c.FirstKey >= len(args) {
 		return nil
 	}

@@ -98,12 +98,17 @@ func (w *Writer) BulkAppend(fn func(dst []byte) []byte) {
 	h := append(hdr[:0], '$')
 	h = strconv.AppendInt(h, int64(n), 10)
 	h = append(h, '\r', '\n')
-	if len(h) != room+1 {
-		payload := append([]byte(nil), w.B[start+room+1:]...)
-		w.B = append(append(w.B[:start], h...), payload...)
-	} else {
-		copy(w.B[start:], h)
+	if d := len(h) - (room + 1); d != 0 {
+		// Move the payload in place, without allocating, to fit the real
+		// header.
+		from := start + room + 1
+		if d > 0 {
+			w.B = append(w.B, make([]byte, d)...)
+		}
+		copy(w.B[from+d:], w.B[from:from+n])
+		w.B = w.B[:from+d+n]
 	}
+	copy(w.B[start:], h)
 	w.B = append(w.B, '\r', '\n')
 }
 

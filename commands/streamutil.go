@@ -1,0 +1,319 @@
+package commands
+
+import (
+	"strconv"
+
+	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/resp"
+	"github.com/runnel-db/runnel/stream"
+)
+
+// This file holds what the stream commands share: the special forms of IDs
+// in arguments, the XADD/XTRIM trimming options, the persist ops that
+// follow a change to a stream, and the reply shapes of entries.
+
+// parseStrictID parses an ID argument where "-" and "+" are not allowed
+// (XDEL, XSETID, MINID, the IDs of XREAD): "ms" or "ms-seq", a missing
+// sequence being 0.
+func parseStrictID(b []byte) (stream.ID, error) {
+	id, ok := stream.ParseID(b, 0)
+	if !ok {
+		return stream.ID{}, ErrInvalidStreamID
+	}
+	return id, nil
+}
+
+// parseIntervalID parses a range bound as Redis's
+// streamParseIntervalIDOrReply does: "-" and "+" for the smallest and
+// largest IDs, an incomplete ID taking missingSeq as its sequence, and a
+// leading "(" marking an exclusive bound (after which "-" and "+" are
+// invalid).
+func parseIntervalID(b []byte, missingSeq uint64) (id stream.ID, exclusive bool, err error) {
+	if len(b) > 1 && b[0] == '(' {
+		id, ok := stream.ParseID(b[1:], missingSeq)
+		if !ok {
+			return stream.ID{}, true, ErrInvalidStreamID
+		}
+		return id, true, nil
+	}
+	if len(b) == 1 {
+		switch b[0] {
+		case '-':
+			return stream.Min, false, nil
+		case '+':
+			return stream.Max, false, nil
+		}
+	}
+	id, ok := stream.ParseID(b, missingSeq)
+	if !ok {
+		return stream.ID{}, false, ErrInvalidStreamID
+	}
+	return id, false, nil
+}
+
+// parseRangeStart parses the start of an ID range: an exclusive start moves
+// to the next ID, and has none after the largest ID.
+func parseRangeStart(b []byte) (stream.ID, error) {
+	id, ex, err := parseIntervalID(b, 0)
+	if err != nil || !ex {
+		return id, err
+	}
+	next, ok := id.Next()
+	if !ok {
+		return stream.ID{}, ErrInvalidStartID
+	}
+	return next, nil
+}
+
+// parseRangeEnd parses the end of an ID range: an incomplete end takes the
+// largest sequence, and an exclusive end moves to the previous ID.
+func parseRangeEnd(b []byte) (stream.ID, error) {
+	id, ex, err := parseIntervalID(b, ^uint64(0))
+	if err != nil || !ex {
+		return id, err
+	}
+	prev, ok := id.Prev()
+	if !ok {
+		return stream.ID{}, ErrInvalidEndID
+	}
+	return prev, nil
+}
+
+// isToken reports whether b is the one-byte argument c ("~", "=", "*").
+func isToken(b []byte, c byte) bool { return len(b) == 1 && b[0] == c }
+
+// trimStrategy says how XADD or XTRIM trims a stream.
+type trimStrategy uint8
+
+const (
+	trimNone trimStrategy = iota
+	trimMaxLen
+	trimMinID
+)
+
+// trimArgs are the parsed MAXLEN|MINID [=|~] threshold [LIMIT count]
+// options.
+type trimArgs struct {
+	Strategy trimStrategy
+	// Approx is set by "~": only whole nodes are removed.
+	Approx bool
+	MaxLen int64
+	MinID  stream.ID
+	// Limit is LIMIT's value as given; LimitGiven says whether it was.
+	Limit      int64
+	LimitGiven bool
+}
+
+// effectiveLimit returns the most entries one trim may remove (0: no
+// limit), as Redis computes it: LIMIT when given, else for "~" a hundred
+// nodes' worth, kept between 10,000 (when that is not positive) and
+// 1,000,000, and no limit for an exact trim.
+func (t *trimArgs) effectiveLimit(nodeMaxEntries int64) int64 {
+	if t.LimitGiven {
+		return t.Limit
+	}
+	if !t.Approx {
+		return 0
+	}
+	l := 100 * nodeMaxEntries
+	if nodeMaxEntries > 1<<53 || l <= 0 {
+		l = 10000
+	}
+	if l > 1000000 {
+		l = 1000000
+	}
+	return l
+}
+
+// addTrimArgs are the options XADD and XTRIM share, plus XADD's own.
+type addTrimArgs struct {
+	Trim trimArgs
+	// NoMkStream, ID, IDGiven and SeqGiven are XADD's: ID is unset for "*",
+	// and SeqGiven is false for "ms-*".
+	NoMkStream        bool
+	ID                stream.ID
+	IDGiven, SeqGiven bool
+	// IDPos is the index of XADD's ID argument (len(args) when there is
+	// none).
+	IDPos int
+}
+
+// parseAddOrTrim parses the options of XADD (xadd true) or XTRIM from
+// args[2:], in Redis's order of checks. For XADD it stops at the ID
+// argument.
+func parseAddOrTrim(args [][]byte, xadd bool) (addTrimArgs, error) {
+	var a addTrimArgs
+	t := &a.Trim
+	i := 2
+loop:
+	for ; i < len(args); i++ {
+		more := len(args) - 1 - i
+		opt := args[i]
+		switch {
+		case xadd && isToken(opt, '*'):
+			break loop
+		case more > 0 && (EqualFold(opt, "maxlen") || EqualFold(opt, "minid")):
+			byLen := EqualFold(opt, "maxlen")
+			if t.Strategy != trimNone {
+				return a, ErrMaxLenAndMinID
+			}
+			t.Approx = false
+			if next := args[i+1]; more >= 2 && isToken(next, '~') {
+				t.Approx = true
+				i++
+			} else if more >= 2 && isToken(next, '=') {
+				i++
+			}
+			i++
+			if byLen {
+				n, ok := ParseInt(args[i])
+				if !ok {
+					return a, ErrNotInteger
+				}
+				if n < 0 {
+					return a, ErrMaxLenNegative
+				}
+				t.Strategy, t.MaxLen = trimMaxLen, n
+			} else {
+				id, err := parseStrictID(args[i])
+				if err != nil {
+					return a, err
+				}
+				t.Strategy, t.MinID = trimMinID, id
+			}
+		case more > 0 && EqualFold(opt, "limit"):
+			n, ok := ParseInt(args[i+1])
+			if !ok {
+				return a, ErrNotInteger
+			}
+			if n < 0 {
+				return a, ErrLimitNegative
+			}
+			t.Limit, t.LimitGiven = n, true
+			i++
+		case xadd && EqualFold(opt, "nomkstream"):
+			a.NoMkStream = true
+		case xadd:
+			id, seqAuto, ok := stream.ParseStrictID(opt)
+			if !ok {
+				return a, ErrInvalidStreamID
+			}
+			a.ID, a.IDGiven, a.SeqGiven = id, true, !seqAuto
+			break loop
+		default:
+			return a, ErrSyntax
+		}
+	}
+	a.IDPos = i
+	if t.Limit != 0 && t.Strategy == trimNone {
+		return a, ErrLimitNoStrategy
+	}
+	if !xadd && t.Strategy == trimNone {
+		return a, ErrXTrimNoStrategy
+	}
+	if t.LimitGiven && !t.Approx {
+		return a, ErrLimitNoApprox
+	}
+	return a, nil
+}
+
+// trimStream trims o's stream as t says and records the removal; it
+// returns the number of entries removed. The caller records the metadata.
+func trimStream(c *Ctx, o *Object, t *trimArgs) int64 {
+	limit := t.effectiveLimit(c.S.config.nodeMaxEntries.Load())
+	var n int64
+	switch t.Strategy {
+	case trimMaxLen:
+		n = o.Stream.TrimMaxLen(uint64(t.MaxLen), t.Approx, limit)
+	case trimMinID:
+		n = o.Stream.TrimMinID(t.MinID, t.Approx, limit)
+	}
+	if n > 0 {
+		recordTrimmedPrefix(c, o)
+	}
+	return n
+}
+
+// recordTrimmedPrefix records the deletion of every entry before the
+// stream's first live one: trimming only ever removes a prefix, and the
+// entries XDEL removed in it are already gone, so one range covers it.
+func recordTrimmedPrefix(c *Ctx, o *Object) {
+	s := o.Stream
+	end, _, ok := s.First()
+	if !ok {
+		var more bool
+		if end, more = s.LastID().Next(); !more {
+			// The range end is exclusive: the largest ID goes on its own.
+			end = stream.Max
+			c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: stream.Max})
+		}
+	}
+	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: stream.Min, End: end})
+}
+
+// putStreamMeta records o's stream metadata after a change.
+func putStreamMeta(c *Ctx, o *Object) {
+	s := o.Stream
+	c.Batch().Add(persist.Op{Kind: persist.StreamMetaPut, UID: o.UID, Meta: persist.StreamMeta{
+		LastID:       s.LastID(),
+		MaxDeletedID: s.MaxDeletedID(),
+		FirstID:      s.FirstID(),
+		EntriesAdded: s.EntriesAdded(),
+	}})
+}
+
+// writeID writes an ID as a bulk string without allocating.
+func writeID(w *resp.Writer, id stream.ID) { w.BulkAppend(id.Append) }
+
+// writeEntry writes one entry as Redis does: [id, [field, value, ...]].
+func writeEntry(w *resp.Writer, id stream.ID, fields [][]byte) {
+	w.Array(2)
+	writeID(w, id)
+	w.Array(len(fields))
+	for _, f := range fields {
+		w.Bulk(f)
+	}
+}
+
+// writeRange writes the array of live entries with start <= ID <= end,
+// ascending or (rev) descending, at most count of them (count <= 0: all),
+// and returns how many it wrote. It reads the stream once, writing the
+// array's length in front of the entries afterwards.
+func writeRange(w *resp.Writer, s *stream.Stream, start, end stream.ID, count int, rev bool) int {
+	mark := w.Len()
+	n := 0
+	emit := func(id stream.ID, fields [][]byte) bool {
+		writeEntry(w, id, fields)
+		n++
+		return true
+	}
+	if rev {
+		s.RevRange(end, start, count, emit)
+	} else {
+		s.Range(start, end, count, emit)
+	}
+	insertArrayHeader(w, mark, n)
+	return n
+}
+
+// insertArrayHeader inserts the header of an n-element array at offset mark
+// of w, in front of the elements written since.
+func insertArrayHeader(w *resp.Writer, mark, n int) {
+	var buf [24]byte
+	h := append(buf[:0], '*')
+	h = strconv.AppendInt(h, int64(n), 10)
+	h = append(h, '\r', '\n')
+	body := len(w.B) - mark
+	w.B = append(w.B, h...)
+	copy(w.B[mark+len(h):], w.B[mark:mark+body])
+	copy(w.B[mark:], h)
+}
+
+// countArg converts a parsed COUNT (negative: none given or "all") to the
+// store's convention, where count <= 0 means no limit.
+func countArg(n int64) int {
+	if n <= 0 || n > int64(^uint(0)>>1) {
+		return 0
+	}
+	return int(n)
+}

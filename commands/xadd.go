@@ -1,0 +1,110 @@
+package commands
+
+import (
+	"github.com/runnel-db/runnel/stream"
+)
+
+func init() {
+	register(&Command{
+		Name: "xadd", Arity: -5, Flags: Write | Denyoom | Fast,
+		FirstKey: 1, LastKey: 1, Step: 1,
+		ACL:     []string{"@write", "@stream", "@fast"},
+		Handler: xaddCmd,
+		Summary: "Appends a new message to a stream. Creates the key if it doesn't exist.",
+		Since:   "5.0.0", Group: "stream",
+	})
+}
+
+// maxEntryBytes is the largest total size of an entry's fields and values
+// Redis stores (a listpack's limit).
+const maxEntryBytes = 1 << 30
+
+// xaddArgs is a parsed XADD.
+type xaddArgs struct {
+	addTrimArgs
+	Key []byte
+	// Fields alternate field, value; they alias the command's arguments.
+	Fields [][]byte
+}
+
+// parseXAdd parses XADD's arguments (args[0] is the command name) in
+// Redis's order of checks: the options, then the field count, then the
+// 0-0 ID. It does not allocate.
+func parseXAdd(args [][]byte) (xaddArgs, error) {
+	at, err := parseAddOrTrim(args, true)
+	if err != nil {
+		return xaddArgs{}, err
+	}
+	fieldPos := at.IDPos + 1
+	if n := len(args) - fieldPos; n < 2 || n%2 == 1 {
+		return xaddArgs{}, errWrongArity("xadd")
+	}
+	if at.IDGiven && at.SeqGiven && at.ID.IsZero() {
+		return xaddArgs{}, ErrStreamIDZero
+	}
+	return xaddArgs{addTrimArgs: at, Key: args[1], Fields: args[fieldPos:]}, nil
+}
+
+// nextID returns the ID the entry gets in s at time now (Unix ms): the
+// given one, or one generated for "*" or "ms-*". It fails unless that ID
+// is greater than the stream's last ID, including when "ms-*" has no
+// sequence left (Redis 7.4's reply).
+func (a *xaddArgs) nextID(s *stream.Stream, now int64) (stream.ID, error) {
+	var id stream.ID
+	ok := true
+	switch {
+	case !a.IDGiven:
+		id, ok = s.NextID(uint64(now))
+	case !a.SeqGiven:
+		id, ok = s.NextSeq(a.ID.Ms)
+	default:
+		id = a.ID
+	}
+	if !ok || !s.LastID().Less(id) {
+		return stream.ID{}, ErrStreamIDTooSmall
+	}
+	return id, nil
+}
+
+// XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]]
+// *|ms-*|ms-seq field value [field value ...]
+func xaddCmd(c *Ctx) error {
+	a, err := parseXAdd(c.Args)
+	if err != nil {
+		return err
+	}
+	o := c.Lookup(a.Key)
+	if o == nil {
+		if a.NoMkStream {
+			c.W.Null()
+			return nil
+		}
+		o = c.Create(a.Key)
+	}
+	s := o.Stream
+	if s.LastID() == stream.Max {
+		return ErrStreamExhausted
+	}
+	id, err := a.nextID(s, c.Now)
+	if err != nil {
+		return err
+	}
+	size := 0
+	for _, f := range a.Fields {
+		size += len(f)
+	}
+	if size > maxEntryBytes {
+		return ErrElementsTooLarge
+	}
+	s.Append(id, a.Fields)
+	c.Batch().AddEntry(o.UID, id, a.Fields)
+	writeID(c.W, id)
+	c.Dirty(1)
+	if a.Trim.Strategy != trimNone {
+		trimStream(c, o, &a.Trim)
+	}
+	putStreamMeta(c, o)
+	c.Touch(a.Key)
+	c.Signal(a.Key)
+	return nil
+}

@@ -1,0 +1,66 @@
+package commands
+
+import (
+	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/stream"
+)
+
+func init() {
+	register(&Command{
+		Name: "xdel", Arity: -3, Flags: Write | Fast,
+		FirstKey: 1, LastKey: 1, Step: 1,
+		ACL:     []string{"@write", "@stream", "@fast"},
+		Handler: xdelCmd,
+		Summary: "Returns the number of messages after removing them from a stream.",
+		Since:   "5.0.0", Group: "stream",
+	})
+}
+
+// parseXDelIDs parses XDEL's IDs (args[2:]) into dst, failing on the first
+// invalid one so that nothing is deleted.
+func parseXDelIDs(dst []stream.ID, args [][]byte) ([]stream.ID, error) {
+	for _, b := range args {
+		id, err := parseStrictID(b)
+		if err != nil {
+			return nil, err
+		}
+		dst = append(dst, id)
+	}
+	return dst, nil
+}
+
+// XDEL key id [id ...]
+func xdelCmd(c *Ctx) error {
+	key := c.Args[1]
+	o := c.Lookup(key)
+	if o == nil {
+		// Redis looks the key up first: a missing key answers 0 whatever
+		// the IDs are.
+		c.W.Int(0)
+		return nil
+	}
+	var buf [8]stream.ID
+	ids, err := parseXDelIDs(buf[:0], c.Args[2:])
+	if err != nil {
+		return err
+	}
+	s := o.Stream
+	deleted := 0
+	for _, id := range ids {
+		if !s.Delete(id) {
+			continue
+		}
+		if s.MaxDeletedID().Less(id) {
+			s.SetMaxDeletedID(id)
+		}
+		c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: id})
+		deleted++
+	}
+	if deleted > 0 {
+		putStreamMeta(c, o)
+		c.Touch(key)
+		c.Dirty(deleted)
+	}
+	c.W.Int(int64(deleted))
+	return nil
+}

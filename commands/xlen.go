@@ -1,0 +1,23 @@
+package commands
+
+func init() {
+	register(&Command{
+		Name: "xlen", Arity: 2, Flags: ReadOnly | Fast,
+		FirstKey: 1, LastKey: 1, Step: 1,
+		ACL:     []string{"@read", "@stream", "@fast"},
+		Handler: xlenCmd,
+		Summary: "Return the number of messages in a stream.",
+		Since:   "5.0.0", Group: "stream",
+	})
+}
+
+// XLEN key
+func xlenCmd(c *Ctx) error {
+	o := c.Lookup(c.Args[1])
+	if o == nil {
+		c.W.Int(0)
+		return nil
+	}
+	c.W.Uint(o.Stream.Len())
+	return nil
+}
