@@ -132,6 +132,10 @@ func (r *recordingStore) Commit(b *persist.Batch) error {
 
 func (r *recordingStore) Close() error { return nil }
 
+func (r *recordingStore) Apply(b *persist.Batch) (persist.Ticket, error) {
+	return persist.Ticket{}, r.Commit(b)
+}
+
 // committed returns the ops the store received for the commands run so
 // far (waiting for their commit).
 func (f *fake) committed(r *recordingStore) []persist.Op {
