@@ -1,6 +1,10 @@
 package pel
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/runnel-db/runnel/stream"
+)
 
 // An in-memory B+tree: keys and values live in leaves, which are linked both
 // ways so a cursor steps in O(1); inner nodes hold separators only. It is the
@@ -63,6 +67,9 @@ func (t *btree[K, V]) Len() int { return t.length }
 // leafSearch returns the first position in l whose key is >= k, and whether
 // that key equals k.
 func leafSearch[K keyed[K], V any](l *leaf[K, V], k K) (int, bool) {
+	if keys, ok := any(&l.keys).(*[leafCap]stream.ID); ok {
+		return searchIDs(keys[:l.n], *any(&k).(*stream.ID))
+	}
 	lo, hi := 0, l.n
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -78,6 +85,9 @@ func leafSearch[K keyed[K], V any](l *leaf[K, V], k K) (int, bool) {
 // childIndex returns the child of x whose range holds k: the number of
 // separators <= k.
 func childIndex[K keyed[K], V any](x *inner[K, V], k K) int {
+	if keys, ok := any(&x.keys).(*[innerCap - 1]stream.ID); ok {
+		return upperIDs(keys[:x.n-1], *any(&k).(*stream.ID))
+	}
 	lo, hi := 0, x.n-1
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -88,6 +98,53 @@ func childIndex[K keyed[K], V any](x *inner[K, V], k K) int {
 		}
 	}
 	return lo
+}
+
+// searchIDs and upperIDs are leafSearch's and childIndex's searches
+// specialised for stream.ID keys, the PEL's: comparisons inline instead of
+// going through the generic method call.
+func searchIDs(keys []stream.ID, k stream.ID) (int, bool) {
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if keys[m].Less(k) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(keys) && keys[lo] == k
+}
+
+func upperIDs(keys []stream.ID, k stream.ID) int {
+	lo, hi := 0, len(keys)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !k.Less(keys[m]) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// edgeLeaf returns the first or the last leaf when k falls in its range,
+// without descending the tree, and nil otherwise. PELs are mostly touched at
+// their ends: deliveries append, in-order acks remove the oldest.
+func (t *btree[K, V]) edgeLeaf(k K) *leaf[K, V] {
+	if t.height == 0 {
+		return t.rootLeaf
+	}
+	// The last leaf holds [its separator, +inf) and its first key is at
+	// least that separator; symmetrically for the first leaf.
+	if l := t.last; l.keys[0].Compare(k) <= 0 {
+		return l
+	}
+	if l := t.first; k.Compare(l.keys[l.n-1]) <= 0 {
+		return l
+	}
+	return nil
 }
 
 // findLeaf returns the leaf whose range holds k.
@@ -108,7 +165,10 @@ func (t *btree[K, V]) Get(k K) (V, bool) {
 	if t.length == 0 {
 		return zero, false
 	}
-	l := t.findLeaf(k)
+	l := t.edgeLeaf(k)
+	if l == nil {
+		l = t.findLeaf(k)
+	}
 	i, ok := leafSearch(l, k)
 	if !ok {
 		return zero, false
@@ -142,6 +202,20 @@ func (t *btree[K, V]) Set(k K, v V) (old V, replaced bool) {
 	if t.rootLeaf == nil && t.rootInner == nil {
 		l := &leaf[K, V]{}
 		t.rootLeaf, t.first, t.last = l, l, l
+	}
+	if l := t.edgeLeaf(k); l != nil && t.height > 0 {
+		// Fast path: no descent unless the leaf must split.
+		i, found := leafSearch(l, k)
+		if found {
+			old, l.vals[i] = l.vals[i], v
+			return old, true
+		}
+		if l.n < leafCap {
+			leafInsertAt(l, i, k, v)
+			t.length++
+			t.version++
+			return old, false
+		}
 	}
 	var sep K
 	if t.height == 0 {
@@ -286,11 +360,16 @@ func innerInsertAt[K keyed[K], V any](x *inner[K, V], ci int, s K, rl *leaf[K, V
 func (t *btree[K, V]) Delete(k K) (V, bool) {
 	var v V
 	var ok bool
-	switch {
-	case t.length == 0:
+	if t.length == 0 {
 		return v, false
+	}
+	switch edge := t.edgeLeaf(k); {
 	case t.height == 0:
 		v, ok = leafDelete(t.rootLeaf, k)
+	case edge != nil && edge.n > leafMin:
+		// Fast path: the leaf stays at least half full, so no parent is
+		// involved.
+		v, ok = leafDelete(edge, k)
 	default:
 		v, ok = t.innerDelete(t.rootInner, t.height, k)
 		if t.rootInner.n == 1 {

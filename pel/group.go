@@ -208,47 +208,77 @@ type ClaimOptions struct {
 	Force bool
 }
 
-// Claim gives the pending entry id to c at now, as XCLAIM and XAUTOCLAIM do
-// for one ID after the caller checked that the entry still exists in the
-// stream: the record moves to c's PEL (if another consumer held it), its
-// delivery time and count are set as o says, and c's ActiveTime becomes now.
-// It returns the changed record, or ErrNotPending (not pending and no
-// Force), ErrTooRecent (below MinIdle), ErrNotMember or ErrGroupDestroyed,
-// in which case nothing changed.
+// Claim gives the pending entry id to c at now, as XCLAIM does for one ID
+// after the caller checked that the entry still exists in the stream: the
+// record moves to c's PEL (if another consumer held it), its delivery time
+// and count are set as o says, and c's ActiveTime becomes now. It returns
+// the changed record, or ErrNotPending (not pending and no Force),
+// ErrTooRecent (below MinIdle), ErrNotMember or ErrGroupDestroyed, in which
+// case nothing changed.
 func (g *Group) Claim(id stream.ID, c *Consumer, now int64, o ClaimOptions) (*Pending, error) {
 	if err := g.member(c); err != nil {
 		return nil, err
 	}
 	p, pending := g.pel.Get(id)
-	switch {
-	case !pending && !o.Force:
+	if pending {
+		if err := g.claim(p, c, now, o); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	if !o.Force {
 		return nil, ErrNotPending
-	case pending && o.MinIdle > 0 && now-p.deliveryTime < o.MinIdle:
-		return nil, ErrTooRecent
 	}
-	t := now
-	if o.SetTime && o.Time >= 0 && o.Time <= now {
-		t = o.Time
-	}
-	var count uint64 = 1 // what Redis gives a record FORCE creates
-	if pending {
-		count = p.deliveryCount
-	}
-	switch {
-	case o.SetRetryCount:
-		count = o.RetryCount
-	case !o.JustID:
-		count++
-	}
-	if pending {
-		g.setOwner(p, c)
-		g.setDelivery(p, t, count)
-	} else {
-		p = &Pending{id: id, owner: c, deliveryTime: t, deliveryCount: count}
-		g.link(p)
-	}
+	// Redis creates the record with count 1 and then claims it like any
+	// other, skipping the idle check.
+	p = &Pending{id: id, owner: c, deliveryTime: claimTime(now, o), deliveryCount: claimCount(1, o)}
+	g.link(p)
 	c.activeTime = now
 	return p, nil
+}
+
+// ClaimPending is Claim for a record the caller already holds, typically
+// from a Cursor during XAUTOCLAIM's scan, which saves the lookup. It returns
+// ErrNotPending if p is not pending in g; Force is meaningless here.
+func (g *Group) ClaimPending(p *Pending, c *Consumer, now int64, o ClaimOptions) error {
+	if err := g.member(c); err != nil {
+		return err
+	}
+	if p == nil || p.owner == nil || p.owner.group != g {
+		return ErrNotPending
+	}
+	return g.claim(p, c, now, o)
+}
+
+func (g *Group) claim(p *Pending, c *Consumer, now int64, o ClaimOptions) error {
+	if o.MinIdle > 0 && now-p.deliveryTime < o.MinIdle {
+		return ErrTooRecent
+	}
+	g.setOwner(p, c)
+	g.setDelivery(p, claimTime(now, o), claimCount(p.deliveryCount, o))
+	c.activeTime = now
+	return nil
+}
+
+// claimTime is the delivery time a claim sets: o.Time when given and
+// sensible, now otherwise.
+func claimTime(now int64, o ClaimOptions) int64 {
+	if o.SetTime && o.Time >= 0 && o.Time <= now {
+		return o.Time
+	}
+	return now
+}
+
+// claimCount is the delivery count a claim sets on a record whose count was
+// count.
+func claimCount(count uint64, o ClaimOptions) uint64 {
+	switch {
+	case o.SetRetryCount:
+		return o.RetryCount
+	case o.JustID:
+		return count
+	}
+	return count + 1
 }
 
 // Seek returns a cursor over the group PEL from the first ID >= start, in ID

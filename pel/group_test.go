@@ -560,3 +560,43 @@ func TestCursor(t *testing.T) {
 		t.Fatal("exhausted cursor came back to life")
 	}
 }
+
+func TestClaimPending(t *testing.T) {
+	gs, g := newTestGroup(t)
+	alice := consumer(t, g, "alice", 0)
+	bob := consumer(t, g, "bob", 0)
+	deliver(t, g, alice, 100, 1, 2, 3)
+	acked := g.Pending(id(3))
+	g.Ack(id(3))
+	h, _ := gs.Create("h", stream.ID{}, 0)
+	hc := consumer(t, h, "x", 0)
+	deliver(t, h, hc, 100, 1)
+	tests := []struct {
+		name    string
+		p       *Pending
+		to      *Consumer
+		opt     ClaimOptions
+		wantErr error
+		want    pendingState
+	}{
+		{"claims", g.Pending(id(1)), bob, ClaimOptions{}, nil, pendingState{id(1), "bob", 500, 2}},
+		{"too recent", g.Pending(id(2)), bob, ClaimOptions{MinIdle: 401}, ErrTooRecent, pendingState{id(2), "alice", 100, 1}},
+		{"idle enough, justid", g.Pending(id(2)), bob, ClaimOptions{MinIdle: 400, JustID: true}, nil, pendingState{id(2), "bob", 500, 1}},
+		{"acked record", acked, bob, ClaimOptions{}, ErrNotPending, pendingState{id(3), "", 100, 1}},
+		{"nil record", nil, bob, ClaimOptions{}, ErrNotPending, pendingState{}},
+		{"another group's record", h.Pending(id(1)), bob, ClaimOptions{}, ErrNotPending, pendingState{id(1), "x", 100, 1}},
+		{"another group's consumer", g.Pending(id(1)), hc, ClaimOptions{}, ErrNotMember, pendingState{id(1), "bob", 500, 2}},
+	}
+	for _, tc := range tests {
+		err := g.ClaimPending(tc.p, tc.to, 500, tc.opt)
+		if !errors.Is(err, tc.wantErr) {
+			t.Fatalf("%s: error %v, want %v", tc.name, err, tc.wantErr)
+		}
+		if tc.p != nil && stateOf(tc.p) != tc.want {
+			t.Fatalf("%s: record %+v, want %+v", tc.name, stateOf(tc.p), tc.want)
+		}
+	}
+	if bob.ActiveTime() != 500 || hc.ActiveTime() != 100 {
+		t.Fatalf("active times %d %d", bob.ActiveTime(), hc.ActiveTime())
+	}
+}

@@ -104,7 +104,7 @@ func autoclaim(g *Group, c *Consumer, minIdle int64, start stream.ID, count int,
 			count--
 			continue
 		}
-		if _, err := g.Claim(p.ID(), c, now, ClaimOptions{MinIdle: minIdle, JustID: justID}); err != nil {
+		if err := g.ClaimPending(p, c, now, ClaimOptions{MinIdle: minIdle, JustID: justID}); err != nil {
 			continue
 		}
 		r.Claimed = append(r.Claimed, p.ID())
