@@ -137,8 +137,7 @@ func BenchmarkRange(b *testing.B) {
 }
 
 // BenchmarkAutoclaimScan is XAUTOCLAIM key group c min-idle start COUNT 100
-// over 1,000,000 pending entries, run through the package's cursor as the
-// command layer runs it.
+// over 1,000,000 pending entries (Group.AutoClaim).
 func BenchmarkAutoclaimScan(b *testing.B) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	always := func(stream.ID) bool { return true }
@@ -148,7 +147,7 @@ func BenchmarkAutoclaimScan(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			start := id(1 + rng.Uint64N(benchPending-2000))
-			r := autoclaim(g, cs[0], 1<<40, start, 100, true, 1, always)
+			r, _ := g.AutoClaim(cs[0], start, 100, 1<<40, true, 1, always)
 			if len(r.Claimed) != 0 || r.Next.IsZero() {
 				b.Fatal("unexpected claim")
 			}
@@ -161,7 +160,7 @@ func BenchmarkAutoclaimScan(b *testing.B) {
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
 			start := id(1 + rng.Uint64N(benchPending-200))
-			r := autoclaim(g, cs[i%benchConsumers], 0, start, 100, false, int64(i), always)
+			r, _ := g.AutoClaim(cs[i%benchConsumers], start, 100, 0, false, int64(i), always)
 			if len(r.Claimed) != 100 {
 				b.Fatalf("claimed %d", len(r.Claimed))
 			}

@@ -140,6 +140,9 @@ func TestBTreeRandomAgainstModel(t *testing.T) {
 		{span: 3000, grow: 30000, shrink: 30000, checkEvery: 2000, seekEvery: 97, minHeight: 1},
 		{span: 1 << 20, grow: 700000, shrink: 1400000, checkEvery: 350000, seekEvery: 350000, minHeight: 3},
 	}
+	if testing.Short() {
+		cases = cases[:2]
+	}
 	for _, tc := range cases {
 		tr := &btree[stream.ID, int]{}
 		ref := newRefMap()

@@ -42,14 +42,14 @@ func (g *Group) Len() int { return g.pel.Len() }
 // NumConsumers returns the number of consumers.
 func (g *Group) NumConsumers() int { return g.consumers.Len() }
 
-// Consumer returns the consumer called name, or nil.
+// Consumer returns the consumer called consumerName, or nil.
 func (g *Group) Consumer(consumerName string) *Consumer {
 	c, _ := g.consumers.Get(name(consumerName))
 	return c
 }
 
-// CreateConsumer returns the consumer called name, creating it when it does
-// not exist, with SeenTime now and ActiveTime NeverActive, as XGROUP
+// CreateConsumer returns the consumer called consumerName, creating it when
+// it does not exist, with SeenTime now and ActiveTime NeverActive, as XGROUP
 // CREATECONSUMER and the implicit creation of XREADGROUP, XCLAIM and
 // XAUTOCLAIM do. created reports whether it was new (the caller then records
 // the consumer and fires xgroup-createconsumer). It returns nil on a
@@ -66,7 +66,7 @@ func (g *Group) CreateConsumer(consumerName string, now int64) (c *Consumer, cre
 	return c, true
 }
 
-// DeleteConsumer removes the consumer called name together with its pending
+// DeleteConsumer removes the consumer called consumerName with its pending
 // entries, which leave the group PEL too, as XGROUP DELCONSUMER does. It
 // calls dropped, when not nil, for each removed record, in ID order, and
 // returns how many there were and whether the consumer existed. The deleted

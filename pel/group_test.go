@@ -600,3 +600,27 @@ func TestClaimPending(t *testing.T) {
 		t.Fatalf("active times %d %d", bob.ActiveTime(), hc.ActiveTime())
 	}
 }
+
+func TestAutoClaimRefusals(t *testing.T) {
+	gs, g := newTestGroup(t)
+	a := consumer(t, g, "a", 0)
+	gone := consumer(t, g, "gone", 0)
+	g.DeleteConsumer("gone", nil)
+	deliver(t, g, a, 0, 1, 2, 3)
+	all := func(stream.ID) bool { return true }
+	if _, err := g.AutoClaim(gone, stream.Min, 10, 0, false, 5, all); !errors.Is(err, ErrNotMember) {
+		t.Fatalf("AutoClaim by a deleted consumer = %v", err)
+	}
+	// A COUNT whose attempt budget would overflow scans everything.
+	r, err := g.AutoClaim(a, stream.Min, int(^uint(0)>>1), 0, true, 5, all)
+	if err != nil || len(r.Claimed) != 3 || !r.Next.IsZero() {
+		t.Fatalf("AutoClaim with a huge COUNT = %+v, %v", r, err)
+	}
+	if a.ActiveTime() != 5 {
+		t.Fatalf("claimer ActiveTime %d", a.ActiveTime())
+	}
+	gs.Destroy("g")
+	if _, err := g.AutoClaim(a, stream.Min, 10, 0, false, 5, all); !errors.Is(err, ErrGroupDestroyed) {
+		t.Fatalf("AutoClaim on a destroyed group = %v", err)
+	}
+}

@@ -72,23 +72,36 @@ func allPending(g *Group) []pendingState {
 	return states(g.Range(nil, Query{Start: stream.Min, End: stream.Max}))
 }
 
-// existsFunc says whether an entry is still in the stream; the autoclaim
-// helper below consults it as Redis consults the stream.
+// existsFunc says whether an entry is still in the stream.
 type existsFunc func(stream.ID) bool
 
-// autoclaimResult is XAUTOCLAIM's reply without the entry bodies.
+// autoclaimResult is AutoClaimResult with IDs only, for comparisons.
 type autoclaimResult struct {
 	Next    stream.ID
 	Claimed []stream.ID
 	Deleted []stream.ID
 }
 
-// autoclaim is Redis 7.4's XAUTOCLAIM loop written against this package's
-// API, the way the command layer is expected to write it: one attempt per
-// record scanned (COUNT*10 in all), deleted entries acked and counted
-// against COUNT, idle ones claimed, and the record after the last one
-// handled returned as the next cursor.
+// autoclaim runs Group.AutoClaim and returns IDs only.
 func autoclaim(g *Group, c *Consumer, minIdle int64, start stream.ID, count int, justID bool, now int64, exists existsFunc) autoclaimResult {
+	res, err := g.AutoClaim(c, start, count, minIdle, justID, now, exists)
+	if err != nil {
+		panic(err)
+	}
+	r := autoclaimResult{Next: res.Next, Deleted: res.Deleted}
+	for _, p := range res.Claimed {
+		if p.Owner() != c {
+			panic("claimed record not owned by the claimer")
+		}
+		r.Claimed = append(r.Claimed, p.ID())
+	}
+	return r
+}
+
+// autoclaimByCursor is the same loop written from the public building
+// blocks (Seek, ClaimPending, Ack), as a command layer could write it; the
+// model test checks that both agree.
+func autoclaimByCursor(g *Group, c *Consumer, minIdle int64, start stream.ID, count int, justID bool, now int64, exists existsFunc) autoclaimResult {
 	var r autoclaimResult
 	attempts := count * 10
 	cur := g.Seek(start)

@@ -221,7 +221,12 @@ func TestModel(t *testing.T) {
 				break
 			}
 			minIdle, start, count, justID := int64(rng.IntN(300)), randID(), 1+rng.IntN(4), rng.IntN(2) == 0
-			got := autoclaim(g, c, minIdle, start, count, justID, now, exists)
+			var got autoclaimResult
+			if rng.IntN(2) == 0 {
+				got = autoclaim(g, c, minIdle, start, count, justID, now, exists)
+			} else {
+				got = autoclaimByCursor(g, c, minIdle, start, count, justID, now, exists)
+			}
 			want := m.autoclaim(n, minIdle, start, count, justID, now, exists)
 			if got.Next != want.Next || !slices.Equal(got.Claimed, want.Claimed) || !slices.Equal(got.Deleted, want.Deleted) {
 				t.Fatalf("step %d: autoclaim = %+v, model %+v", step, got, want)
