@@ -3,6 +3,7 @@ package pel
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -177,5 +178,21 @@ func BenchmarkSummary(b *testing.B) {
 		if s := g.Summary(); s.Count != benchPending || len(s.Consumers) != benchConsumers {
 			b.Fatal("bad summary")
 		}
+	}
+}
+
+// BenchmarkMemoryPerPending reports the heap held per pending entry of a
+// 1,000,000-entry group (the record plus its slots in the group's and its
+// owner's index), measured after a forced GC.
+func BenchmarkMemoryPerPending(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		g, _ := fillGroup(b, benchPending)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/benchPending, "B/pending")
+		runtime.KeepAlive(g)
 	}
 }
