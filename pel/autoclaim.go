@@ -29,7 +29,7 @@ type AutoClaimResult struct {
 // delivery time now and, unless justID, count incremented, and counts
 // against count; other records are skipped. The scan stops when count
 // records were claimed or deleted, the attempts are spent or the PEL ends.
-// count must be positive. c must be a live consumer of g (the caller
+// count must be positive and exists not nil. c must be a live consumer of g (the caller
 // creates it and sets its SeenTime first, as Redis does); otherwise the
 // result is empty with ErrNotMember or ErrGroupDestroyed. c's ActiveTime
 // becomes now when anything was claimed. What changed is c (when Claimed is

@@ -68,8 +68,9 @@ func (g *Group) CreateConsumer(consumerName string, now int64) (c *Consumer, cre
 
 // DeleteConsumer removes the consumer called consumerName with its pending
 // entries, which leave the group PEL too, as XGROUP DELCONSUMER does. It
-// calls dropped, when not nil, for each removed record, in ID order, and
-// returns how many there were and whether the consumer existed. The deleted
+// calls dropped, when not nil, for each removed record, in ID order (dropped
+// must not change the group), and returns how many there were and whether
+// the consumer existed. The deleted
 // Consumer is detached: operations given it fail with ErrNotMember.
 func (g *Group) DeleteConsumer(consumerName string, dropped func(*Pending)) (n int, found bool) {
 	c := g.Consumer(consumerName)
