@@ -56,6 +56,7 @@ type modifiers struct {
 	raw     bool          // @raw: the rest of the line is one quoted string sent verbatim
 	field   string        // @field=NAME[.SUB]: compare one field of an INFO-style reply
 	wait    time.Duration // @wait=MS on X<: gives (no reply yet) if nothing comes within MS; not counted as the read
+	within  time.Duration // @within=MS on X<: the read itself, but (no reply yet) if nothing comes within MS
 	between *[2]int64     // @between=LO,HI: an integer in [LO,HI] compares equal
 }
 
@@ -71,6 +72,7 @@ type step struct {
 	mods     modifiers
 	expect74 map[int]Value // reply runnel must give, per RESP version, where 7.4 differs
 	sleep    time.Duration
+	quiet    bool // a middle line of an @repeat, left out of verbose logs
 }
 
 // testCase is one "=== name" block of a case file.
@@ -199,6 +201,7 @@ func (p *caseParser) line(n int, line string) error {
 			if err := p.command(n, strings.ReplaceAll(body, "{i}", strconv.Itoa(i))); err != nil {
 				return err
 			}
+			tc.steps[len(tc.steps)-1].quiet = i > 1 && i < count
 		}
 		return nil
 	case word == "@expect74" || word == "@expect74/2" || word == "@expect74/3":
@@ -299,8 +302,11 @@ func (p *caseParser) command(n int, line string) error {
 	if s.mods.scanAll && (len(s.args) < 2 || !strings.EqualFold(s.args[0], "SCAN")) {
 		return fmt.Errorf("@scanall needs a SCAN command")
 	}
-	if s.mode == '>' && (s.mods.ignore || s.mods.shape || s.mods.sort || s.mods.field != "" || s.mods.between != nil || s.mods.wait > 0 || s.mods.scanAll) {
+	if s.mode == '>' && (s.mods.ignore || s.mods.shape || s.mods.sort || s.mods.field != "" || s.mods.between != nil || s.mods.wait > 0 || s.mods.within > 0 || s.mods.scanAll) {
 		return fmt.Errorf("reply modifiers belong on the %c< line, not on the send", s.client)
+	}
+	if (s.mods.wait > 0 || s.mods.within > 0) && s.mode != '<' {
+		return fmt.Errorf("@wait and @within belong on read lines (X<)")
 	}
 	if s.mods.only74 && s.mode != ':' {
 		return fmt.Errorf("@74only works on plain (send and read) lines only")
@@ -342,6 +348,12 @@ func lineModifier(m *modifiers, word string) error {
 			return fmt.Errorf("@wait wants milliseconds (1..10000), got %q", val)
 		}
 		m.wait = time.Duration(ms) * time.Millisecond
+	case "@within":
+		ms, err := strconv.Atoi(val)
+		if err != nil || ms <= 0 || ms > 10000 {
+			return fmt.Errorf("@within wants milliseconds (1..10000), got %q", val)
+		}
+		m.within = time.Duration(ms) * time.Millisecond
 	case "@between":
 		lo, hi, ok := strings.Cut(val, ",")
 		a, err1 := strconv.ParseInt(lo, 10, 64)
@@ -417,7 +429,7 @@ func (p *caseParser) finish() error {
 			if pending[s.client] == 0 {
 				return fmt.Errorf("case %q line %d: %c< with nothing sent on %c", tc.name, s.line, s.client, s.client)
 			}
-			if s.mods.wait == 0 {
+			if s.mods.wait == 0 { // @wait only looks; the read is still to come
 				pending[s.client]--
 			}
 		case pending[s.client] > 0:

@@ -260,3 +260,23 @@ func TestCaseFiles(t *testing.T) {
 		t.Logf("%s: %d cases", p, len(f.cases))
 	}
 }
+
+func TestNotationRoundTrip(t *testing.T) {
+	for _, in := range []string{
+		"*3\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$0\r\n\r\n:-1\r\n",
+		"%2\r\n$4\r\nname\r\n$3\r\na b\r\n$3\r\nnil\r\n*-1\r\n",
+		"-ERR x \"y\"\r\n", "+OK\r\n", "$-1\r\n", "~1\r\n$2\r\n+x\r\n",
+	} {
+		v, err := readValue(bufio.NewReader(strings.NewReader(in)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, _, err := parseNotation(toNotation(v))
+		if err != nil {
+			t.Fatalf("%q -> %s: %v", in, toNotation(v), err)
+		}
+		if got := string(render(back, 3).bytes()); v.Kind != kMap && got != in && string(render(back, 2).bytes()) != in {
+			t.Errorf("%q -> %s -> %q", in, toNotation(v), got)
+		}
+	}
+}

@@ -243,3 +243,58 @@ func render(v Value, resp int) Value {
 	}
 	return out
 }
+
+// toNotation writes v in the @expect74 notation, on one line, so a case
+// author can start an @expect74 from the oracle's reply (COMPAT_VERBOSE=1
+// prints it). RESP3 nulls come out as nil; use nil* where an array null is
+// meant.
+func toNotation(v Value) string {
+	var b strings.Builder
+	writeNotation(&b, v)
+	return b.String()
+}
+
+func writeNotation(b *strings.Builder, v Value) {
+	word := func(s string) string {
+		if s == "" || strings.ContainsAny(s, " \t\"[]{}\\'") || strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f }) >= 0 ||
+			strings.ContainsRune("+-:,#~", rune(s[0])) || s == "nil" || s == "nil*" || s == "raw" {
+			return quote(s)
+		}
+		return s
+	}
+	switch v.Kind {
+	case kSimple:
+		b.WriteString("+" + word(v.Str))
+	case kError:
+		b.WriteString("-" + quote(v.Str))
+	case kInt:
+		b.WriteString(":" + v.Str)
+	case kDouble:
+		b.WriteString("," + v.Str)
+	case kBool:
+		b.WriteString("#" + v.Str)
+	case kBulk, kVerbatim, kBigNum, kBlobErr:
+		b.WriteString(word(v.Str))
+	case kNilBulk, kNull:
+		b.WriteString("nil")
+	case kNilArray:
+		b.WriteString("nil*")
+	case kArray, kPush, kSet, kMap, kAttr:
+		open, end := "[", "]"
+		if v.Kind == kMap || v.Kind == kAttr {
+			open, end = "{", "}"
+		} else if v.Kind == kSet {
+			open = "~["
+		}
+		b.WriteString(open)
+		for i, e := range v.Elems {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			writeNotation(b, e)
+		}
+		b.WriteString(end)
+	default:
+		b.WriteString(quote(string(v.bytes())))
+	}
+}

@@ -128,13 +128,13 @@ func (s *side) settle(c *client, before int) {
 
 type mode struct {
 	self    bool // the subject is a second redis-server
-	verbose bool
+	verbose int  // 1: log replies as redis-cli prints them; 2: one line each, in the notation
 	extra   normSet
 }
 
 func TestCompat(t *testing.T) {
 	files := loadCases(t)
-	m := mode{self: os.Getenv("COMPAT_SELF") == "1", verbose: os.Getenv("COMPAT_VERBOSE") == "1"}
+	m := mode{self: os.Getenv("COMPAT_SELF") == "1", verbose: verbosity()}
 	if list := os.Getenv("COMPAT_NORMALIZE"); list != "" {
 		n, err := parseNorm(list)
 		if err != nil {
@@ -288,8 +288,12 @@ func runCase(t *testing.T, m mode, tc *testCase, resp int, oracle, subject *targ
 		if st.mode == '>' {
 			continue
 		}
-		if m.verbose {
+		switch {
+		case st.quiet:
+		case m.verbose == 1:
 			t.Log(verboseLine(st, resp, sides, results, len(active)))
+		case m.verbose == 2:
+			t.Log(compactLine(st, resp, sides, results, len(active)))
 		}
 		if st.mods.ignore {
 			continue
@@ -321,6 +325,9 @@ func compareStep(m mode, st *step, resp int, sides []*side, rs []result) string 
 	exp, hasExp := st.expect74[resp]
 	o, s := rs[0], rs[1]
 	if m.self {
+		if id := sides[0].norm.unnormalisedClockID(o.norm); id != "" {
+			return fmt.Sprintf("the reply holds %s, an ID made from the clock: add @normalize=ids (or msids) to the case", id)
+		}
 		if !bytes.Equal(o.norm.bytes(), s.norm.bytes()) {
 			return describe("the two redis-servers disagree (the case or its normalisation is not deterministic)",
 				sides[0].tg.name(), o, sides[1].tg.name(), s)
@@ -435,7 +442,8 @@ func (s *side) run(st *step) result {
 			return result{}
 		}
 	} else {
-		if st.mods.wait > 0 && !c.readable(st.mods.wait) {
+		limit := max(st.mods.wait, st.mods.within)
+		if limit > 0 && !c.readable(limit) {
 			v := Value{Kind: kNoReply}
 			return result{orig: v, norm: v, raw: v.bytes()}
 		}
@@ -525,8 +533,26 @@ func verboseLine(st *step, resp int, sides []*side, rs []result, active int) str
 		show(sides[0].tg.name(), rs[0].norm)
 		show(sides[1].tg.name(), rs[1].norm)
 	}
+	fmt.Fprintf(&sb, "\n  notation: %s", toNotation(rs[len(rs)-1].norm))
 	if exp, ok := st.expect74[resp]; ok {
 		show("@expect74", exp)
 	}
 	return sb.String()
+}
+
+// compactLine shows one line's replies in the notation for COMPAT_VERBOSE=2.
+func compactLine(st *step, resp int, sides []*side, rs []result, active int) string {
+	line := fmt.Sprintf("%d: %s  =>  %s", st.line, st.text, toNotation(rs[1].norm))
+	if active == 2 && !bytes.Equal(rs[0].norm.bytes(), rs[1].norm.bytes()) {
+		line += "  | oracle: " + toNotation(rs[0].norm)
+	}
+	if exp, ok := st.expect74[resp]; ok {
+		line += "  | @expect74: " + toNotation(exp)
+	}
+	return line
+}
+
+func verbosity() int {
+	n, _ := strconv.Atoi(os.Getenv("COMPAT_VERBOSE"))
+	return n
 }

@@ -23,7 +23,7 @@ import (
 //	COMPAT_SELF=1          compare redis-server with a second redis-server
 //	COMPAT_FILES=a,b*      run only the case files whose base names match
 //	COMPAT_NORMALIZE=rax   extra normalisations for every case
-//	COMPAT_VERBOSE=1       log every command and both replies
+//	COMPAT_VERBOSE=1|2     log every command and the replies (2: one line each)
 //	REDIS_SERVER=path      the redis-server binary (default: from PATH)
 //	CI=true                a missing redis-server fails instead of skipping
 
