@@ -48,16 +48,17 @@ const (
 
 // modifiers change how one command line is sent or its reply compared.
 type modifiers struct {
-	ignore  bool          // @ignore: read the reply, compare nothing
-	shape   bool          // @shape: compare only the types of the scalars
-	only74  bool          // @74only: send to runnel only; needs @expect74
-	sort    bool          // @sort: sort every array of scalars
-	scanAll bool          // @scanall: iterate SCAN to cursor 0, compare the sorted keys
-	raw     bool          // @raw: the rest of the line is one quoted string sent verbatim
-	field   string        // @field=NAME[.SUB]: compare one field of an INFO-style reply
-	wait    time.Duration // @wait=MS on X<: gives (no reply yet) if nothing comes within MS; not counted as the read
-	within  time.Duration // @within=MS on X<: the read itself, but (no reply yet) if nothing comes within MS
-	between *[2]int64     // @between=LO,HI: an integer in [LO,HI] compares equal
+	ignore    bool          // @ignore: read the reply, compare nothing
+	shape     bool          // @shape: compare only the types of the scalars
+	only74    bool          // @74only: send to runnel only; needs @expect74
+	sort      bool          // @sort: sort every array of scalars
+	sortPairs bool          // @sortpairs: sort the reply's key/value pairs by key
+	scanAll   bool          // @scanall: iterate SCAN to cursor 0, compare the sorted keys
+	raw       bool          // @raw: the rest of the line is one quoted string sent verbatim
+	field     string        // @field=NAME[.SUB]: compare one field of an INFO-style reply
+	wait      time.Duration // @wait=MS on X<: gives (no reply yet) if nothing comes within MS; not counted as the read
+	within    time.Duration // @within=MS on X<: the read itself, but (no reply yet) if nothing comes within MS
+	between   *[2]int64     // @between=LO,HI: an integer in [LO,HI] compares equal
 }
 
 // step is one line of a case.
@@ -302,7 +303,7 @@ func (p *caseParser) command(n int, line string) error {
 	if s.mods.scanAll && (len(s.args) < 2 || !strings.EqualFold(s.args[0], "SCAN")) {
 		return fmt.Errorf("@scanall needs a SCAN command")
 	}
-	if s.mode == '>' && (s.mods.ignore || s.mods.shape || s.mods.sort || s.mods.field != "" || s.mods.between != nil || s.mods.wait > 0 || s.mods.within > 0 || s.mods.scanAll) {
+	if s.mode == '>' && (s.mods.ignore || s.mods.shape || s.mods.sort || s.mods.sortPairs || s.mods.field != "" || s.mods.between != nil || s.mods.wait > 0 || s.mods.within > 0 || s.mods.scanAll) {
 		return fmt.Errorf("reply modifiers belong on the %c< line, not on the send", s.client)
 	}
 	if (s.mods.wait > 0 || s.mods.within > 0) && s.mode != '<' {
@@ -333,6 +334,8 @@ func lineModifier(m *modifiers, word string) error {
 		return flag(&m.only74)
 	case "@sort":
 		return flag(&m.sort)
+	case "@sortpairs":
+		return flag(&m.sortPairs)
 	case "@scanall":
 		return flag(&m.scanAll)
 	case "@raw":

@@ -317,3 +317,23 @@ func (n *normState) unnormalisedClockID(v Value) string {
 	})
 	return found
 }
+
+// sortPairs sorts a map, or an array read as a flat list of pairs, by key:
+// for replies such as CONFIG GET of several names, whose order is a hash
+// order.
+func sortPairs(v Value) Value {
+	if (v.Kind != kMap && v.Kind != kArray) || len(v.Elems)%2 != 0 {
+		return v
+	}
+	pairs := make([][2]Value, len(v.Elems)/2)
+	for i := range pairs {
+		pairs[i] = [2]Value{v.Elems[2*i], v.Elems[2*i+1]}
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return bytes.Compare(pairs[i][0].bytes(), pairs[j][0].bytes()) < 0 })
+	elems := make([]Value, 0, len(v.Elems))
+	for _, p := range pairs {
+		elems = append(elems, p[0], p[1])
+	}
+	v.Elems = elems
+	return v
+}

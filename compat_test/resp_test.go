@@ -267,6 +267,9 @@ type client struct {
 	pending int   // commands sent whose reply has not been read
 	broken  error // set when a read failed half way; the stream is lost
 	closed  bool  // the server closed the connection
+	// multi is non-nil while the client is in MULTI: the commands queued so
+	// far, so EXEC's reply can be normalised element by element.
+	multi [][]string
 }
 
 func dial(addr string) (*client, error) {

@@ -363,10 +363,10 @@ func describe(title, aName string, a result, bName string, b result) string {
 		mark, name string
 		r          result
 	}{{"---", aName, a}, {"+++", bName, b}} {
-		fmt.Fprintf(&sb, "%s %s:\n%s\n", x.mark, x.name, indentLines(pretty(x.r.norm), "    "))
-		fmt.Fprintf(&sb, "    raw: %q\n", x.r.raw)
+		fmt.Fprintf(&sb, "%s %s:\n%s\n", x.mark, x.name, indentLines(clip(pretty(x.r.norm), 120*80), "    "))
+		fmt.Fprintf(&sb, "    raw: %s\n", clip(fmt.Sprintf("%q", x.r.raw), 2000))
 		if nb := x.r.norm.bytes(); !bytes.Equal(nb, x.r.raw) {
-			fmt.Fprintf(&sb, "    normalised: %q\n", nb)
+			fmt.Fprintf(&sb, "    normalised: %s\n", clip(fmt.Sprintf("%q", nb), 2000))
 		}
 	}
 	return strings.TrimRight(sb.String(), "\n")
@@ -433,8 +433,17 @@ func (s *side) run(st *step) result {
 		if payload == nil {
 			payload = encodeCommand(cmd)
 		}
+		if c.closed {
+			v := Value{Kind: kClosed}
+			return result{orig: v, norm: v, raw: v.bytes()}
+		}
 		if err := c.send(payload); err != nil {
-			return result{err: err}
+			if !isReset(err) && !strings.Contains(err.Error(), "broken pipe") {
+				return result{err: err}
+			}
+			c.closed = true
+			v := Value{Kind: kClosed}
+			return result{orig: v, norm: v, raw: v.bytes()}
 		}
 		if st.mode == '>' {
 			s.sent[st.client] = append(s.sent[st.client], cmd)
@@ -455,17 +464,52 @@ func (s *side) run(st *step) result {
 	if err != nil {
 		return result{err: fmt.Errorf("reading the reply: %v (read so far: %q)", err, raw)}
 	}
-	return result{raw: raw, orig: v, norm: s.finish(st, cmd, v)}
+	return result{raw: raw, orig: v, norm: s.finish(st, cmd, c.track(cmd, v), v)}
 }
 
-// finish normalises v as the case and the line ask.
-func (s *side) finish(st *step, cmd []string, v Value) Value {
-	v = s.norm.apply(cmd, v)
+// track follows MULTI/EXEC on c. For an EXEC it returns the commands EXEC
+// ran, one per element of its reply, so each element is normalised as its
+// command's reply would be; otherwise nil.
+func (c *client) track(cmd []string, v Value) [][]string {
+	name := ""
+	if len(cmd) > 0 {
+		name = strings.ToUpper(cmd[0])
+	}
+	switch {
+	case name == "MULTI" && v.Kind == kSimple && c.multi == nil:
+		c.multi = [][]string{}
+	case name == "EXEC" || name == "DISCARD" || name == "RESET":
+		queued := c.multi
+		c.multi = nil
+		if name == "EXEC" && v.Kind == kArray && len(v.Elems) == len(queued) {
+			return queued
+		}
+	case c.multi != nil && v.Kind == kSimple && v.Str == "QUEUED":
+		c.multi = append(c.multi, cmd)
+	}
+	return nil
+}
+
+// finish normalises v, the reply to cmd, as the case and the line ask;
+// exec holds the commands behind the elements of an EXEC reply.
+func (s *side) finish(st *step, cmd []string, exec [][]string, v Value) Value {
+	if exec == nil {
+		v = s.norm.apply(cmd, v)
+	} else {
+		elems := make([]Value, len(v.Elems))
+		for i, e := range v.Elems {
+			elems[i] = s.norm.apply(exec[i], e)
+		}
+		v.Elems = elems
+	}
 	if st.mods.field != "" {
 		v = infoField(v, st.mods.field, s.resp)
 	}
 	if st.mods.sort {
 		v = sortScalars(v)
+	}
+	if st.mods.sortPairs {
+		v = sortPairs(v)
 	}
 	if st.mods.shape {
 		v = shapeOf(v)
@@ -555,4 +599,12 @@ func compactLine(st *step, resp int, sides []*side, rs []result, active int) str
 func verbosity() int {
 	n, _ := strconv.Atoi(os.Getenv("COMPAT_VERBOSE"))
 	return n
+}
+
+// clip shortens s to about n bytes for a failure message.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + fmt.Sprintf("... (%d more bytes)", len(s)-n)
 }

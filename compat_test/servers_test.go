@@ -94,6 +94,7 @@ type process struct {
 func startProcess(name string, args []string, out *outputLog) (*process, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Stdout, cmd.Stderr = out, out
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
