@@ -22,16 +22,17 @@ const (
 	normMsIDs                     // their millisecond part only -> <t1>-seq
 	normTimes                     // idle/time integers of XINFO and XPENDING -> <idle>/<time>
 	normRax                       // XINFO STREAM radix-tree-nodes -> <rax>
+	normTimes1s                   // like times, but keeps whether each is under a second
 )
 
-var normNames = map[string]normSet{"ids": normIDs, "msids": normMsIDs, "times": normTimes, "rax": normRax}
+var normNames = map[string]normSet{"ids": normIDs, "msids": normMsIDs, "times": normTimes, "times1s": normTimes1s, "rax": normRax}
 
 func parseNorm(list string) (normSet, error) {
 	var n normSet
 	for _, name := range strings.Split(list, ",") {
 		bit, ok := normNames[strings.TrimSpace(name)]
 		if !ok {
-			return 0, fmt.Errorf("unknown normalisation %q (have ids, msids, times, rax)", name)
+			return 0, fmt.Errorf("unknown normalisation %q (have ids, msids, times, times1s, rax)", name)
 		}
 		n |= bit
 	}
@@ -262,18 +263,22 @@ func caseOption(tc *testCase, opt string) error {
 // command parses "[X: | X> | X<] [@modifier...] args...".
 func (p *caseParser) command(n int, line string) error {
 	s := step{line: n, text: line, kind: stepCommand, client: 'A', mode: ':'}
-	if m := clientRE.FindStringSubmatch(line); m != nil {
-		s.client, s.mode = m[1][0], m[2][0]
-		line = strings.TrimSpace(line[2:])
-	}
-	for strings.HasPrefix(line, "@") {
+	// The client prefix and the modifiers may come in either order.
+	prefixed := false
+	for {
+		if m := clientRE.FindStringSubmatch(line); m != nil && !prefixed && !s.mods.raw {
+			s.client, s.mode = m[1][0], m[2][0]
+			line = strings.TrimSpace(line[2:])
+			prefixed = true
+			continue
+		}
+		if !strings.HasPrefix(line, "@") || s.mods.raw {
+			break
+		}
 		word, rest, _ := strings.Cut(line, " ")
 		line = strings.TrimSpace(rest)
 		if err := lineModifier(&s.mods, word); err != nil {
 			return err
-		}
-		if s.mods.raw {
-			break
 		}
 	}
 	switch {

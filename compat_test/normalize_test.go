@@ -79,7 +79,7 @@ func (n *normState) apply(cmd []string, v Value) Value {
 	if n.set&(normIDs|normMsIDs) != 0 {
 		v = mapValue(v, n.idString)
 	}
-	if n.set&normTimes != 0 && (name == "XPENDING" || name == "XINFO") {
+	if n.set&(normTimes|normTimes1s) != 0 && (name == "XPENDING" || name == "XINFO") {
 		v = n.times(v)
 	}
 	if n.set&normRax != 0 && name == "XINFO" {
@@ -152,14 +152,27 @@ func (n *normState) times(v Value) Value {
 	})
 }
 
+// timeInt replaces a duration (0 .. 1e10 ms) with <idle> and a timestamp
+// within a day of now with <time>. With times1s the placeholder also says
+// whether the duration, or the age of the timestamp, is under a second:
+// <idle<1s>, <idle>=1s>, <time<1s>, <time>=1s>.
 func (n *normState) timeInt(v Value) Value {
 	x, err := strconv.ParseInt(v.Str, 10, 64)
+	bucket := func(ms int64) string {
+		if n.set&normTimes1s == 0 {
+			return ""
+		}
+		if ms < 1000 {
+			return "<1s"
+		}
+		return ">=1s"
+	}
 	switch {
 	case err != nil:
 	case x >= 0 && x <= 1e10:
-		v.Str = "<idle>"
+		v.Str = "<idle" + bucket(x) + ">"
 	case x > n.now-day && x < n.now+day:
-		v.Str = "<time>"
+		v.Str = "<time" + bucket(time.Now().UnixMilli()-x) + ">"
 	}
 	return v
 }

@@ -592,8 +592,35 @@ func compactLine(st *step, resp int, sides []*side, rs []result, active int) str
 	}
 	if exp, ok := st.expect74[resp]; ok {
 		line += "  | @expect74: " + toNotation(exp)
+		if bytes.Equal(without74Fields(exp).bytes(), rs[0].norm.bytes()) {
+			line += "  | (the 7.0 fields match the oracle)"
+		}
 	}
 	return line
+}
+
+// without74Fields drops the consumer fields 7.4 added (inactive,
+// active-time), to show a case author whether the rest of an @expect74
+// reply agrees with the oracle.
+func without74Fields(v Value) Value {
+	return walk(v, func(a Value) Value {
+		if (a.Kind != kMap && a.Kind != kArray) || len(a.Elems)%2 != 0 {
+			return a
+		}
+		var kept []Value
+		dropped := false
+		for i := 0; i+1 < len(a.Elems); i += 2 {
+			if k := a.Elems[i]; k.isString() && (k.Str == "inactive" || k.Str == "active-time") {
+				dropped = true
+				continue
+			}
+			kept = append(kept, a.Elems[i], a.Elems[i+1])
+		}
+		if dropped {
+			a.Elems = kept
+		}
+		return a
+	})
 }
 
 func verbosity() int {
