@@ -18,11 +18,11 @@ import (
 type normSet uint8
 
 const (
-	normIDs   normSet = 1 << iota // IDs made from the clock -> <id1>, <id2>, ...
-	normMsIDs                     // their millisecond part only -> <t1>-seq
-	normTimes                     // idle/time integers of XINFO and XPENDING -> <idle>/<time>
-	normRax                       // XINFO STREAM radix-tree-nodes -> <rax>
-	normTimes1s                   // like times, but keeps whether each is under a second
+	normIDs     normSet = 1 << iota // IDs made from the clock -> <id1>, <id2>, ...
+	normMsIDs                       // their millisecond part only -> <t1>-seq
+	normTimes                       // idle/time integers of XINFO and XPENDING -> <idle>/<time>
+	normRax                         // XINFO STREAM radix-tree-nodes -> <rax>
+	normTimes1s                     // like times, but keeps whether each is under a second
 )
 
 var normNames = map[string]normSet{"ids": normIDs, "msids": normMsIDs, "times": normTimes, "times1s": normTimes1s, "rax": normRax}
