@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Tests of the harness itself; they need no server.
@@ -278,5 +279,93 @@ func TestNotationRoundTrip(t *testing.T) {
 		if got := string(render(back, 3).bytes()); v.Kind != kMap && got != in && string(render(back, 2).bytes()) != in {
 			t.Errorf("%q -> %s -> %q", in, toNotation(v), got)
 		}
+	}
+}
+
+func TestCompareStep(t *testing.T) {
+	ok := result{raw: []byte("+OK\r\n"), orig: Value{Kind: kSimple, Str: "OK"}, norm: Value{Kind: kSimple, Str: "OK"}}
+	errv := Value{Kind: kError, Str: "ERR x"}
+	bad := result{raw: errv.bytes(), orig: errv, norm: errv}
+	sides := []*side{{tg: &target{srv: &server{name: "oracle"}}, norm: newNormState(0)}, {tg: &target{srv: &server{name: "subject"}}, norm: newNormState(0)}}
+	plain := &step{}
+	with74 := &step{expect74: map[int]Value{2: errv}}
+	tests := []struct {
+		name   string
+		self   bool
+		st     *step
+		o, s   result
+		failed bool
+	}{
+		{"diff equal", false, plain, ok, ok, false},
+		{"diff differ", false, plain, ok, bad, true},
+		{"diff 74 met", false, with74, ok, bad, false},
+		{"diff 74 missed", false, with74, bad, ok, true},
+		{"self equal", true, plain, ok, ok, false},
+		{"self differ", true, plain, ok, bad, true},
+		{"self 74 is a real difference", true, with74, ok, ok, false},
+		{"self 74 equals the oracle", true, with74, bad, bad, true},
+	}
+	for _, tt := range tests {
+		msg := compareStep(mode{self: tt.self}, tt.st, 2, sides, []result{tt.o, tt.s})
+		if (msg != "") != tt.failed {
+			t.Errorf("%s: message %q, want failure=%v", tt.name, msg, tt.failed)
+		}
+	}
+	// A clock-made ID in a case without the ids normalisation fails in self mode.
+	clock := bulk(itoa(sides[0].norm.now) + "-0")
+	r := result{orig: clock, norm: clock, raw: clock.bytes()}
+	if msg := compareStep(mode{self: true}, plain, 2, sides, []result{r, r}); !strings.Contains(msg, "normalize=ids") {
+		t.Errorf("clock ID not reported: %q", msg)
+	}
+}
+
+func TestExecNormalisedPerCommand(t *testing.T) {
+	c := &client{}
+	c.track([]string{"MULTI"}, Value{Kind: kSimple, Str: "OK"})
+	c.track([]string{"TIME"}, Value{Kind: kSimple, Str: "QUEUED"})
+	c.track([]string{"CLIENT", "ID"}, Value{Kind: kSimple, Str: "QUEUED"})
+	now := itoa(time.Now().Unix())
+	reply := Value{Kind: kArray, Elems: []Value{{Kind: kArray, Elems: []Value{bulk(now), bulk("12")}}, {Kind: kInt, Str: "7"}}}
+	exec := c.track([]string{"EXEC"}, reply)
+	if len(exec) != 2 || c.multi != nil {
+		t.Fatalf("track: %q, multi %v", exec, c.multi)
+	}
+	s := &side{norm: newNormState(0)}
+	got := pretty(s.finish(&step{}, []string{"EXEC"}, exec, reply))
+	if !strings.Contains(got, "<unix-seconds>") || !strings.Contains(got, "<client-id>") {
+		t.Errorf("EXEC reply not normalised per command:\n%s", got)
+	}
+}
+
+func TestReplyModifiers(t *testing.T) {
+	info := Value{Kind: kVerbatim, Str: "txt:# Clients\r\nblocked_clients:2\r\ncmdstat_xread:calls=3,usec=9\r\n"}
+	if got := infoField(info, "blocked_clients", 3); got.Str != "2" || got.Kind != kBulk {
+		t.Errorf("field: %+v", got)
+	}
+	if got := infoField(info, "cmdstat_xread.calls", 2); got.Str != "3" {
+		t.Errorf("sub field: %+v", got)
+	}
+	if got := infoField(info, "missing", 2); got.Kind != kNilBulk {
+		t.Errorf("missing field in RESP2: %+v", got)
+	}
+	if got := infoField(info, "missing", 3); got.Kind != kNull {
+		t.Errorf("missing field in RESP3: %+v", got)
+	}
+	keys := Value{Kind: kArray, Elems: []Value{bulk("b"), bulk("a"), bulk("c")}}
+	if got := toNotation(sortScalars(keys)); got != "[a b c]" {
+		t.Errorf("sort: %s", got)
+	}
+	pairs := Value{Kind: kArray, Elems: []Value{bulk("z"), bulk("1"), bulk("a"), bulk("2")}}
+	if got := toNotation(sortPairs(pairs)); got != "[a 2 z 1]" {
+		t.Errorf("sortpairs: %s", got)
+	}
+	if got := toNotation(shapeOf(Value{Kind: kArray, Elems: []Value{bulk("x"), {Kind: kInt, Str: "5"}}})); got != "[<string> :<integer>]" {
+		t.Errorf("shape: %s", got)
+	}
+	if got := toNotation(between(Value{Kind: kInt, Str: "99"}, [2]int64{98, 100})); got != ":<98..100>" {
+		t.Errorf("between: %s", got)
+	}
+	if got := toNotation(between(Value{Kind: kInt, Str: "101"}, [2]int64{98, 100})); got != ":101" {
+		t.Errorf("between out of range: %s", got)
 	}
 }
