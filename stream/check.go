@@ -75,12 +75,19 @@ func (s *Stream) checkNode(n *node, isFirst bool, prev *ID, any *bool, first *ID
 	lp := lpMasterSize(master)
 	var live, dead uint32
 	lastRaw, lastLP := 0, 0
-	for off := n.first; off < len(n.buf); {
+	skipSeen := n.skip == n.first
+	for off := int(n.first); off < len(n.buf); {
 		e := n.decode(off, nf)
 		if e.next > len(n.buf) {
 			return fmt.Errorf("entry at %d overruns the node", off)
 		}
-		if off == n.first && e.id != n.master {
+		if off == int(n.skip) {
+			skipSeen = true
+		}
+		if !skipSeen && !e.deleted() {
+			return fmt.Errorf("live entry %v before the scan start", e.id)
+		}
+		if off == int(n.first) && e.id != n.master {
 			return fmt.Errorf("first entry %v is not the master ID", e.id)
 		}
 		if *any && !prev.Less(e.id) {
@@ -113,6 +120,9 @@ func (s *Stream) checkNode(n *node, isFirst bool, prev *ID, any *bool, first *ID
 		}
 		lp += lastLP
 		off = e.next
+	}
+	if !skipSeen && int(n.skip) != len(n.buf) {
+		return fmt.Errorf("scan start %d is not an entry boundary", n.skip)
 	}
 	switch {
 	case live != n.live || dead != n.dead:

@@ -12,6 +12,9 @@ func (s *Stream) Delete(id ID) bool {
 	n.buf[e.off] |= flagDeleted
 	n.live--
 	n.dead++
+	if e.off == n.start() {
+		n.skip = uint32(e.next)
+	}
 	s.length--
 	if s.maxDeleted.Less(id) {
 		s.maxDeleted = id
@@ -108,10 +111,12 @@ func (s *Stream) trim(a trimArgs) int64 {
 // threshold covers, and returns how many live ones it flagged.
 func (s *Stream) trimWithin(n *node, a trimArgs) int64 {
 	var flagged int64
-	nf, _ := uvarint(n.buf, 0)
-	for off := n.first; off < len(n.buf); {
-		e := n.decode(off, int(nf))
-		off = e.next
+	nf := n.masterCount()
+	// Entries before skip are deleted already and would only be stepped
+	// over, so start there.
+	off := n.start()
+	for off < len(n.buf) {
+		e := n.decode(off, nf)
 		if a.byLen {
 			if s.length <= a.maxLen {
 				break
@@ -126,6 +131,8 @@ func (s *Stream) trimWithin(n *node, a trimArgs) int64 {
 			s.length--
 			flagged++
 		}
+		off = e.next
 	}
+	n.skip = uint32(off)
 	return flagged
 }

@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 )
 
@@ -28,11 +29,16 @@ type node struct {
 	master ID
 	live   uint32 // entries not deleted
 	dead   uint32 // entries flagged deleted
+	// first is the offset of the first entry, just after the master fields.
+	first uint32
+	// skip is the offset of an entry at or before the first live one:
+	// every entry before it is deleted, so scans start there. Trimming
+	// within a node moves it, so repeated exact trims do not rescan the
+	// tombstones they left.
+	skip uint32
 	// lpBase is the size Redis's listpack for these entries would have,
 	// less its live and deleted counters (see lpsize.go).
 	lpBase int
-	// first is the offset of the first entry, just after the master fields.
-	first int
 }
 
 // Entry flags, stored in an entry's first byte.
@@ -47,55 +53,62 @@ func (n *node) lpBytes() int {
 }
 
 // newNode starts a node whose master ID and field names are those of its
-// first entry, which the caller then appends.
-func newNode(id ID, fields [][]byte, entryHint int) *node {
-	size := binary.MaxVarintLen64
+// first entry, which the caller then appends. capHint is the capacity to
+// reserve, if more than the master and that first entry need.
+func newNode(id ID, fields [][]byte, capHint int) *node {
+	size := uvarintLen(uint64(len(fields) / 2))
 	for i := 0; i < len(fields); i += 2 {
-		size += binary.MaxVarintLen32 + len(fields[i])
+		size += uvarintLen(uint64(len(fields[i]))) + len(fields[i])
 	}
-	b := make([]byte, 0, size+entryHint)
+	first := &node{master: id}
+	size += first.entrySize(id, fields, true)
+	b := make([]byte, 0, max(size, capHint))
 	b = binary.AppendUvarint(b, uint64(len(fields)/2))
 	for i := 0; i < len(fields); i += 2 {
 		b = binary.AppendUvarint(b, uint64(len(fields[i])))
 		b = append(b, fields[i]...)
 	}
-	return &node{buf: b, master: id, first: len(b), lpBase: lpMasterSize(fields)}
+	return &node{buf: b, master: id, first: uint32(len(b)), skip: uint32(len(b)), lpBase: lpMasterSize(fields)}
 }
 
-// entrySizeBound is an upper bound of the bytes appendEntry writes.
-func entrySizeBound(fields [][]byte, same bool) int {
-	size := 1 + 3*binary.MaxVarintLen64 + 5
+// entrySize is the number of bytes appendEntry writes for this entry.
+func (n *node) entrySize(id ID, fields [][]byte, same bool) int {
+	msd := id.Ms - n.master.Ms
+	seq := id.Seq
+	if msd == 0 {
+		seq -= n.master.Seq
+	}
+	size := 1 + uvarintLen(msd) + uvarintLen(seq)
+	if !same {
+		size += uvarintLen(uint64(len(fields) / 2))
+	}
 	for i, f := range fields {
 		if same && i%2 == 0 {
 			continue
 		}
-		size += binary.MaxVarintLen32 + len(f)
+		size += uvarintLen(uint64(len(f))) + len(f)
 	}
-	return size
+	return size + backlenSize(size)
 }
 
 // sameFields reports whether fields has exactly the master's field names in
 // the same order.
 func (n *node) sameFields(fields [][]byte) bool {
-	b := n.buf
-	nf, p := uvarint(b, 0)
-	if int(nf) != len(fields)/2 {
+	r := reader{n.buf, 0}
+	if int(r.uvarint()) != len(fields)/2 {
 		return false
 	}
 	for i := 0; i < len(fields); i += 2 {
-		l, q := uvarint(b, p)
-		end := q + int(l)
-		if !bytes.Equal(b[q:end], fields[i]) {
+		if !bytes.Equal(r.bytes(), fields[i]) {
 			return false
 		}
-		p = end
 	}
 	return true
 }
 
 // appendEntry writes one entry at the end of buf and updates the counters.
 func (n *node) appendEntry(id ID, fields [][]byte, same bool) {
-	b := slices.Grow(n.buf, entrySizeBound(fields, same))
+	b := slices.Grow(n.buf, n.entrySize(id, fields, same))
 	start := len(b)
 	var flags byte
 	if same {
@@ -141,23 +154,21 @@ func (e *entry) deleted() bool { return e.flags&flagDeleted != 0 }
 // masterFields returns the number of master fields and appends their names,
 // as sub-slices of buf, to dst.
 func (n *node) masterFields(dst [][]byte) (int, [][]byte) {
-	b := n.buf
-	nf, p := uvarint(b, 0)
-	for i := 0; i < int(nf); i++ {
-		l, q := uvarint(b, p)
-		p = q + int(l)
-		dst = append(dst, b[q:p:p])
+	r := reader{n.buf, 0}
+	nf := int(r.uvarint())
+	for i := 0; i < nf; i++ {
+		dst = append(dst, r.bytes())
 	}
-	return int(nf), dst
+	return nf, dst
 }
 
 // decode reads the entry starting at off. masterNF is the master's field
 // count, which entries flagged flagSame use.
 func (n *node) decode(off, masterNF int) entry {
-	b := n.buf
-	e := entry{off: off, flags: b[off]}
-	msd, p := uvarint(b, off+1)
-	seq, p := uvarint(b, p)
+	r := reader{n.buf, off + 1}
+	e := entry{off: off, flags: n.buf[off]}
+	msd := r.uvarint()
+	seq := r.uvarint()
 	if msd == 0 {
 		e.id = ID{n.master.Ms, n.master.Seq + seq}
 	} else {
@@ -167,17 +178,14 @@ func (n *node) decode(off, masterNF int) entry {
 	if e.flags&flagSame != 0 {
 		e.nf = masterNF
 	} else {
-		var nf uint64
-		nf, p = uvarint(b, p)
-		e.nf = int(nf)
+		e.nf = int(r.uvarint())
 		strs = 2 * e.nf
 	}
-	e.payload = p
+	e.payload = r.p
 	for i := 0; i < strs; i++ {
-		l, q := uvarint(b, p)
-		p = q + int(l)
+		r.p += int(r.uvarint())
 	}
-	e.next = p + backlenSize(p-off)
+	e.next = r.p + backlenSize(r.p-off)
 	return e
 }
 
@@ -190,38 +198,120 @@ func (n *node) decodeBefore(end, masterNF int) entry {
 // fields appends the entry's field names and values, alternating, to dst.
 // names holds the master's field names. The slices alias buf.
 func (n *node) fields(e *entry, names, dst [][]byte) [][]byte {
-	b := n.buf
-	p := e.payload
+	r := reader{n.buf, e.payload}
 	same := e.flags&flagSame != 0
 	for i := 0; i < e.nf; i++ {
 		if same {
 			dst = append(dst, names[i])
 		} else {
-			l, q := uvarint(b, p)
-			p = q + int(l)
-			dst = append(dst, b[q:p:p])
+			dst = append(dst, r.bytes())
 		}
-		l, q := uvarint(b, p)
-		p = q + int(l)
-		dst = append(dst, b[q:p:p])
+		dst = append(dst, r.bytes())
 	}
 	return dst
 }
 
-// lastEntry decodes the node's last entry, deleted or not.
-func (n *node) lastEntry() entry {
-	nf, _ := uvarint(n.buf, 0)
-	return n.decodeBefore(len(n.buf), int(nf))
+// start is where scans of live entries begin (see skip).
+func (n *node) start() int { return int(n.skip) }
+
+// seek returns the offset of the first entry whose ID is >= id (or > id
+// when after is set), len(buf) if there is none; entries before skip, all
+// deleted, do not count. It walks from whichever
+// end of the node the ID's place between the first and last IDs suggests
+// is nearer, so a lookup reads about a quarter of a node on average rather
+// than half.
+func (n *node) seek(id ID, after bool, nf int) int {
+	if id.Less(n.master) || (!after && id == n.master) {
+		return n.start()
+	}
+	last := n.decodeBefore(len(n.buf), nf)
+	if last.id.Less(id) || (after && last.id == id) {
+		return len(n.buf)
+	}
+	past := func(e *entry) bool { // e is at or after the wanted position
+		if after {
+			return id.Less(e.id)
+		}
+		return !e.id.Less(id)
+	}
+	if nearerEnd(n.master, last.id, id) {
+		off := last.off
+		for off > n.start() {
+			e := n.decodeBefore(off, nf)
+			if !past(&e) {
+				return off
+			}
+			off = e.off
+		}
+		return n.start()
+	}
+	for off := n.start(); off < len(n.buf); {
+		e := n.decode(off, nf)
+		if past(&e) {
+			return off
+		}
+		off = e.next
+	}
+	return len(n.buf)
 }
 
-// uvarint decodes an unsigned varint at b[p:], returning it and the offset
-// after it. The common one-byte case is kept inline.
-func uvarint(b []byte, p int) (uint64, int) {
-	if c := b[p]; c < 0x80 {
-		return uint64(c), p + 1
+// nearerEnd guesses whether id, between first and last, lies in the second
+// half of the node, interpolating on milliseconds (or on sequences when the
+// node spans one millisecond).
+func nearerEnd(first, last, id ID) bool {
+	if last.Ms != first.Ms {
+		return id.Ms-first.Ms > (last.Ms-first.Ms)/2
 	}
-	v, k := binary.Uvarint(b[p:])
-	return v, p + k
+	return id.Seq-first.Seq > (last.Seq-first.Seq)/2
+}
+
+// lastEntry decodes the node's last entry, deleted or not.
+func (n *node) lastEntry() entry {
+	return n.decodeBefore(len(n.buf), n.masterCount())
+}
+
+func uvarintLen(v uint64) int {
+	return (bits.Len64(v|1) + 6) / 7
+}
+
+// reader decodes varints from a node's buffer. Its method is small enough
+// to be inlined: the common one-byte case costs a compare and an add.
+type reader struct {
+	b []byte
+	p int
+}
+
+func (r *reader) uvarint() uint64 {
+	c := r.b[r.p]
+	if c < 0x80 {
+		r.p++
+		return uint64(c)
+	}
+	return r.slow()
+}
+
+func (r *reader) slow() uint64 {
+	v, k := binary.Uvarint(r.b[r.p:])
+	if k <= 0 {
+		panic("stream: corrupt varint")
+	}
+	r.p += k
+	return v
+}
+
+// bytes returns the next length-prefixed string, as a full slice (capacity
+// equal to length) of the buffer.
+func (r *reader) bytes() []byte {
+	l := int(r.uvarint())
+	start := r.p
+	r.p += l
+	return r.b[start:r.p:r.p]
+}
+
+// masterCount returns the number of master fields of the node.
+func (n *node) masterCount() int {
+	r := reader{n.buf, 0}
+	return int(r.uvarint())
 }
 
 // The back-length after each entry uses listpack's scheme: the value in

@@ -18,14 +18,18 @@ func (s *Stream) Range(start, end ID, count int, fn func(id ID, fields [][]byte)
 		ok = it.First()
 	}
 	visited := 0
-	for ; ok; ok = it.Next() {
+	for firstNode := true; ok; ok, firstNode = it.Next(), false {
 		n := it.Value()
 		if end.Less(n.master) {
 			break
 		}
 		var nf int
 		nf, s.names = n.masterFields(s.names[:0])
-		for off := n.first; off < len(n.buf); {
+		off := n.start()
+		if firstNode {
+			off = n.seek(start, false, nf)
+		}
+		for off < len(n.buf) {
 			e := n.decode(off, nf)
 			off = e.next
 			if e.id.Less(start) || e.deleted() {
@@ -53,11 +57,16 @@ func (s *Stream) RevRange(end, start ID, count int, fn func(id ID, fields [][]by
 	}
 	it := s.tree.Iterator()
 	visited := 0
-	for ok := it.SeekLE(end.Bytes()); ok; ok = it.Prev() {
+	firstNode := true
+	for ok := it.SeekLE(end.Bytes()); ok; ok, firstNode = it.Prev(), false {
 		n := it.Value()
 		var nf int
 		nf, s.names = n.masterFields(s.names[:0])
-		for off := len(n.buf); off > n.first; {
+		off := len(n.buf)
+		if firstNode {
+			off = n.seek(end, true, nf)
+		}
+		for off > n.start() {
 			e := n.decodeBefore(off, nf)
 			off = e.off
 			if end.Less(e.id) || e.deleted() {
@@ -105,16 +114,13 @@ func (s *Stream) lookup(id ID) (*node, entry, bool) {
 		return nil, entry{}, false
 	}
 	n := it.Value()
-	nf, _ := uvarint(n.buf, 0)
-	for off := n.first; off < len(n.buf); {
-		e := n.decode(off, int(nf))
-		switch e.id.Compare(id) {
-		case 0:
-			return n, e, true
-		case 1:
-			return nil, entry{}, false
-		}
-		off = e.next
+	nf := n.masterCount()
+	off := n.seek(id, false, nf)
+	if off == len(n.buf) {
+		return nil, entry{}, false
+	}
+	if e := n.decode(off, nf); e.id == id {
+		return n, e, true
 	}
 	return nil, entry{}, false
 }
@@ -151,9 +157,9 @@ func (s *Stream) firstLive() ID {
 		if n.live == 0 {
 			continue
 		}
-		nf, _ := uvarint(n.buf, 0)
-		for off := n.first; off < len(n.buf); {
-			e := n.decode(off, int(nf))
+		nf := n.masterCount()
+		for off := n.start(); off < len(n.buf); {
+			e := n.decode(off, nf)
 			if !e.deleted() {
 				return e.id
 			}

@@ -153,13 +153,17 @@ func (s *Stream) Append(id ID, fields [][]byte) {
 		total += len(f)
 	}
 	n := s.tail
+	hint := 0
 	if n != nil && s.full(n, total) {
 		s.seal(n)
+		// Consecutive nodes tend to fill to the same size: reserve that
+		// much, so a node is usually allocated once and never copied.
+		hint = len(n.buf)
 		n = nil
 	}
 	same := true
 	if n == nil {
-		n = newNode(id, fields, entrySizeBound(fields, true))
+		n = newNode(id, fields, hint)
 		s.tree.Set(id.Bytes(), n)
 		s.tail = n
 	} else {
@@ -224,9 +228,10 @@ func (s *Stream) Nodes() int { return s.tree.Len() }
 // holds one key per node, so it costs O(Nodes).
 func (s *Stream) RadixNodes() int { return s.tree.TrieNodes() }
 
-// MemoryUsage estimates the bytes the stream occupies: its packed nodes,
-// their headers and the index over them.
+// MemoryUsage estimates the bytes the stream occupies: its packed nodes
+// (capacity, plus 1/16 for the allocator's rounding to size classes), their
+// headers and the index over them.
 func (s *Stream) MemoryUsage() int {
-	return int(unsafe.Sizeof(*s)) + s.bufBytes +
+	return int(unsafe.Sizeof(*s)) + s.bufBytes + s.bufBytes/16 +
 		s.tree.Len()*int(unsafe.Sizeof(node{})) + s.tree.MemoryUsage()
 }

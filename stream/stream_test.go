@@ -139,11 +139,11 @@ func TestFieldSharing(t *testing.T) {
 	// Sharing is used exactly for entries 1, 2 and 7 (Check verifies that
 	// no other entry repeats the master's names unshared).
 	n := s.tail
-	nf, _ := uvarint(n.buf, 0)
+	nf := n.masterCount()
 	var shared []int
 	i := 0
-	for off := n.first; off < len(n.buf); i++ {
-		e := n.decode(off, int(nf))
+	for off := int(n.first); off < len(n.buf); i++ {
+		e := n.decode(off, nf)
 		if e.flags&flagSame != 0 {
 			shared = append(shared, i+1)
 		}
