@@ -6,9 +6,8 @@ import "math/bits"
 // a child for, so ordered scans skip empty ranges a word at a time.
 type bitmap [4]uint64
 
-func (m *bitmap) set(b byte)      { m[b>>6] |= 1 << (b & 63) }
-func (m *bitmap) clear(b byte)    { m[b>>6] &^= 1 << (b & 63) }
-func (m *bitmap) has(b byte) bool { return m[b>>6]&(1<<(b&63)) != 0 }
+func (m *bitmap) set(b byte)   { m[b>>6] |= 1 << (b & 63) }
+func (m *bitmap) clear(b byte) { m[b>>6] &^= 1 << (b & 63) }
 
 // nextFrom returns the smallest set byte >= from, or -1.
 func (m *bitmap) nextFrom(from int) int {

@@ -25,7 +25,7 @@ func (s *Stream) Check() (err error) {
 		bufBytes int
 		nodes    int
 		prev     ID // last entry seen, deleted or not
-		any      bool
+		seenAny  bool
 		first    ID
 		lastNode *node
 	)
@@ -39,7 +39,7 @@ func (s *Stream) Check() (err error) {
 		if DecodeID(k[:]) != n.master {
 			return fmt.Errorf("node %v filed under key %v", n.master, DecodeID(k[:]))
 		}
-		if err := s.checkNode(n, nodes == 1, &prev, &any, &first); err != nil {
+		if err := s.checkNode(n, nodes == 1, &prev, &seenAny, &first); err != nil {
 			return fmt.Errorf("node %v: %w", n.master, err)
 		}
 		length += uint64(n.live)
@@ -53,7 +53,7 @@ func (s *Stream) Check() (err error) {
 		return errors.New("tail is not the last node")
 	case bufBytes != s.bufBytes:
 		return fmt.Errorf("buffer bytes %d, counted %d", s.bufBytes, bufBytes)
-	case any && s.lastID.Less(prev):
+	case seenAny && s.lastID.Less(prev):
 		return fmt.Errorf("last ID %v below entry %v", s.lastID, prev)
 	case first != s.firstID:
 		return fmt.Errorf("first ID %v, first live entry %v", s.firstID, first)
@@ -63,7 +63,7 @@ func (s *Stream) Check() (err error) {
 	return nil
 }
 
-func (s *Stream) checkNode(n *node, isFirst bool, prev *ID, any *bool, first *ID) error {
+func (s *Stream) checkNode(n *node, isFirst bool, prev *ID, seenAny *bool, first *ID) error {
 	nf, names := n.masterFields(nil)
 	if nf == 0 {
 		return errors.New("master has no fields")
@@ -90,10 +90,10 @@ func (s *Stream) checkNode(n *node, isFirst bool, prev *ID, any *bool, first *ID
 		if off == int(n.first) && e.id != n.master {
 			return fmt.Errorf("first entry %v is not the master ID", e.id)
 		}
-		if *any && !prev.Less(e.id) {
+		if *seenAny && !prev.Less(e.id) {
 			return fmt.Errorf("entry %v after %v", e.id, *prev)
 		}
-		*prev, *any = e.id, true
+		*prev, *seenAny = e.id, true
 		if back := n.decodeBefore(e.next, nf); back.off != off {
 			return fmt.Errorf("entry %v: back-length leads to %d, not %d", e.id, back.off, off)
 		}

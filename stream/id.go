@@ -157,7 +157,8 @@ func parseID(b []byte, missingSeq uint64, allowAutoSeq bool) (id ID, seqAuto boo
 // (leading white space, a sign, leading zeros), refusing overflow, empty
 // input and trailing bytes. A canonical negative number is refused, but a
 // non-canonical one ("-05") wraps around as strtoull makes it. b is taken
-// whole: NUL truncation is parseID's.
+// whole; it is ParseID that stops at a NUL byte, as Redis's C-string
+// handling of IDs does.
 func ParseUint(b []byte) (uint64, bool) {
 	if v, ok := parseCanonicalInt(b); ok {
 		if v < 0 {

@@ -10,14 +10,15 @@ package stream
 // lpOverhead is a listpack's fixed part: a 6-byte header and an end byte.
 const lpOverhead = 7
 
+// MaxEntryBytes is the largest total length of an entry's field names and
+// values that a stream accepts (Redis's listpack limit, 1 GiB; Redis answers
+// "ERR Elements are too large to be stored" past it). The command layer
+// refuses bigger entries before calling Append.
+const MaxEntryBytes = 1 << 30
+
 // maxNodeBytes caps a node when no byte limit is configured, as Redis caps a
 // listpack at 1 GiB.
 const maxNodeBytes = 1 << 30
-
-// MaxEntryBytes is the largest total length of an entry's field names and
-// values that a stream accepts (Redis's listpack limit). The command layer
-// refuses bigger entries before calling Append.
-const MaxEntryBytes = maxNodeBytes
 
 // lpIntSize is the size of an integer element: encoding plus back-length.
 func lpIntSize(v int64) int {

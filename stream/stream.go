@@ -157,8 +157,9 @@ func (s *Stream) Append(id ID, fields [][]byte) {
 	if n != nil && s.full(n, total) {
 		s.seal(n)
 		// Consecutive nodes tend to fill to the same size: reserve that
-		// much, so a node is usually allocated once and never copied.
-		hint = len(n.buf)
+		// much (up to a bound, in case the last node held huge entries), so
+		// a node is usually allocated once and never copied.
+		hint = min(len(n.buf), maxReserve)
 		n = nil
 	}
 	same := true
@@ -180,6 +181,9 @@ func (s *Stream) Append(id ID, fields [][]byte) {
 		s.firstID = id
 	}
 }
+
+// maxReserve bounds the capacity a new node reserves up front.
+const maxReserve = 64 << 10
 
 // full reports whether the tail node n must not take an entry whose fields
 // total entryBytes, by Redis's rule: a node is full when its listpack size
