@@ -60,8 +60,7 @@ func newNode(id ID, fields [][]byte, capHint int) *node {
 	for i := 0; i < len(fields); i += 2 {
 		size += uvarintLen(uint64(len(fields[i]))) + len(fields[i])
 	}
-	first := &node{master: id}
-	size += first.entrySize(id, fields, true)
+	size += entrySize(id, id, fields, true)
 	b := make([]byte, 0, max(size, capHint))
 	b = binary.AppendUvarint(b, uint64(len(fields)/2))
 	for i := 0; i < len(fields); i += 2 {
@@ -71,12 +70,13 @@ func newNode(id ID, fields [][]byte, capHint int) *node {
 	return &node{buf: b, master: id, first: uint32(len(b)), skip: uint32(len(b)), lpBase: lpMasterSize(fields)}
 }
 
-// entrySize is the number of bytes appendEntry writes for this entry.
-func (n *node) entrySize(id ID, fields [][]byte, same bool) int {
-	msd := id.Ms - n.master.Ms
+// entrySize is the number of bytes appendEntry writes for this entry in a
+// node with this master ID.
+func entrySize(id, master ID, fields [][]byte, same bool) int {
+	msd := id.Ms - master.Ms
 	seq := id.Seq
 	if msd == 0 {
-		seq -= n.master.Seq
+		seq -= master.Seq
 	}
 	size := 1 + uvarintLen(msd) + uvarintLen(seq)
 	if !same {
@@ -108,7 +108,7 @@ func (n *node) sameFields(fields [][]byte) bool {
 
 // appendEntry writes one entry at the end of buf and updates the counters.
 func (n *node) appendEntry(id ID, fields [][]byte, same bool) {
-	b := slices.Grow(n.buf, n.entrySize(id, fields, same))
+	b := slices.Grow(n.buf, entrySize(id, n.master, fields, same))
 	start := len(b)
 	var flags byte
 	if same {
