@@ -29,6 +29,8 @@ func BenchmarkSetSequential(b *testing.B) {
 	ks := streamKeys(benchKeys)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	var tr Tree[int]
 	for i := 0; i < b.N; i++ {
 		if i%benchKeys == 0 {
@@ -46,6 +48,8 @@ func BenchmarkSetRandom(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	var tr Tree[int]
 	for i := 0; i < b.N; i++ {
 		if i%benchKeys == 0 {
@@ -65,6 +69,8 @@ func BenchmarkGetRandom(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	for i := 0; i < b.N; i++ {
 		if _, ok := tr.Get(ks[order[i&(1<<16-1)]]); !ok {
 			b.Fatal("missing key")
@@ -98,6 +104,8 @@ func BenchmarkSeekNext10(b *testing.B) {
 	it := tr.Iterator()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	for i := 0; i < b.N; i++ {
 		it.Seek(ks[order[i&(1<<16-1)]])
 		for j := 0; j < 10 && it.Next(); j++ {
@@ -111,6 +119,8 @@ func BenchmarkIterate(b *testing.B) {
 	it := tr.Iterator()
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuClock()
+	defer func() { reportCPU(b, cpu) }()
 	ok := false
 	for i := 0; i < b.N; i++ {
 		if !ok {
