@@ -1,0 +1,428 @@
+package resp
+
+// state is where the scanner stands in Redis's request grammar.
+type state uint8
+
+const (
+	stIdle    state = iota // at a command boundary
+	stCount                // in a '*' header line
+	stArgs                 // before the next '$' header line of a multibulk
+	stBulkHdr              // in a '$' header line
+	stPayload              // in a bulk payload
+	stTrailer              // in the two bytes after a payload
+	stInline               // in an inline request line
+	stStuck                // a NUL hid the line terminator from Redis's strchr
+)
+
+// lineKind names the three kinds of line whose length Redis bounds.
+type lineKind uint8
+
+const (
+	kindCount lineKind = iota
+	kindBulk
+	kindInline
+)
+
+// Redis's protocol error texts (networking.c), without the "ERR " code.
+const (
+	msgInvalidMultibulk = "Protocol error: invalid multibulk length"
+	msgInvalidBulk      = "Protocol error: invalid bulk length"
+	msgUnauthMultibulk  = "Protocol error: unauthenticated multibulk length"
+	msgUnauthBulk       = "Protocol error: unauthenticated bulk length"
+	msgTooBigCount      = "Protocol error: too big mbulk count string"
+	msgTooBigBulk       = "Protocol error: too big bulk count string"
+	msgTooBigInline     = "Protocol error: too big inline request"
+	msgUnbalanced       = "Protocol error: unbalanced quotes in request"
+)
+
+func tooBig(k lineKind) string {
+	switch k {
+	case kindCount:
+		return msgTooBigCount
+	case kindBulk:
+		return msgTooBigBulk
+	default:
+		return msgTooBigInline
+	}
+}
+
+// expectedDollar is Redis's "expected '$', got '%c'" reply. Redis replaces
+// '\r' and '\n' in error texts with spaces; any other byte is sent as is.
+func expectedDollar(c byte) string {
+	if c == '\r' || c == '\n' {
+		c = ' '
+	}
+	return "Protocol error: expected '$', got '" + string([]byte{c}) + "'"
+}
+
+// shortHeader bounds the header lines the scanner leaves unconsumed when a
+// buffer ends inside them, so that they are scanned again, whole, with the
+// next bytes. A longer header can never be valid (string2ll takes at most 20
+// bytes), so the scanner follows it as a stream instead.
+const shortHeader = 32
+
+// event says why scan stopped.
+type event uint8
+
+const (
+	// evNone: the buffer is exhausted. buf[consumed:] is the start of a
+	// header line, to be presented again with more bytes.
+	evNone event = iota
+	// evDrop: an empty command (a '*' count <= 0, a blank inline line) was
+	// consumed at buf[fwd:consumed]; scanning may continue at consumed.
+	evDrop
+	// evInline: an inline command ended at consumed; its multibulk form is
+	// in scanner.out.
+	evInline
+	// evError: a protocol error; scanner.msg holds Redis's reply text.
+	evError
+	// evClose: a POST or Host: command; Redis closes without a reply.
+	evClose
+)
+
+// result is what one scan call found.
+type result struct {
+	fwd      int   // buf[:fwd] may be handed to redcon (CRLF fix-ups applied)
+	consumed int   // bytes of buf the scanner has taken; >= fwd
+	done     int   // complete commands within buf[:fwd]
+	ev       event // why the scan stopped
+	// restart is set with evError and evClose when the offending command
+	// began inside buf, at fwd: buf[fwd:] can be scanned again from a
+	// command boundary, and scanning it again gives the same verdict unless
+	// the limits or the authentication state changed meanwhile.
+	restart bool
+}
+
+// scanner follows a client's byte stream through Redis's request grammar.
+// It never buffers bulk payloads; it copies only inline lines (at most
+// MaxInline bytes), since those must be rewritten.
+type scanner struct {
+	st state
+
+	// The command in progress.
+	cmdStart int  // where it began in the current buffer, if cmdInBuf
+	cmdInBuf bool // it began in the current buffer
+	args     int64
+	argNo    int64
+	name     [6]byte // first bytes of argument 0, up to a NUL
+	nameLen  int
+	nameDone bool
+
+	// The held region: a header or inline line not yet known to be
+	// forwardable.
+	holdStart int
+	holdInBuf bool
+
+	// Header and inline lines.
+	hdrLen int // bytes seen before the terminator
+	first  byte
+	cr     bool // '\r' seen; the next byte ends the header
+	num    number
+	line   []byte // inline line bytes
+	argv   [][]byte
+
+	left  int64 // payload bytes still to come
+	trail int   // trailer bytes still to come
+	// lastNL is where the last trailer '\n' of the command in progress lies
+	// in the current buffer, if lastNLInBuf.
+	lastNL      int
+	lastNLInBuf bool
+
+	kind     lineKind // of the stuck line
+	stuckLen int
+
+	out []byte // multibulk form of the last inline command (evInline)
+	msg string // reply text of the last evError
+}
+
+func (s *scanner) startHeader(i int) {
+	s.holdStart, s.holdInBuf = i, true
+	s.hdrLen, s.cr, s.first = 0, false, 0
+	s.num.reset()
+}
+
+func (s *scanner) holdPos() int {
+	if s.holdInBuf {
+		return s.holdStart
+	}
+	return 0
+}
+
+// verdict ends the command in progress with an error or a close.
+func (s *scanner) verdict(ev event, msg string, done int) result {
+	r := result{ev: ev, done: done, restart: s.cmdInBuf}
+	if s.cmdInBuf {
+		r.fwd, r.consumed = s.cmdStart, s.cmdStart
+	}
+	s.msg = msg
+	s.st = stIdle
+	s.line = s.line[:0]
+	return r
+}
+
+// scan advances over buf. It rewrites in place only the bytes Redis ignores
+// (see the package documentation). lim must be normalized; auth reports
+// that the pre-AUTH limits apply.
+func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
+	s.cmdInBuf, s.holdInBuf, s.lastNLInBuf = false, false, false
+	done, i, n := 0, 0, len(buf)
+	for i < n {
+		switch s.st {
+		case stIdle:
+			s.cmdStart, s.cmdInBuf = i, true
+			s.startHeader(i)
+			s.args, s.argNo, s.nameLen, s.nameDone = 0, 0, 0, false
+			if buf[i] == '*' {
+				s.st = stCount
+				s.hdrLen = 1
+				i++
+			} else {
+				s.st = stInline
+				s.line = s.line[:0]
+			}
+
+		case stArgs:
+			s.startHeader(i)
+			s.st = stBulkHdr
+
+		case stCount, stBulkHdr:
+			kind := kindBulk
+			if s.st == stCount {
+				kind = kindCount
+			}
+			for i < n && !s.cr {
+				c := buf[i]
+				i++
+				switch {
+				case c == '\r':
+					s.cr = true
+				case c == 0:
+					s.kind, s.stuckLen, s.st = kind, s.hdrLen+1, stStuck
+					if s.stuckLen > lim.MaxInline {
+						return s.verdict(evError, tooBig(kind), done)
+					}
+				default:
+					s.hdrLen++
+					if s.hdrLen > lim.MaxInline {
+						return s.verdict(evError, tooBig(kind), done)
+					}
+					if kind == kindBulk && s.hdrLen == 1 {
+						s.first = c
+					} else {
+						s.num.add(c)
+					}
+				}
+				if s.st == stStuck {
+					break
+				}
+			}
+			if s.st == stStuck || i == n {
+				continue
+			}
+			// buf[i] follows the '\r': Redis skips it without looking.
+			buf[i] = '\n'
+			i++
+			if r, stop := s.endHeader(kind, lim, auth, done, i); stop {
+				return r
+			}
+
+		case stPayload:
+			k := n - i
+			if int64(k) > s.left {
+				k = int(s.left)
+			}
+			if s.argNo == 0 && !s.nameDone {
+				for _, c := range buf[i : i+k] {
+					if c == 0 || s.nameLen == len(s.name) {
+						s.nameDone = true
+						break
+					}
+					s.name[s.nameLen] = c
+					s.nameLen++
+				}
+			}
+			s.left -= int64(k)
+			i += k
+			if s.left == 0 {
+				s.st, s.trail, s.nameDone = stTrailer, 2, true
+			}
+
+		case stTrailer:
+			// Redis skips the two bytes after a payload without looking.
+			buf[i] = "\r\n"[2-s.trail]
+			if s.trail == 1 {
+				s.lastNL, s.lastNLInBuf = i, true
+			}
+			i++
+			s.trail--
+			if s.trail > 0 {
+				continue
+			}
+			s.argNo++
+			s.args--
+			if s.args > 0 {
+				s.st = stArgs
+				continue
+			}
+			if isSecurityName(s.name[:s.nameLen]) {
+				return s.verdict(evClose, "", done)
+			}
+			done++
+			s.st, s.cmdInBuf = stIdle, false
+
+		case stInline:
+			j := i
+			for j < n && buf[j] != '\n' && buf[j] != 0 {
+				j++
+			}
+			if s.hdrLen+(j-i) > lim.MaxInline {
+				return s.verdict(evError, msgTooBigInline, done)
+			}
+			s.line = append(s.line, buf[i:j]...)
+			s.hdrLen += j - i
+			i = j
+			if i == n {
+				continue
+			}
+			if buf[i] == 0 {
+				s.kind, s.stuckLen, s.st = kindInline, s.hdrLen+1, stStuck
+				i++
+				if s.stuckLen > lim.MaxInline {
+					return s.verdict(evError, msgTooBigInline, done)
+				}
+				continue
+			}
+			i++ // the '\n'
+			if r, stop := s.endInline(done, i); stop {
+				return r
+			}
+
+		case stStuck:
+			// Redis never finds the terminator past a NUL; it only counts.
+			s.stuckLen += n - i
+			i = n
+			if s.stuckLen > lim.MaxInline {
+				return s.verdict(evError, tooBig(s.kind), done)
+			}
+		}
+	}
+	return s.atEnd(n, done)
+}
+
+// atEnd builds the result for a scan that ran out of bytes.
+//
+// A multibulk command still missing arguments is handed over only up to a
+// point inside a bulk payload (at the latest just before its trailing
+// '\n'), never at an argument boundary, inside a '$' header or just after
+// the '*' header. redcon's reader walks the whole argument count of an
+// incomplete command unless the buffer ends inside a payload, so a
+// "*2147483647" with nothing behind it would cost it billions of steps on
+// every read. What lies after that point is kept (and scanned again) or,
+// for a doomed header, dropped.
+func (s *scanner) atEnd(n, done int) result {
+	switch s.st {
+	case stIdle, stPayload, stTrailer:
+		return result{fwd: n, consumed: n, done: done}
+	case stInline:
+		return result{fwd: s.holdPos(), consumed: n, done: done}
+	case stCount:
+		if s.holdInBuf && s.hdrLen+1 <= shortHeader {
+			// Present the header again, whole, with the next bytes.
+			s.st = stIdle
+			return result{fwd: s.holdStart, consumed: s.holdStart, done: done}
+		}
+		return result{fwd: s.holdPos(), consumed: n, done: done}
+	case stStuck:
+		if s.kind != kindBulk {
+			return result{fwd: s.holdPos(), consumed: n, done: done}
+		}
+	}
+	// Inside a multibulk, between or in '$' headers.
+	safe, ok := 0, false // the last point redcon may see
+	switch {
+	case s.argNo > 0 && s.lastNLInBuf:
+		safe, ok = s.lastNL, true
+	case s.argNo == 0 && s.cmdInBuf:
+		safe, ok = s.cmdStart, true
+	}
+	short := s.st == stArgs || (s.st == stBulkHdr && s.hdrLen+1 <= shortHeader)
+	if short && ok {
+		// Rewind to the safe point and scan from there again.
+		if s.argNo > 0 {
+			s.st, s.trail = stTrailer, 1
+			s.argNo--
+			s.args++
+		} else {
+			s.st = stIdle
+		}
+		return result{fwd: safe, consumed: safe, done: done}
+	}
+	if short {
+		// Not reached: a scan never ends between arguments, so the safe
+		// point lies in this buffer. Keep going without the rewind.
+		if s.st == stBulkHdr && s.holdInBuf {
+			s.st = stArgs
+			return result{fwd: s.holdStart, consumed: s.holdStart, done: done}
+		}
+		return result{fwd: n, consumed: n, done: done}
+	}
+	// A doomed header, or a NUL in one: this command will never run.
+	return result{fwd: safe, consumed: n, done: done}
+}
+
+// endHeader judges a complete header line; i is just past it. stop reports
+// that scan must return r.
+func (s *scanner) endHeader(kind lineKind, lim *Limits, auth bool, done, i int) (r result, stop bool) {
+	if kind == kindCount {
+		v, ok := s.num.value()
+		switch {
+		case !ok || v > int64(lim.MaxMultibulk):
+			return s.verdict(evError, msgInvalidMultibulk, done), true
+		case v > unauthMaxMultibulk && auth:
+			return s.verdict(evError, msgUnauthMultibulk, done), true
+		case v <= 0:
+			s.st = stIdle
+			return result{fwd: s.holdPos(), consumed: i, done: done, ev: evDrop}, true
+		}
+		s.args, s.st, s.holdInBuf = v, stArgs, false
+		return result{}, false
+	}
+	first := s.first
+	if s.hdrLen == 0 {
+		first = '\r'
+	}
+	if first != '$' {
+		return s.verdict(evError, expectedDollar(first), done), true
+	}
+	v, ok := s.num.value()
+	switch {
+	case !ok || v < 0 || v > lim.MaxBulkLen:
+		return s.verdict(evError, msgInvalidBulk, done), true
+	case v > unauthMaxBulkLen && auth:
+		return s.verdict(evError, msgUnauthBulk, done), true
+	}
+	s.left, s.st, s.holdInBuf = v, stPayload, false
+	return result{}, false
+}
+
+// endInline splits a complete inline line; i is just past its '\n'.
+func (s *scanner) endInline(done, i int) (r result, stop bool) {
+	line := s.line
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	argv, ok := splitArgs(s.argv[:0], line)
+	s.argv = argv[:0]
+	switch {
+	case !ok:
+		return s.verdict(evError, msgUnbalanced, done), true
+	case len(argv) == 0:
+		s.st = stIdle
+		return result{fwd: s.holdPos(), consumed: i, done: done, ev: evDrop}, true
+	case isSecurityName(argv[0]):
+		return s.verdict(evClose, "", done), true
+	}
+	s.out = appendCommand(s.out[:0], argv)
+	s.st = stIdle
+	return result{fwd: s.holdPos(), consumed: i, done: done, ev: evInline}, true
+}
