@@ -21,6 +21,7 @@ func cmds(c ...string) []string { return c }
 const (
 	endEOF   = "eof"
 	endClose = "close"
+	endQuit  = "quit"
 )
 
 func errEnd(msg string) string { return "ERR " + msg }
@@ -146,6 +147,12 @@ var guardCases = []guardCase{
 	{name: "post-after-ping", in: "PING\r\n*1\r\n$4\r\npost\r\nPING\r\n", want: outcome{cmds("PING"), endClose}},
 	{name: "post-in-multi", in: "MULTI\r\nPOST\r\n", want: outcome{cmds("MULTI"), endClose}},
 	{name: "host-multibulk", in: "*1\r\n$5\r\nhost:\r\n", want: outcome{nil, endClose}},
+
+	// Nothing runs after QUIT, not even a protocol error.
+	{name: "quit-stops", in: "PING\r\nQUIT\r\nPING\r\n", want: outcome{cmds("PING", "QUIT"), endQuit}},
+	{name: "quit-multibulk", in: "*1\r\n$4\r\nquit\r\n*1\r\n$4\r\nPING\r\n", want: outcome{cmds("quit"), endQuit}},
+	{name: "quit-then-error", in: "QUIT\r\n*1\r\n$x\r\n", want: outcome{cmds("QUIT"), endQuit}},
+	{name: "quit-then-post", in: "*1\r\n$4\r\nQUIT\r\nPOST\r\n", want: outcome{cmds("QUIT"), endQuit}},
 
 	// Before AUTH (requirepass set).
 	{name: "unauth-count", auth: true, in: "*11\r\n", want: outcome{nil, errEnd(msgUnauthMultibulk)}},

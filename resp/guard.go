@@ -206,7 +206,14 @@ func (g *Guard) fill(p []byte) (int, error) {
 				}
 				w += copy(p[w:], g.sc.out)
 				done++
+				if g.sc.barrier {
+					g.compact()
+					return w, nil
+				}
 				continue
+			case evBarrier:
+				g.compact()
+				return w, nil
 			case evError, evClose:
 				return g.decide(res, w, done, nil)
 			}
@@ -246,6 +253,10 @@ func (g *Guard) fill(p []byte) (int, error) {
 			if res.ev == evDrop {
 				continue
 			}
+			if res.ev == evBarrier {
+				g.stash(p[r:m])
+				return w, nil
+			}
 			if res.ev == evInline {
 				g.stash(p[r:m])
 				if len(g.sc.out) > len(p)-w {
@@ -254,6 +265,9 @@ func (g *Guard) fill(p []byte) (int, error) {
 				}
 				w += copy(p[w:], g.sc.out)
 				done++
+				if g.sc.barrier {
+					return w, nil
+				}
 				break // go on with the stashed input
 			}
 			if res.ev != evNone {

@@ -74,7 +74,7 @@ func checkWire(t *testing.T, o outcome, wire []byte) {
 		replies += "+OK\r\n"
 	}
 	switch o.End {
-	case endEOF:
+	case endEOF, endQuit:
 		if string(wire) != replies {
 			t.Fatalf("wire %q, want %q", clip(string(wire)), clip(replies))
 		}

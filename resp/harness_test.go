@@ -51,6 +51,8 @@ func isAuthOK(args [][]byte) bool {
 	return len(args) == 2 && strings.EqualFold(string(args[0]), "auth") && string(args[1]) == testPassword
 }
 
+func isQuit(args [][]byte) bool { return strings.EqualFold(string(args[0]), "quit") }
+
 // sizedReader limits each Read to the next of sizes (cycling), to drive the
 // guard with small and uneven read buffers.
 type sizedReader struct {
@@ -73,8 +75,9 @@ func (s *sizedReader) Read(p []byte) (int, error) {
 type outcome struct {
 	Cmds []string // each command's arguments, joined by "|"
 	// End is "eof" (the client's stream ran out with the connection open,
-	// Redis would keep waiting), "close" (silent close: POST/Host:), or the
-	// protocol error reply the guard wrote.
+	// Redis would keep waiting), "close" (silent close: POST/Host:), "quit"
+	// (the server closed after QUIT), or the protocol error reply the guard
+	// wrote.
 	End string
 }
 
@@ -136,12 +139,19 @@ func runGuard(t testing.TB, chunks [][]byte, lim Limits, readSizes []int) (outco
 			}
 			return o, cc.wrote.Bytes()
 		}
+		quit := false
 		for _, c := range cmds {
+			// Like redcon's loop, run the whole batch even after a QUIT.
 			o.Cmds = append(o.Cmds, joinArgs(c.Args))
 			if isAuthOK(c.Args) {
 				g.SetAuthenticated(true)
 			}
+			quit = quit || isQuit(c.Args)
 			_, _ = g.Write([]byte("+OK\r\n"))
+		}
+		if quit {
+			o.End = endQuit
+			return o, cc.wrote.Bytes()
 		}
 	}
 }

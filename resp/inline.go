@@ -146,6 +146,30 @@ func appendCommand(dst []byte, args [][]byte) []byte {
 	return dst
 }
 
+// maxNameLen is the longest command name the scanner keeps.
+const maxNameLen = 16
+
+// isBarrier reports whether a command may change the limits or the
+// authentication state the guard checks the next command against: CONFIG
+// (SET proto-max-bulk-len, requirepass), AUTH, HELLO (AUTH), RESET, ACL,
+// EXEC (which may run any of these) and QUIT (after which Redis runs
+// nothing). The guard ends a batch after such a command, so that what
+// follows is judged once it has run, as Redis judges it. Names are compared
+// as Redis looks commands up: whole and case-insensitively.
+func isBarrier(name []byte) bool {
+	switch len(name) {
+	case 3:
+		return equalFold(name, "acl")
+	case 4:
+		return equalFold(name, "auth") || equalFold(name, "exec") || equalFold(name, "quit")
+	case 5:
+		return equalFold(name, "hello") || equalFold(name, "reset")
+	case 6:
+		return equalFold(name, "config")
+	}
+	return false
+}
+
 // isSecurityName reports whether a command name is one Redis treats as an
 // HTTP request ("POST", "Host:"). Redis compares with strcasecmp, so the
 // name ends at its first NUL byte.

@@ -46,6 +46,10 @@ func refParse(in []byte, lim Limits) outcome {
 		if isAuthOK(args) {
 			auth = false
 		}
+		if isQuit(args) {
+			o.End = endQuit // Redis runs nothing after QUIT
+			return o
+		}
 	}
 	o.End = "eof"
 	return o

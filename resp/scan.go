@@ -78,6 +78,10 @@ const (
 	evError
 	// evClose: a POST or Host: command; Redis closes without a reply.
 	evClose
+	// evBarrier: a command that may change what the guard checks against
+	// (see isBarrier) ends at fwd == consumed. Nothing behind it may be
+	// judged before it has run.
+	evBarrier
 )
 
 // result is what one scan call found.
@@ -104,9 +108,9 @@ type scanner struct {
 	cmdInBuf bool // it began in the current buffer
 	args     int64
 	argNo    int64
-	name     [6]byte // first bytes of argument 0, up to a NUL
-	nameLen  int
-	nameDone bool
+	name     [maxNameLen]byte // first bytes of argument 0 (the command name)
+	nameN    int              // bytes of name captured
+	nameLen  int64            // declared length of argument 0
 
 	// The held region: a header or inline line not yet known to be
 	// forwardable.
@@ -131,7 +135,8 @@ type scanner struct {
 	kind     lineKind // of the stuck line
 	stuckLen int
 
-	out []byte // multibulk form of the last inline command (evInline)
+	out     []byte // multibulk form of the last inline command (evInline)
+	barrier bool   // that command is a barrier (see isBarrier)
 	msg string // reply text of the last evError
 }
 
@@ -171,7 +176,7 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 		case stIdle:
 			s.cmdStart, s.cmdInBuf = i, true
 			s.startHeader(i)
-			s.args, s.argNo, s.nameLen, s.nameDone = 0, 0, 0, false
+			s.args, s.argNo, s.nameN, s.nameLen = 0, 0, 0, 0
 			if buf[i] == '*' {
 				s.st = stCount
 				s.hdrLen = 1
@@ -231,20 +236,13 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 			if int64(k) > s.left {
 				k = int(s.left)
 			}
-			if s.argNo == 0 && !s.nameDone {
-				for _, c := range buf[i : i+k] {
-					if c == 0 || s.nameLen == len(s.name) {
-						s.nameDone = true
-						break
-					}
-					s.name[s.nameLen] = c
-					s.nameLen++
-				}
+			if s.argNo == 0 && s.nameN < len(s.name) {
+				s.nameN += copy(s.name[s.nameN:], buf[i:i+k])
 			}
 			s.left -= int64(k)
 			i += k
 			if s.left == 0 {
-				s.st, s.trail, s.nameDone = stTrailer, 2, true
+				s.st, s.trail = stTrailer, 2
 			}
 
 		case stTrailer:
@@ -264,11 +262,15 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 				s.st = stArgs
 				continue
 			}
-			if isSecurityName(s.name[:s.nameLen]) {
+			name := s.name[:s.nameN]
+			if isSecurityName(name) {
 				return s.verdict(evClose, "", done)
 			}
 			done++
 			s.st, s.cmdInBuf = stIdle, false
+			if s.nameLen <= maxNameLen && isBarrier(name) {
+				return result{fwd: i, consumed: i, done: done, ev: evBarrier}
+			}
 
 		case stInline:
 			j := i
@@ -401,6 +403,9 @@ func (s *scanner) endHeader(kind lineKind, lim *Limits, auth bool, done, i int) 
 	case v > unauthMaxBulkLen && auth:
 		return s.verdict(evError, msgUnauthBulk, done), true
 	}
+	if s.argNo == 0 {
+		s.nameLen = v
+	}
 	s.left, s.st, s.holdInBuf = v, stPayload, false
 	return result{}, false
 }
@@ -424,5 +429,6 @@ func (s *scanner) endInline(done, i int) (r result, stop bool) {
 	}
 	s.out = appendCommand(s.out[:0], argv)
 	s.st = stIdle
+	s.barrier = isBarrier(argv[0])
 	return result{fwd: s.holdPos(), consumed: i, done: done, ev: evInline}, true
 }

@@ -24,7 +24,7 @@ func miniHandler(requirepass string) func(redcon.Conn, redcon.Command) {
 	return func(c redcon.Conn, cmd redcon.Command) {
 		g := c.NetConn().(*Guard)
 		name := strings.ToLower(string(cmd.Args[0]))
-		arity := map[string]int{"ping": -1, "echo": 2, "auth": -2, "multi": 1}
+		arity := map[string]int{"ping": -1, "echo": 2, "auth": -2, "multi": 1, "quit": -1}
 		a, known := arity[name]
 		switch {
 		case !known:
@@ -33,7 +33,7 @@ func miniHandler(requirepass string) func(redcon.Conn, redcon.Command) {
 		case (a > 0 && len(cmd.Args) != a) || (a < 0 && len(cmd.Args) < -a):
 			c.WriteError("ERR wrong number of arguments for '" + name + "' command")
 			return
-		case name != "auth" && !g.Authenticated():
+		case name != "auth" && name != "quit" && !g.Authenticated():
 			c.WriteError("NOAUTH Authentication required.")
 			return
 		}
@@ -48,6 +48,9 @@ func miniHandler(requirepass string) func(redcon.Conn, redcon.Command) {
 			c.WriteBulk(cmd.Args[1])
 		case "multi":
 			c.WriteString("OK")
+		case "quit":
+			c.WriteString("OK")
+			_ = c.Close()
 		case "auth":
 			if string(cmd.Args[len(cmd.Args)-1]) == requirepass {
 				g.SetAuthenticated(true)
