@@ -137,7 +137,7 @@ type scanner struct {
 
 	out     []byte // multibulk form of the last inline command (evInline)
 	barrier bool   // that command is a barrier (see isBarrier)
-	msg string // reply text of the last evError
+	msg     string // reply text of the last evError
 }
 
 func (s *scanner) startHeader(i int) {
