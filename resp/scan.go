@@ -178,6 +178,18 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 			s.startHeader(i)
 			s.args, s.argNo, s.nameN, s.nameLen = 0, 0, 0, 0
 			if buf[i] == '*' {
+				if next, ok := quickCommand(buf, i, lim, auth); ok {
+					done++
+					i = next
+					continue
+				}
+				if v, ok, next, whole := quickHeader(buf, i, lim.MaxInline); whole {
+					if r, stop := s.endHeader(kindCount, '*', v, ok, lim, auth, done, next); stop {
+						return r
+					}
+					i = next
+					continue
+				}
 				s.st = stCount
 				s.hdrLen = 1
 				i++
@@ -188,6 +200,15 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 
 		case stArgs:
 			s.startHeader(i)
+			if buf[i] == '$' {
+				if v, ok, next, whole := quickHeader(buf, i, lim.MaxInline); whole {
+					if r, stop := s.endHeader(kindBulk, '$', v, ok, lim, auth, done, next); stop {
+						return r
+					}
+					i = next
+					continue
+				}
+			}
 			s.st = stBulkHdr
 
 		case stCount, stBulkHdr:
@@ -227,7 +248,14 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 			// buf[i] follows the '\r': Redis skips it without looking.
 			buf[i] = '\n'
 			i++
-			if r, stop := s.endHeader(kind, lim, auth, done, i); stop {
+			first := s.first
+			if kind == kindCount {
+				first = '*'
+			} else if s.hdrLen == 0 {
+				first = '\r'
+			}
+			v, ok := s.num.value()
+			if r, stop := s.endHeader(kind, first, v, ok, lim, auth, done, i); stop {
 				return r
 			}
 
@@ -241,12 +269,22 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 			}
 			s.left -= int64(k)
 			i += k
-			if s.left == 0 {
+			if s.left > 0 {
+				continue
+			}
+			if n-i < 2 {
 				s.st, s.trail = stTrailer, 2
+				continue
+			}
+			// Redis skips the two bytes after a payload without looking.
+			buf[i], buf[i+1] = '\r', '\n'
+			s.lastNL, s.lastNLInBuf = i+1, true
+			i += 2
+			if r, stop := s.endArg(&done, i); stop {
+				return r
 			}
 
 		case stTrailer:
-			// Redis skips the two bytes after a payload without looking.
 			buf[i] = "\r\n"[2-s.trail]
 			if s.trail == 1 {
 				s.lastNL, s.lastNLInBuf = i, true
@@ -256,20 +294,8 @@ func (s *scanner) scan(buf []byte, lim *Limits, auth bool) result {
 			if s.trail > 0 {
 				continue
 			}
-			s.argNo++
-			s.args--
-			if s.args > 0 {
-				s.st = stArgs
-				continue
-			}
-			name := s.name[:s.nameN]
-			if isSecurityName(name) {
-				return s.verdict(evClose, "", done)
-			}
-			done++
-			s.st, s.cmdInBuf = stIdle, false
-			if s.nameLen <= maxNameLen && isBarrier(name) {
-				return result{fwd: i, consumed: i, done: done, ev: evBarrier}
+			if r, stop := s.endArg(&done, i); stop {
+				return r
 			}
 
 		case stInline:
@@ -372,11 +398,86 @@ func (s *scanner) atEnd(n, done int) result {
 	return result{fwd: safe, consumed: n, done: done}
 }
 
-// endHeader judges a complete header line; i is just past it. stop reports
-// that scan must return r.
-func (s *scanner) endHeader(kind lineKind, lim *Limits, auth bool, done, i int) (r result, stop bool) {
+// endArg counts a finished argument; i is just past its trailer. stop
+// reports that scan must return r.
+func (s *scanner) endArg(done *int, i int) (r result, stop bool) {
+	s.argNo++
+	s.args--
+	if s.args > 0 {
+		s.st = stArgs
+		return result{}, false
+	}
+	name := s.name[:s.nameN]
+	if isSecurityName(name) {
+		return s.verdict(evClose, "", *done), true
+	}
+	*done++
+	s.st, s.cmdInBuf = stIdle, false
+	if s.nameLen <= maxNameLen && isBarrier(name) {
+		return result{fwd: i, consumed: i, done: *done, ev: evBarrier}, true
+	}
+	return result{}, false
+}
+
+// quickCommand takes a whole, ordinary multibulk command at buf[i] in one
+// step: every line short and free of NULs, every length valid, every byte
+// present, and a name that needs no special handling. It applies the same
+// fix-ups as the byte-wise path and returns the position after the command;
+// ok is false when the byte-wise path must decide (it then starts over at
+// buf[i]).
+func quickCommand(buf []byte, i int, lim *Limits, auth bool) (int, bool) {
+	count, ok, j, whole := quickHeader(buf, i, lim.MaxInline)
+	if !whole || !ok || count <= 0 || count > int64(lim.MaxMultibulk) || (auth && count > unauthMaxMultibulk) {
+		return 0, false
+	}
+	n := len(buf)
+	var name []byte
+	for a := int64(0); a < count; a++ {
+		if j >= n || buf[j] != '$' {
+			return 0, false
+		}
+		l, ok, k, whole := quickHeader(buf, j, lim.MaxInline)
+		if !whole || !ok || l < 0 || l > lim.MaxBulkLen || (auth && l > unauthMaxBulkLen) || int64(n-k) < l+2 {
+			return 0, false
+		}
+		end := k + int(l)
+		if a == 0 {
+			name = buf[k:end]
+		}
+		buf[end], buf[end+1] = '\r', '\n'
+		j = end + 2
+	}
+	if isSecurityName(name[:min(len(name), maxNameLen)]) || isBarrier(name) {
+		return 0, false
+	}
+	return j, true
+}
+
+// quickHeader reads a whole '*' or '$' header line at buf[i] in one step,
+// when all of it is in buf and it is short and free of NULs (as every
+// client sends it). It sets the byte after '\r' to '\n' and returns the
+// parsed value and the position after the line; whole is false when the
+// byte-wise path must decide.
+func quickHeader(buf []byte, i, maxInline int) (v int64, ok bool, next int, whole bool) {
+	end := min(len(buf)-1, i+2+maxNumLen, i+1+maxInline) // leave room for the byte after '\r'
+	for j := i + 1; j < end; j++ {
+		switch buf[j] {
+		case '\r':
+			buf[j+1] = '\n'
+			v, ok = string2ll(buf[i+1 : j])
+			return v, ok, j + 2, true
+		case 0:
+			return 0, false, 0, false
+		}
+	}
+	return 0, false, 0, false
+}
+
+// endHeader judges a complete header line whose first byte is first and
+// whose content string2ll read as v, ok; i is just past the line. stop
+// reports that scan must return r.
+func (s *scanner) endHeader(kind lineKind, first byte, v int64, ok bool, lim *Limits, auth bool, done, i int) (r result, stop bool) {
 	if kind == kindCount {
-		v, ok := s.num.value()
 		switch {
 		case !ok || v > int64(lim.MaxMultibulk):
 			return s.verdict(evError, msgInvalidMultibulk, done), true
@@ -389,14 +490,9 @@ func (s *scanner) endHeader(kind lineKind, lim *Limits, auth bool, done, i int) 
 		s.args, s.st, s.holdInBuf = v, stArgs, false
 		return result{}, false
 	}
-	first := s.first
-	if s.hdrLen == 0 {
-		first = '\r'
-	}
 	if first != '$' {
 		return s.verdict(evError, expectedDollar(first), done), true
 	}
-	v, ok := s.num.value()
 	switch {
 	case !ok || v < 0 || v > lim.MaxBulkLen:
 		return s.verdict(evError, msgInvalidBulk, done), true
