@@ -24,7 +24,18 @@
 //     Redis ignores them; redcon would call them an error.
 //   - Payload bytes are never copied by the guard and never held back: a
 //     declared length such as $400000000 costs the guard a counter, nothing
-//     more.
+//     more. (redcon's reader then grows its buffer by doubling as the bytes
+//     arrive, and copies the finished command once more into Command.Raw.)
+//   - An incomplete command is handed over only up to a point inside a
+//     bulk payload, never just after its '*' line or at an argument
+//     boundary: redcon's reader walks the whole declared count of an
+//     incomplete command on every read unless it stops inside a payload.
+//
+// Every Read returns one batch: the commands read from the socket in one
+// go, as far as they fit. A batch ends after any command that may change
+// what the guard checks against (CONFIG, AUTH, HELLO, RESET, ACL, EXEC) and
+// after QUIT, so that the next command is judged, as in Redis, after those
+// ran; the limits are read from the caller's function for every batch.
 //
 // When the guard meets what Redis treats as a protocol error, it forwards
 // only the complete commands before it. redcon executes those and flushes
