@@ -2,7 +2,6 @@ package commands
 
 import (
 	"errors"
-	"net"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -159,10 +158,6 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 	return served
 }
 
-// watchClose reports a peer's disconnect while its command blocks, without
-// reading from the connection. It is replaced by the wire layer's watcher.
-var watchClose = func(nc net.Conn, stop <-chan struct{}) <-chan struct{} { return nil }
-
 // blockClient waits, on the client's own goroutine, until the waiter is
 // served, its deadline passes, CLIENT UNBLOCK releases it or the client
 // disconnects. The replies of earlier commands of the pipeline are sent
@@ -182,11 +177,13 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 		defer t.Stop()
 		timer = t.C
 	}
-	stop := make(chan struct{})
-	defer close(stop)
 	var gone <-chan struct{}
 	if nc := c.conn.NetConn(); nc != nil {
-		gone = watchClose(nc, stop)
+		var stop func()
+		gone, stop = watchClose(nc)
+		// Stop returns only once the watcher let go of the socket, before
+		// redcon reads from it again.
+		defer stop()
 	}
 	select {
 	case <-w.done:

@@ -390,7 +390,6 @@ func TestXReadBlockOtherKeys(t *testing.T) {
 // TestXReadBlockDisconnect: a blocked client that goes away is released
 // and leaves no goroutine behind.
 func TestXReadBlockDisconnect(t *testing.T) {
-	t.Skip("needs the wire layer's disconnect watcher (commands.watchClose): enable when it lands")
 	s := startServer(t)
 	before := runtime.NumGoroutine()
 	b := dial(t, s)
