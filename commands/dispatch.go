@@ -67,6 +67,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, ErrNoAuth)
 		return
 	}
+	if c.multi && cmd.Flags&DenyMulti != 0 {
+		s.reject(c, cmd, ErrNotInMulti)
+		return
+	}
 	c.mu.Lock()
 	c.lastCmd = cmd.Name
 	c.lastActive = time.Now()
