@@ -208,12 +208,13 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 }
 
 // expireWaiter ends a wait that was not served: it writes the timeout reply
-// (or CLIENT UNBLOCK's error) unless a key's signal served it first.
-func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
+// (or CLIENT UNBLOCK's error) unless a key's signal served it first. It
+// reports whether it ended the wait.
+func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w.served {
-		return
+		return false
 	}
 	w.served = true
 	s.unregisterWaiter(w)
@@ -228,6 +229,7 @@ func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
 	s.stats.called(w.cmd, err, 0)
 	w.seq = s.commit.latest()
 	close(w.done)
+	return true
 }
 
 // blockedCounts returns INFO clients' blocked_clients,

@@ -18,6 +18,8 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	c.w.Reset()
 	s.execute(c, rc.Args)
+	c.publish(rc.Args)
+	c.filterReply()
 	if c.w.Len() > 0 {
 		conn.WriteRaw(c.w.B)
 	}
@@ -63,7 +65,7 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, errWrongArity(cmd.Name))
 		return
 	}
-	if !c.authed && cmd.Flags&NoAuth == 0 {
+	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
 		return
 	}
