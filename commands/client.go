@@ -150,6 +150,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	s.clientsMu.Lock()
 	if max := s.config.maxClients(); max > 0 && len(s.clients) >= max {
 		s.clientsMu.Unlock()
+		s.stats.rejectedConns.Add(1)
 		conn.WriteError("ERR max number of clients reached")
 		return false
 	}

@@ -1,7 +1,9 @@
 package commands
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"math"
 	"net"
 	"strconv"
@@ -26,10 +28,19 @@ type config struct {
 	maxclients     atomic.Int64
 	// needAuth is set while requirepass is not empty.
 	needAuth atomic.Bool
+	// configFile is the file the settings were read from (INFO's
+	// config_file); runID names this run (INFO's run_id). Both are set
+	// before the server starts and read-only afterwards.
+	configFile string
+	runID      string
 }
 
+// SetConfigFile records the configuration file the settings came from, for
+// INFO server's config_file. Call it before Serve.
+func (s *Server) SetConfigFile(path string) { s.config.configFile = path }
+
 func newConfig() *config {
-	c := &config{values: map[string]string{}}
+	c := &config{values: map[string]string{}, runID: randomHex(40)}
 	c.nodeMaxEntries.Store(100)
 	c.nodeMaxBytes.Store(4096)
 	c.protoMaxBulk.Store(512 << 20)
@@ -421,4 +432,11 @@ func (s *Server) SetConfig(name, value string) error {
 	}
 	s.applyParam(p, v)
 	return nil
+}
+
+// randomHex returns n random hexadecimal digits.
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	rand.Read(b)
+	return hex.EncodeToString(b)[:n]
 }

@@ -61,6 +61,7 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 	}
 	if o.Expire != 0 && o.Expire <= c.Now {
 		s.deleteKey(db, string(key))
+		s.stats.expired.Add(1)
 		return nil
 	}
 	return o
@@ -133,6 +134,7 @@ func (s *Server) activeExpire() {
 				sampled++
 				if o := db.keys[k]; o != nil && o.Expire != 0 && o.Expire <= now {
 					s.deleteKey(db, k)
+					s.stats.expired.Add(1)
 					expired++
 				}
 			}

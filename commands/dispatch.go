@@ -48,7 +48,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, nil, errUnknownCommand(args))
 		return
 	}
-	if cmd.Sub != nil {
+	// A container runs a subcommand, except one with a handler of its own
+	// called alone (COMMAND).
+	if cmd.Sub != nil && (len(args) > 1 || cmd.Handler == nil) {
 		if len(args) < 2 {
 			s.reject(c, cmd, errWrongArity(cmd.Name))
 			return

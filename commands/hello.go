@@ -104,10 +104,8 @@ func helloCmd(c *Ctx) error {
 // one runnel has: with requirepass set its password is requirepass, and
 // without it the default user takes any password.
 func (s *Server) authenticate(cl *Client, user, pass []byte) error {
-	if string(user) != "default" {
-		return ErrWrongPass
-	}
-	if s.config.authRequired() && !s.config.checkPassword(pass) {
+	if string(user) != "default" || (s.config.authRequired() && !s.config.checkPassword(pass)) {
+		s.stats.authFailures.Add(1)
 		return ErrWrongPass
 	}
 	cl.authed = true

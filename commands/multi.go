@@ -66,7 +66,7 @@ func execCmd(c *Ctx) error {
 	for _, args := range queued {
 		cl.nameBuf = lowerInto(cl.nameBuf, args[0])
 		cmd := table[string(cl.nameBuf)]
-		if cmd.Sub != nil {
+		if cmd.Sub != nil && len(args) > 1 {
 			cl.nameBuf = lowerInto(cl.nameBuf, args[1])
 			cmd = cmd.Sub[string(cl.nameBuf)]
 		}
