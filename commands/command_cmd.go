@@ -131,12 +131,19 @@ func writeCommandInfo(c *Ctx, cmd *Command) {
 		w.BulkString(t)
 	}
 	specs := cmd.specs()
-	w.Array(len(specs))
+	w.Set(len(specs))
 	for _, ks := range specs {
 		writeKeySpec(c, ks)
 	}
+	// Like Redis: an empty set for plain commands, an array of the
+	// subcommands for containers.
 	subs := cmd.sortedSubs()
-	w.Array(len(subs))
+	if len(subs) == 0 {
+		w.Set(0)
+	}
+	if len(subs) > 0 {
+		w.Array(len(subs))
+	}
 	for _, s := range subs {
 		writeCommandInfo(c, s)
 	}
@@ -258,7 +265,7 @@ func writeDocs(c *Ctx, cmd *Command) {
 	w.BulkString(complexity)
 	if len(cmd.History) > 0 {
 		w.BulkString("history")
-		w.Array(len(cmd.History))
+		w.Set(len(cmd.History))
 		for _, h := range cmd.History {
 			w.Array(2)
 			w.BulkString(h[0])

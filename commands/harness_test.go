@@ -173,3 +173,50 @@ func addKeys(s *Server, db int, keys ...string) {
 	}
 	s.finishLocked(nil)
 }
+
+// A blocking command for tests, standing in for XREAD BLOCK while the
+// stream commands live elsewhere: "testblock key ms" waits on key until it
+// exists (replying its name) or ms pass (a null), "testblock key ms group"
+// marks the waiter as an XREADGROUP one.
+func init() {
+	register(&Command{Name: "testblock", Arity: -3, Flags: ReadOnly | Blocking, FirstKey: 1, LastKey: 1, Step: 1,
+		Handler: testBlockCmd})
+}
+
+func testBlockCmd(c *Ctx) error {
+	key := c.Args[1]
+	ms, _ := ParseInt(c.Args[2])
+	group := len(c.Args) > 3
+	var run func(*Ctx) error
+	run = func(x *Ctx) error {
+		if x.Lookup(key) != nil {
+			x.W.Bulk(key)
+			return nil
+		}
+		var deadline time.Time
+		if ms > 0 {
+			deadline = time.Now().Add(time.Duration(ms) * time.Millisecond)
+		}
+		return x.Block([][]byte{key}, deadline, group, run, func(t *Ctx) { t.W.NullArray() })
+	}
+	return run(c)
+}
+
+// waitFor polls cond until it holds or two seconds pass.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// blockedClients returns the number of clients blocked right now.
+func blockedClients(s *Server) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientCountsLocked().blocked
+}
