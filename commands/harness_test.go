@@ -31,6 +31,16 @@ func startServer(t testing.TB, setup ...func(*Server)) (*Server, string) {
 		s.Close()
 		<-done
 	})
+	// Wait until redcon serves: Close racing with Serve's start is a known
+	// issue of server.go (s.rc is set in Serve without synchronisation).
+	probe := dialRaw(t, s.Addr().String())
+	probe.do("ping")
+	probe.conn.Close()
+	waitFor(t, "probe connection to close", func() bool {
+		s.clientsMu.Lock()
+		defer s.clientsMu.Unlock()
+		return len(s.clients) == 0
+	})
 	return s, s.Addr().String()
 }
 

@@ -164,6 +164,29 @@ func (ix *keyIndex) scan(cursor uint64, count int, keys []string) ([]string, uin
 	return keys, 0
 }
 
+// random returns the first key at or after hash r, wrapping around, or ""
+// and false when the index is empty. With r uniform this picks keys with
+// a probability proportional to the hash gap before them, which is close
+// enough to uniform for RANDOMKEY.
+func (ix *keyIndex) random(r uint64) (string, bool) {
+	if ix.n == 0 {
+		return "", false
+	}
+	start := ix.bucketOf(r)
+	for i := 0; i <= len(ix.buckets); i++ {
+		bi := (start + i) % len(ix.buckets)
+		b := ix.buckets[bi]
+		j := 0
+		if i == 0 {
+			j, _ = find(b, r, "")
+		}
+		if j < len(b) {
+			return b[j].key, true
+		}
+	}
+	return "", false
+}
+
 // add puts o at key, which must be free, and indexes it.
 func (d *DB) add(key string, o *Object) {
 	d.keys[key] = o

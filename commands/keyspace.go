@@ -215,16 +215,13 @@ func scanCmd(c *Ctx) error {
 
 // RANDOMKEY
 func randomkeyCmd(c *Ctx) error {
-	for tries := 0; tries < 100 && c.DB.Len() > 0; tries++ {
-		ix := &c.DB.scanIdx
-		keys, _ := ix.scan(rand.Uint64(), 1, nil)
-		if len(keys) == 0 {
-			keys, _ = ix.scan(0, 1, nil)
-		}
-		if len(keys) == 0 {
+	// Expired keys met on the way are removed, as Redis's lookup would;
+	// give up after a bounded number of them, as Redis does.
+	for tries := 0; tries < 100; tries++ {
+		k, ok := c.DB.scanIdx.random(rand.Uint64())
+		if !ok {
 			break
 		}
-		k := keys[rand.IntN(len(keys))]
 		if c.Lookup([]byte(k)) != nil {
 			c.W.BulkString(k)
 			return nil
