@@ -345,6 +345,7 @@ func writeArgDocs(c *Ctx, args []ArgDoc) {
 
 // COMMAND DOCS [command-name ...]: unknown names are left out.
 func commandDocsCmd(c *Ctx) error {
+	argDocsOnce.Do(attachArgDocs)
 	var list []*Command
 	if len(c.Args) == 2 {
 		list = sortedCommands()

@@ -120,11 +120,13 @@ func TestCommandListDocs(t *testing.T) {
 		}
 	}
 	docs := c.do("command", "docs", "ttl")
-	want := "*2\r\n" + bulk("ttl") + "*10\r\n" + bulk("summary") + bulk("Returns the expiration time in seconds of a key.") +
+	want := "*2\r\n" + bulk("ttl") + "*12\r\n" + bulk("summary") + bulk("Returns the expiration time in seconds of a key.") +
 		bulk("since") + bulk("1.0.0") + bulk("group") + bulk("generic") + bulk("complexity") + bulk("O(1)") +
-		bulk("history") + "*1\r\n*2\r\n" + bulk("2.8.0") + bulk("Added the -2 reply.")
-	if !strings.HasPrefix(docs, want) {
-		t.Errorf("COMMAND DOCS ttl:\n got %q\nwant prefix %q", docs, want)
+		bulk("history") + "*1\r\n*2\r\n" + bulk("2.8.0") + bulk("Added the -2 reply.") +
+		bulk("arguments") + "*1\r\n*8\r\n" + bulk("name") + bulk("key") + bulk("type") + bulk("key") +
+		bulk("display_text") + bulk("key") + bulk("key_spec_index") + ":0\r\n"
+	if docs != want {
+		t.Errorf("COMMAND DOCS ttl:\n got %q\nwant %q", docs, want)
 	}
 	if all := c.do("command", "docs"); !strings.HasPrefix(all, "*"+itoa(2*len(table))+"\r\n") {
 		t.Errorf("COMMAND DOCS (all) header: %q", all[:20])
