@@ -147,3 +147,41 @@ func TestConfigFileAndFlags(t *testing.T) {
 		t.Errorf("unknown flag: %v %q", err, out)
 	}
 }
+
+// TestShutdown checks that SHUTDOWN stops the process cleanly and that
+// SHUTDOWN ABORT and bad options are refused.
+func TestShutdown(t *testing.T) {
+	cli := redisCLI(t)
+	bin := buildRunnel(t)
+	cmd := exec.Command(bin, "--port", "0", "--dir", t.TempDir())
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	m := regexp.MustCompile(`:(\d+)\n$`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("start line %q", line)
+	}
+	port := m[1]
+	out, _ := exec.Command(cli, "-p", port, "SHUTDOWN", "ABORT").CombinedOutput()
+	if string(out) != "ERR No shutdown in progress.\n\n" { // redis-cli adds a blank line, as with redis-server
+		t.Errorf("SHUTDOWN ABORT: %q", out)
+	}
+	out, _ = exec.Command(cli, "-p", port, "SHUTDOWN", "SAVE", "NOSAVE").CombinedOutput()
+	if string(out) != "ERR syntax error\n\n" {
+		t.Errorf("SHUTDOWN SAVE NOSAVE: %q", out)
+	}
+	exec.Command(cli, "-p", port, "SHUTDOWN", "NOSAVE").Run()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("runnel exited with %v after SHUTDOWN", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("runnel still running after SHUTDOWN")
+	}
+}
