@@ -19,13 +19,15 @@ func init() {
 	}
 	getter := func(name, summary, since string) *Command {
 		return &Command{Name: name, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, ACL: ks("@read", "@fast"),
-			Tips: []string{"nondeterministic_output"}, KeySpecs: []KeySpec{rangeSpec(1, 0, "RO", "access")},
+			KeySpecs: []KeySpec{rangeSpec(1, 0, "RO", "access")},
 			Handler: ttlCmd, Summary: summary, Since: since, Group: "generic", Complexity: "O(1)"}
 	}
 	ttl := getter("ttl", "Returns the expiration time in seconds of a key.", "1.0.0")
 	ttl.History = [][2]string{{"2.8.0", "Added the -2 reply."}}
+	ttl.Tips = []string{"nondeterministic_output"}
 	pttl := getter("pttl", "Returns the expiration time in milliseconds of a key.", "2.6.0")
 	pttl.History = [][2]string{{"2.8.0", "Added the -2 reply."}}
+	pttl.Tips = []string{"nondeterministic_output"}
 	register(
 		setter("expire", "Sets the expiration time of a key in seconds.", "1.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
 		setter("pexpire", "Sets the expiration time of a key in milliseconds.", "2.6.0", "Added options: `NX`, `XX`, `GT` and `LT`."),
