@@ -20,7 +20,7 @@ func init() {
 	getter := func(name, summary, since string) *Command {
 		return &Command{Name: name, Arity: 2, Flags: ReadOnly | Fast, FirstKey: 1, LastKey: 1, Step: 1, ACL: ks("@read", "@fast"),
 			KeySpecs: []KeySpec{rangeSpec(1, 0, "RO", "access")},
-			Handler: ttlCmd, Summary: summary, Since: since, Group: "generic", Complexity: "O(1)"}
+			Handler:  ttlCmd, Summary: summary, Since: since, Group: "generic", Complexity: "O(1)"}
 	}
 	ttl := getter("ttl", "Returns the expiration time in seconds of a key.", "1.0.0")
 	ttl.History = [][2]string{{"2.8.0", "Added the -2 reply."}}
