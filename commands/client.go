@@ -158,7 +158,37 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	s.clientsMu.Unlock()
 	s.stats.connections.Add(1)
 	conn.SetContext(c)
+	s.config.reaper.Do(func() { go s.reapIdle() })
 	return true
+}
+
+// reapIdle closes connections idle for longer than the timeout parameter,
+// as Redis's clientsCron does; clients blocked in a command are exempt
+// (their BLOCK has its own deadline). It runs until the server closes.
+func (s *Server) reapIdle() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.closed:
+			return
+		case now := <-t.C:
+			limit := time.Duration(s.config.idleTimeout.Load()) * time.Second
+			if limit <= 0 {
+				continue
+			}
+			s.eachClient(func(c *Client) {
+				c.mu.Lock()
+				idle := now.Sub(c.lastActive) > limit && c.blockedOn == nil
+				c.mu.Unlock()
+				if idle {
+					if nc := c.conn.NetConn(); nc != nil {
+						nc.Close()
+					}
+				}
+			})
+		}
+	}
 }
 
 func (s *Server) closedConn(conn redcon.Conn, err error) {

@@ -208,3 +208,21 @@ func TestClientHelp(t *testing.T) {
 		t.Errorf("CLIENT HELP: %q", got)
 	}
 }
+
+// TestIdleTimeout checks that the timeout parameter closes idle clients
+// but spares a client blocked in a command.
+func TestIdleTimeout(t *testing.T) {
+	srv, addr := startServer(t)
+	idle, blocked, ctl := dialRaw(t, addr), dialRaw(t, addr), dialRaw(t, addr)
+	runSteps(t, ctl, []step{s(ok, "config", "set", "timeout", "1"), s(bulks("timeout", "1"), "config", "get", "timeout")})
+	idle.do("ping")
+	blocked.send("testblock", "k", "0")
+	waitFor(t, "block", func() bool { return blockedClients(srv) == 1 })
+	idle.conn.SetReadDeadline(time.Now().Add(4 * time.Second))
+	if _, err := idle.r.ReadByte(); err == nil {
+		t.Fatal("idle client not closed")
+	}
+	if blockedClients(srv) != 1 {
+		t.Fatal("blocked client was reaped")
+	}
+}

@@ -33,6 +33,10 @@ type config struct {
 	// before the server starts and read-only afterwards.
 	configFile string
 	runID      string
+	// reaper starts the idle-client reaper with the first connection.
+	reaper sync.Once
+	// idleTimeout mirrors the timeout parameter in seconds (0: never).
+	idleTimeout atomic.Int64
 }
 
 // SetConfigFile records the configuration file the settings came from, for
@@ -154,7 +158,9 @@ func init() {
 		{name: "appendonly", kind: kindBool, def: "yes"},
 		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true},
 		{name: "save", kind: kindString, mutable: true, check: checkSave},
-		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, def: "0", mutable: true},
+		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
+			get: func(s *Server) string { return strconv.FormatInt(s.config.idleTimeout.Load(), 10) },
+			set: func(s *Server, v string) { n, _ := strconv.ParseInt(v, 10, 64); s.config.idleTimeout.Store(n) }},
 		{name: "notify-keyspace-events", kind: kindString, mutable: true, check: checkKeyspaceEvents},
 		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", mutable: true,
