@@ -89,6 +89,21 @@ func (s *Server) streamConfig() stream.Config {
 	}
 }
 
+// applyStreamConfig hands the current node limits to every stream. It
+// takes the keyspace lock; the caller must not hold it.
+func (s *Server) applyStreamConfig() {
+	cfg := s.streamConfig()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, db := range s.dbs {
+		for _, o := range db.keys {
+			if o.Stream != nil {
+				o.Stream.SetConfig(cfg)
+			}
+		}
+	}
+}
+
 // paramKind says how a parameter's value is parsed.
 type paramKind uint8
 
@@ -134,9 +149,19 @@ func init() {
 	}
 	maxclients := atomicParam("maxclients", kindInt, 1, func(c *config) *atomic.Int64 { return &c.maxclients })
 	maxclients.max = math.MaxUint32
+	// The node limits apply to existing streams too, as Redis reads them
+	// on every insert.
+	nodeParam := func(p *param) *param {
+		set := p.set
+		p.set = func(s *Server, v string) {
+			set(s, v)
+			s.applyStreamConfig()
+		}
+		return p
+	}
 	params = []*param{
-		atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries }),
-		atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes }),
+		nodeParam(atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries })),
+		nodeParam(atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes })),
 		atomicParam("proto-max-bulk-len", kindMemory, 1<<20, func(c *config) *atomic.Int64 { return &c.protoMaxBulk }),
 		maxclients,
 		{name: "requirepass", kind: kindString, mutable: true,
