@@ -213,6 +213,12 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.expireWaiterLocked(w, unblocked, asErr)
+}
+
+// expireWaiterLocked is expireWaiter for callers holding the keyspace lock
+// (CLIENT UNBLOCK or KILL queued in MULTI and run by EXEC).
+func (s *Server) expireWaiterLocked(w *waiter, unblocked, asErr bool) bool {
 	if w.served {
 		return false
 	}

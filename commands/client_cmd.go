@@ -356,7 +356,8 @@ func (f *killFilter) match(cl, self *Client, now time.Time) bool {
 // kill disconnects cl. A client blocked in XREAD/XREADGROUP is released
 // first so its goroutine sees the closed socket. Killing oneself closes
 // the connection after the reply.
-func (s *Server) kill(cl, self *Client) {
+func (s *Server) kill(c *Ctx, cl *Client) {
+	self := c.C
 	if cl == self {
 		cl.closeAfterReply = true
 		return
@@ -369,7 +370,9 @@ func (s *Server) kill(cl, self *Client) {
 		nc.Close()
 	}
 	if w != nil {
-		s.expireWaiter(w, false, false)
+		unlock := c.lockKeyspace()
+		s.expireWaiterLocked(w, false, false)
+		unlock()
 	}
 }
 
@@ -380,7 +383,7 @@ func clientKillCmd(c *Ctx) error {
 		addr := string(c.Args[2])
 		for _, cl := range c.S.clientsSorted() {
 			if cl.addr == addr {
-				c.S.kill(cl, c.C)
+				c.S.kill(c, cl)
 				c.W.OK()
 				return nil
 			}
@@ -394,7 +397,7 @@ func clientKillCmd(c *Ctx) error {
 	n := 0
 	for _, cl := range c.S.clientsSorted() {
 		if f.match(cl, c.C, now) {
-			c.S.kill(cl, c.C)
+			c.S.kill(c, cl)
 			n++
 		}
 	}
@@ -431,7 +434,13 @@ func clientUnblockCmd(c *Ctx) error {
 		w = cl.blockedOn
 		cl.mu.Unlock()
 	}
-	if w != nil && c.S.expireWaiter(w, true, asErr) {
+	ended := false
+	if w != nil {
+		unlock := c.lockKeyspace()
+		ended = c.S.expireWaiterLocked(w, true, asErr)
+		unlock()
+	}
+	if ended {
 		c.W.Int(1)
 	} else {
 		c.W.Int(0)

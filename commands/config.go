@@ -89,12 +89,15 @@ func (s *Server) streamConfig() stream.Config {
 	}
 }
 
-// applyStreamConfig hands the current node limits to every stream. It
-// takes the keyspace lock; the caller must not hold it.
-func (s *Server) applyStreamConfig() {
+func streamParam(p *param) *param {
+	p.streams = true
+	return p
+}
+
+// applyStreamConfigLocked hands the current node limits to every stream.
+// The caller holds the keyspace lock.
+func (s *Server) applyStreamConfigLocked() {
 	cfg := s.streamConfig()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, db := range s.dbs {
 		for _, o := range db.keys {
 			if o.Stream != nil {
@@ -127,6 +130,9 @@ type param struct {
 	// protected parameters cannot change at run time either, with Redis's
 	// "protected config" wording (dir).
 	protected bool
+	// streams marks the node limits, which existing streams take up too
+	// (Redis reads them on every insert).
+	streams bool
 	// check validates a string parameter; it returns the error text.
 	check func(string) (string, string)
 	// get and set reach parameters stored outside values; nil for plain
@@ -149,19 +155,9 @@ func init() {
 	}
 	maxclients := atomicParam("maxclients", kindInt, 1, func(c *config) *atomic.Int64 { return &c.maxclients })
 	maxclients.max = math.MaxUint32
-	// The node limits apply to existing streams too, as Redis reads them
-	// on every insert.
-	nodeParam := func(p *param) *param {
-		set := p.set
-		p.set = func(s *Server, v string) {
-			set(s, v)
-			s.applyStreamConfig()
-		}
-		return p
-	}
 	params = []*param{
-		nodeParam(atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries })),
-		nodeParam(atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes })),
+		streamParam(atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries })),
+		streamParam(atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes })),
 		atomicParam("proto-max-bulk-len", kindMemory, 1<<20, func(c *config) *atomic.Int64 { return &c.protoMaxBulk }),
 		maxclients,
 		{name: "requirepass", kind: kindString, mutable: true,
@@ -462,6 +458,11 @@ func (s *Server) SetConfig(name, value string) error {
 		return Error("ERR " + p.name + " can only be set before the server listens")
 	}
 	s.applyParam(p, v)
+	if p.streams {
+		s.mu.Lock()
+		s.applyStreamConfigLocked()
+		s.mu.Unlock()
+	}
 	return nil
 }
 

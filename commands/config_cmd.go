@@ -112,8 +112,15 @@ func configSetCmd(c *Ctx) error {
 		}
 		vals[i] = v
 	}
+	streams := false
 	for i, p := range ps {
 		c.S.applyParam(p, vals[i])
+		streams = streams || p.streams
+	}
+	if streams {
+		unlock := c.lockKeyspace()
+		c.S.applyStreamConfigLocked()
+		unlock()
 	}
 	c.W.OK()
 	return nil

@@ -103,3 +103,31 @@ func TestSelectResetExec(t *testing.T) {
 		s(errReply(ErrExecAbort), "exec"),
 	})
 }
+
+// TestMultiRunsLockTakingCommands checks that commands which take the
+// keyspace lock themselves also run inside EXEC, which already holds it.
+func TestMultiRunsLockTakingCommands(t *testing.T) {
+	srv, addr := startServer(t)
+	a, b := dialRaw(t, addr), dialRaw(t, addr)
+	bid := strings.Trim(b.do("client", "id"), ":\r\n")
+	b.send("testblock", "k", "0")
+	waitFor(t, "block", func() bool { return blockedClients(srv) == 1 })
+	runSteps(t, a, []step{
+		s(ok, "multi"),
+		s("+QUEUED\r\n", "info", "keyspace"),
+		s("+QUEUED\r\n", "info", "memory"),
+		s("+QUEUED\r\n", "config", "set", "stream-node-max-entries", "10"),
+		s("+QUEUED\r\n", "client", "unblock", bid),
+	})
+	got := a.do("exec")
+	if !strings.HasPrefix(got, "*4\r\n$12\r\n# Keyspace\r\n\r\n") || !strings.HasSuffix(got, ok+integer(1)) {
+		t.Fatalf("EXEC: %q", got)
+	}
+	if r := b.read(); r != "*-1\r\n" {
+		t.Fatalf("unblocked inside EXEC: %q", r)
+	}
+	b.send("testblock", "k", "0")
+	waitFor(t, "block", func() bool { return blockedClients(srv) == 1 })
+	runSteps(t, a, []step{s(ok, "multi"), s("+QUEUED\r\n", "client", "kill", "id", bid), s(arr(integer(1)), "exec")})
+	waitFor(t, "killed", func() bool { return blockedClients(srv) == 0 })
+}

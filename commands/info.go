@@ -45,7 +45,21 @@ var infoSections = []struct {
 	{"keyspace", true, (*Server).infoKeyspace},
 }
 
-type infoBuilder struct{ strings.Builder }
+// infoBuilder accumulates INFO's text. held says the keyspace lock is
+// already held (INFO queued in MULTI and run by EXEC).
+type infoBuilder struct {
+	strings.Builder
+	held bool
+}
+
+// lock takes the keyspace lock unless it is held and returns the unlock.
+func (b *infoBuilder) lock(s *Server) func() {
+	if b.held {
+		return func() {}
+	}
+	s.mu.Lock()
+	return s.mu.Unlock
+}
 
 func (b *infoBuilder) kv(k, v string) {
 	b.WriteString(k)
@@ -68,14 +82,14 @@ func infoCmd(c *Ctx) error {
 	}
 	all = want["all"]
 	everything = want["everything"]
-	c.W.Verbatim("txt", c.S.infoString(want, all, everything))
+	c.W.Verbatim("txt", c.S.infoString(want, all, everything, c.InMulti))
 	return nil
 }
 
 // infoString renders the sections selected by want ("default", section
 // names), all (every section but modules') or everything.
-func (s *Server) infoString(want map[string]bool, all, everything bool) string {
-	var b infoBuilder
+func (s *Server) infoString(want map[string]bool, all, everything, held bool) string {
+	b := infoBuilder{held: held}
 	n := 0
 	for _, sec := range infoSections {
 		on := everything || want[sec.name] ||
@@ -190,9 +204,9 @@ func (s *Server) clientCountsLocked() clientCounts {
 }
 
 func (s *Server) infoClients(b *infoBuilder) {
-	s.mu.Lock()
+	unlock := b.lock(s)
 	cc := s.clientCountsLocked()
-	s.mu.Unlock()
+	unlock()
 	s.clientsMu.Lock()
 	n := len(s.clients)
 	s.clientsMu.Unlock()
@@ -243,9 +257,11 @@ const (
 // memoryEstimate returns runnel's own account of the memory its data
 // takes (INFO's used_memory): every stream's MemoryUsage plus per-key and
 // per-client overheads. It walks the keyspace under the keyspace lock, so
-// it costs O(keys).
-func (s *Server) memoryEstimate() (total, dataset int64) {
-	s.mu.Lock()
+// it costs O(keys). held says the caller holds that lock already.
+func (s *Server) memoryEstimate(held bool) (total, dataset int64) {
+	if !held {
+		s.mu.Lock()
+	}
 	for _, db := range s.dbs {
 		for k, o := range db.keys {
 			dataset += int64(len(k)) + keyOverhead
@@ -255,7 +271,9 @@ func (s *Server) memoryEstimate() (total, dataset int64) {
 		}
 		dataset += int64(len(db.expires)) * expireOverhead
 	}
-	s.mu.Unlock()
+	if !held {
+		s.mu.Unlock()
+	}
 	s.clientsMu.Lock()
 	clients := int64(len(s.clients)) * clientOverhead
 	s.clientsMu.Unlock()
@@ -313,7 +331,7 @@ func heapStats() (objects, inUse, mapped int64) {
 }
 
 func (s *Server) infoMemory(b *infoBuilder) {
-	used, dataset := s.memoryEstimate()
+	used, dataset := s.memoryEstimate(b.held)
 	peak := s.stats.notePeak(used)
 	rss := rssBytes()
 	objects, inUse, mapped := heapStats()
@@ -370,9 +388,9 @@ func (s *Server) infoMemory(b *infoBuilder) {
 }
 
 func (s *Server) infoPersistence(b *infoBuilder) {
-	s.mu.Lock()
+	unlock := b.lock(s)
 	dirty := s.dirty
-	s.mu.Unlock()
+	unlock()
 	status := "ok"
 	if s.readOnly.Load() {
 		status = "err"
@@ -495,8 +513,7 @@ func (s *Server) infoErrorstats(b *infoBuilder) {
 
 func (s *Server) infoKeyspace(b *infoBuilder) {
 	now := nowMs()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	defer b.lock(s)()
 	for _, db := range s.dbs {
 		if len(db.keys) == 0 {
 			continue

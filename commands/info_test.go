@@ -139,13 +139,13 @@ func TestHumanBytes(t *testing.T) {
 // TestMemoryEstimateGrows checks that used_memory follows the keyspace.
 func TestMemoryEstimateGrows(t *testing.T) {
 	srv, _ := startServer(t)
-	before, _ := srv.memoryEstimate()
+	before, _ := srv.memoryEstimate(false)
 	var keys []string
 	for i := 0; i < 1000; i++ {
 		keys = append(keys, "key:"+itoa(i))
 	}
 	addKeys(srv, 0, keys...)
-	after, dataset := srv.memoryEstimate()
+	after, dataset := srv.memoryEstimate(false)
 	if after-before < 1000*keyOverhead || dataset < 1000*keyOverhead {
 		t.Errorf("estimate grew by %d for 1000 keys (dataset %d)", after-before, dataset)
 	}
