@@ -437,6 +437,7 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.kv("sync_partial_ok", "0")
 	b.kv("sync_partial_err", "0")
 	b.kvi("expired_keys", st.expired.Load())
+	b.kv("expired_subkeys", "0")
 	b.kv("evicted_keys", "0")
 	b.kv("evicted_clients", "0")
 	b.kv("pubsub_channels", "0")
