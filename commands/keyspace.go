@@ -190,13 +190,15 @@ func scanCmd(c *Ctx) error {
 		return err
 	}
 	keys, next := c.DB.scanIdx.scan(a.cursor, a.count, nil)
+	// Every key is a stream: another TYPE (known to Redis or not, which
+	// Redis also answers with nothing) filters out every key.
+	otherType := a.typ != nil && !EqualFold(a.typ, "stream")
 	out := keys[:0]
 	for _, k := range keys {
-		o := c.Lookup([]byte(k))
-		if o == nil {
-			continue
+		if otherType {
+			break
 		}
-		if a.typ != nil && !EqualFold(a.typ, "stream") {
+		if c.Lookup([]byte(k)) == nil {
 			continue
 		}
 		if a.pattern != nil && !globMatch(a.pattern, []byte(k), false) {
