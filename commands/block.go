@@ -205,12 +205,19 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 }
 
 // expireWaiter ends a wait that was not served: it writes the timeout reply
-// (or CLIENT UNBLOCK's error) unless a key's signal served it first.
-func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
+// (or CLIENT UNBLOCK's error) unless a key's signal served it first. It
+// reports whether it ended the wait.
+func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.expireWaiterLocked(w, unblocked, asErr)
+}
+
+// expireWaiterLocked is expireWaiter for callers holding the keyspace lock
+// (CLIENT UNBLOCK or KILL queued in MULTI and run by EXEC).
+func (s *Server) expireWaiterLocked(w *waiter, unblocked, asErr bool) bool {
 	if w.served {
-		return
+		return false
 	}
 	w.served = true
 	s.unregisterWaiter(w)
@@ -225,6 +232,7 @@ func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
 	s.stats.called(w.cmd, err, 0)
 	w.seq = s.commit.latest()
 	close(w.done)
+	return true
 }
 
 // blockedCounts returns INFO clients' blocked_clients,

@@ -18,6 +18,8 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	c.w.Reset()
 	s.execute(c, rc.Args)
+	c.publish(rc.Args)
+	c.filterReply()
 	if c.w.Len() > 0 {
 		conn.WriteRaw(c.w.B)
 	}
@@ -46,7 +48,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, nil, errUnknownCommand(args))
 		return
 	}
-	if cmd.Sub != nil {
+	// A container runs a subcommand, except one with a handler of its own
+	// called alone (COMMAND).
+	if cmd.Sub != nil && (len(args) > 1 || cmd.Handler == nil) {
 		if len(args) < 2 {
 			s.reject(c, cmd, errWrongArity(cmd.Name))
 			return
@@ -63,8 +67,12 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, errWrongArity(cmd.Name))
 		return
 	}
-	if !c.authed && cmd.Flags&NoAuth == 0 {
+	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
+		return
+	}
+	if c.multi && cmd.Flags&DenyMulti != 0 {
+		s.reject(c, cmd, ErrNotInMulti)
 		return
 	}
 	c.mu.Lock()

@@ -4,11 +4,11 @@ import "time"
 
 func init() {
 	register(
-		&Command{Name: "multi", Arity: 1, Flags: NoMulti | NoKeyspace | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: multiCmd},
-		&Command{Name: "exec", Arity: 1, Flags: NoMulti | Loading, ACL: []string{"@slow", "@transaction"}, Handler: execCmd},
-		&Command{Name: "discard", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: discardCmd},
-		&Command{Name: "watch", Arity: -2, Flags: NoMulti | Fast | Loading, FirstKey: 1, LastKey: -1, Step: 1, ACL: []string{"@fast", "@transaction"}, Handler: watchCmd},
-		&Command{Name: "unwatch", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: unwatchCmd},
+		&Command{Name: "multi", Arity: 1, Flags: NoMulti | NoKeyspace | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: multiCmd},
+		&Command{Name: "exec", Arity: 1, Flags: NoMulti | Loading | Stale | NoScript | SkipSlowlog, ACL: []string{"@slow", "@transaction"}, Handler: execCmd},
+		&Command{Name: "discard", Arity: 1, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: discardCmd},
+		&Command{Name: "watch", Arity: -2, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, FirstKey: 1, LastKey: -1, Step: 1, KeySpecs: []KeySpec{rangeSpec(1, -1, "RO")}, ACL: []string{"@fast", "@transaction"}, Handler: watchCmd},
+		&Command{Name: "unwatch", Arity: 1, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: unwatchCmd},
 	)
 }
 
@@ -66,7 +66,7 @@ func execCmd(c *Ctx) error {
 	for _, args := range queued {
 		cl.nameBuf = lowerInto(cl.nameBuf, args[0])
 		cmd := table[string(cl.nameBuf)]
-		if cmd.Sub != nil {
+		if cmd.Sub != nil && len(args) > 1 {
 			cl.nameBuf = lowerInto(cl.nameBuf, args[1])
 			cmd = cmd.Sub[string(cl.nameBuf)]
 		}

@@ -1,9 +1,12 @@
 // Command runnel is a Redis-protocol streams server.
 //
-//	runnel [--bind 127.0.0.1] [--port 6379] [--dir ./data] [--appendfsync always|everysec|no]
+//	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
+//	       [--appendfsync always|everysec|no] [--requirepass password]
 //
-// With --port 0 the system picks a free port; the "listening on" line says
-// which.
+// The config file holds redis.conf-style "name value" lines with the
+// parameters CONFIG GET lists; flags given on the command line override
+// it. With --port 0 the system picks a free port; the "listening on" line
+// says which.
 package main
 
 import (
@@ -18,26 +21,38 @@ import (
 )
 
 func main() {
-	bind := flag.String("bind", "127.0.0.1", "address to listen on")
-	port := flag.Int("port", 6379, "TCP port (0 picks a free one)")
-	dir := flag.String("dir", "./data", "data directory")
-	requirepass := flag.String("requirepass", "", "password clients must AUTH with")
-	flag.String("appendfsync", "always", "fsync policy: always, everysec or no")
-	flag.Parse()
+	fs := flag.NewFlagSet("runnel", flag.ContinueOnError)
+	configFile := fs.String("config", "", "redis.conf-style configuration file")
+	fs.String("bind", "127.0.0.1", "address to listen on")
+	fs.Int("port", 6379, "TCP port (0 picks a free one)")
+	fs.String("dir", "./data", "data directory")
+	fs.String("requirepass", "", "password clients must AUTH with")
+	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		os.Exit(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "runnel: unexpected argument %q\n", fs.Arg(0))
+		os.Exit(2)
+	}
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
-	srv := commands.New(commands.Options{Bind: *bind, Port: *port, Dir: *dir, Logf: logger.Printf})
-	if *requirepass != "" {
-		if err := srv.SetConfig("requirepass", *requirepass); err != nil {
-			logger.Fatal(err)
-		}
+	srv := commands.New(commands.Options{Bind: "127.0.0.1", Port: 6379, Dir: "./data", Logf: logger.Printf})
+	if err := configure(srv, fs, *configFile); err != nil {
+		fmt.Fprintf(os.Stderr, "runnel: %v\n", err)
+		os.Exit(1)
 	}
 	if err := srv.Listen(); err != nil {
 		logger.Fatalf("cannot listen: %v", err)
 	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
-	srv.SetShutdown(func() { stop <- syscall.SIGTERM })
+	srv.SetShutdown(func() {
+		select {
+		case stop <- syscall.SIGTERM:
+		default:
+		}
+	})
 	go func() {
 		<-stop
 		logger.Printf("shutting down")
@@ -48,4 +63,24 @@ func main() {
 		logger.Fatal(err)
 	}
 	srv.Close()
+}
+
+// configure applies the config file, then every flag given explicitly, so
+// flags win over the file.
+func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
+	if file != "" {
+		if err := srv.LoadConfigFile(file); err != nil {
+			return err
+		}
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "config" || err != nil {
+			return
+		}
+		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {
+			err = fmt.Errorf("--%s: %v", f.Name, e)
+		}
+	})
+	return err
 }
