@@ -108,7 +108,7 @@ func (s *Server) authenticate(cl *Client, user, pass []byte) error {
 		s.stats.authFailures.Add(1)
 		return ErrWrongPass
 	}
-	cl.authed = true
+	cl.setAuthenticated(true)
 	return nil
 }
 
@@ -159,7 +159,7 @@ func resetCmd(c *Ctx) error {
 	c.S.unwatchAll(cl)
 	cl.setDB(0)
 	cl.setProto(2)
-	cl.authed = !c.S.config.authRequired()
+	cl.setAuthenticated(!c.S.config.authRequired())
 	cl.setName("")
 	cl.mu.Lock()
 	cl.noEvict, cl.noTouch = false, false

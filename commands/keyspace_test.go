@@ -246,17 +246,6 @@ func TestLazyAndActiveExpiry(t *testing.T) {
 	}
 }
 
-// recordStore keeps every committed batch for inspection.
-type recordStore struct {
-	ch chan []persist.Op
-}
-
-func (r *recordStore) Commit(b *persist.Batch) error {
-	r.ch <- append([]persist.Op(nil), b.Ops...)
-	return nil
-}
-func (r *recordStore) Close() error { return nil }
-
 func TestRenameExec(t *testing.T) {
 	srv, addr := startServer(t)
 	c := dialRaw(t, addr)
@@ -289,13 +278,13 @@ func TestRenameExec(t *testing.T) {
 }
 
 func TestRenameOps(t *testing.T) {
-	rec := &recordStore{ch: make(chan []persist.Op, 16)}
+	rec := newRecordingStore()
 	s := New(Options{Store: rec, Logf: func(string, ...any) {}})
 	t.Cleanup(func() { s.Close() })
 	cl := &Client{ID: 1, srv: s, authed: true}
 	cl.w.Proto = 2
 	addKeys(s, 0, "a", "b")
-	<-rec.ch // the two KeyPuts
+	<-rec.ops // the two KeyPuts
 	s.mu.Lock()
 	ua, ub := s.dbs[0].keys["a"].UID, s.dbs[0].keys["b"].UID
 	s.mu.Unlock()
@@ -303,7 +292,7 @@ func TestRenameOps(t *testing.T) {
 	if string(cl.w.B) != ok {
 		t.Fatalf("rename reply %q", cl.w.B)
 	}
-	ops := <-rec.ch
+	ops := <-rec.ops
 	want := []persist.Op{
 		{Kind: persist.KeyDel, DB: 0, Key: "b"},
 		{Kind: persist.StreamDrop, UID: ub},

@@ -117,6 +117,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
+	s.rc = redcon.NewServerNetwork("tcp", ln.Addr().String(), s.handle, s.accept, s.closedConn)
 	return nil
 }
 
@@ -128,7 +129,6 @@ func (s *Server) Serve() error {
 	if s.ln == nil {
 		return errors.New("commands: Serve before Listen")
 	}
-	s.rc = redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
 	s.wg.Add(1)
 	go s.expireLoop()
 	return s.rc.Serve(wrapListener(s.ln, s))
