@@ -163,7 +163,6 @@ func TestXRangeLong(t *testing.T) {
 	}
 }
 
-
 func BenchmarkXRange(b *testing.B) {
 	f := newFake(b, Options{})
 	for i := 1; i <= 1000; i++ {
