@@ -102,6 +102,9 @@ func (c *Client) filterReply() {
 type watchKey struct {
 	db  int
 	key string
+	// expired is set when the key had already expired at WATCH time: its
+	// removal then is no change, as Redis sees it.
+	expired bool
 }
 
 // DBIndex returns the client's selected database.

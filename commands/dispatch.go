@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -92,6 +93,15 @@ func (s *Server) execute(c *Client, args [][]byte) {
 func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	if c.multi {
 		c.multiDirty = true
+	}
+	if cmd != nil && cmd.Name == "exec" {
+		// Redis answers a refused EXEC, in MULTI or not, by discarding the
+		// transaction and quoting the refusal.
+		c.resetMulti()
+		s.mu.Lock()
+		s.unwatchAll(c)
+		s.mu.Unlock()
+		err = Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(string(err), "ERR "))
 	}
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -87,14 +88,14 @@ func errWrongArity(name string) Error {
 func errUnknownCommand(args [][]byte) Error {
 	var sb strings.Builder
 	sb.WriteString("ERR unknown command '")
-	sb.Write(truncate(args[0], 128))
+	sb.Write(truncate(cString(args[0]), 128))
 	sb.WriteString("', with args beginning with: ")
 	n := 0
 	for _, a := range args[1:] {
 		if n >= 128 {
 			break
 		}
-		part := truncate(a, 128-n)
+		part := truncate(cString(a), 128-n)
 		sb.WriteByte('\'')
 		sb.Write(part)
 		sb.WriteString("' ")
@@ -107,6 +108,15 @@ func errUnknownCommand(args [][]byte) Error {
 // command such as XINFO or XGROUP.
 func errUnknownSubcommand(sub []byte, container string) Error {
 	return Error("ERR unknown subcommand '" + string(truncate(sub, 128)) + "'. Try " + strings.ToUpper(container) + " HELP.")
+}
+
+// cString cuts b at its first NUL, as Redis's C formatting of an argument
+// does.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func truncate(b []byte, n int) []byte {
