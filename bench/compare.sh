@@ -128,9 +128,9 @@ if [ "$QUICK" = 1 ]; then
     "xadd-c50-P16|xadd --clients 50 --pipeline 16 --payload 100 --requests 50000"
     "xadd-c50-P1|xadd --clients 50 --pipeline 1 --payload 100 --requests 10000"
     "group-4p4c|group --producers 4 --consumers 4 --count 100 --messages 20000"
-    "latency-5k|latency --rate 5000 --duration 500ms --warmup 200ms"
-    "claim|claim --pending 10000 --duration 300ms"
-    "range|range --entries 20000 --duration 300ms"
+    "latency-5k|latency --rate 5000 --duration 500ms --warmup 100ms"
+    "claim|claim --pending 5000 --duration 200ms"
+    "range|range --entries 10000 --duration 200ms"
     "mem-100B|mem --entries 20000 --payload 100 --settle 200ms"
     "recover|recover --entries 20000 --payload 100"
     "rb-c50-P16|redisbench --requests 50000 --clients 50 --pipeline 16"
@@ -174,9 +174,9 @@ start_server() {
 stop_server() {
   if [ -n "$SPID" ]; then
     kill -TERM "$SPID" 2>/dev/null
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 3000); do
       kill -0 "$SPID" 2>/dev/null || break
-      sleep 0.1
+      sleep 0.02
     done
     kill -KILL "$SPID" 2>/dev/null
     wait "$SPID" 2>/dev/null
