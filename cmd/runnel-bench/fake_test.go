@@ -169,6 +169,9 @@ func TestChecksCatchAWrongServer(t *testing.T) {
 			"stalled: 99 of 100 messages acked, 1 missing"},
 		{"range wrong entries", faults{rangeOff: 1, drop: -1},
 			[]string{"range", "--entries", "500", "--counts", "10", "--duration", "50ms", "--clients", "1"}, "XRANGE from"},
+		{"latency lost entry", faults{drop: 3},
+			[]string{"latency", "--modes", "group", "--rate", "1000", "--duration", "100ms", "--warmup", "0s", "--grace", "300ms"},
+			"99 of 100 entries received 300ms after the producer stopped"},
 		{"unreachable", faults{drop: -1}, []string{"xadd", "--addr", "127.0.0.1:1"}, "cannot connect"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

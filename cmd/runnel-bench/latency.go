@@ -90,9 +90,11 @@ func latencyMode(e *env, mode, key string, rate int, warmup, duration time.Durat
 	recv := hdr.New()
 	var received atomic.Int64
 	consErr := make(chan error, 1)
+	consDone := make(chan struct{})
 	keyb := []byte(key)
 	countS := strconv.Itoa(count)
 	go func() {
+		defer close(consDone)
 		var r wire.Reply
 		lastID := []byte("0-0")
 		writeRead := func() {
@@ -264,6 +266,7 @@ func latencyMode(e *env, mode, key string, rate int, warmup, duration time.Durat
 		}
 	}
 	cons.Close()
+	<-consDone // the consumer no longer touches recv
 
 	m := e.res.Metrics
 	putLatency(m, mode+"_", recv)
