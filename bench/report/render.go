@@ -33,6 +33,7 @@ type Input struct {
 	Generated  time.Time
 	Invocation string // the comparison command, e.g. "bench/compare.sh --quick"
 	Goals      []Target
+	Notes      []string // extra lines for the header, e.g. the load average
 }
 
 // FormatNumber renders v with about four significant digits: thousands
@@ -127,9 +128,22 @@ func Render(in Input) []byte {
 	p("Generated %s by `%s` (mode %s, %d round(s) per pair). Side A is %s, side B is %s; ratios are A/B of the same round.\n\n",
 		in.Generated.UTC().Format("2006-01-02 15:04 MST"), in.Invocation, orUnknown(in.Mode), in.Rounds, labelA, labelB)
 
+	for _, n := range in.Notes {
+		p("%s\n\n", n)
+	}
 	p("### Machine\n\n| | |\n|---|---|\n")
-	p("| CPUs | %d |\n| CPU model | %s |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n\n",
+	p("| CPUs | %d |\n| CPU model | %s |\n| memory | %s |\n| kernel | %s |\n| Go | %s |\n",
 		in.Machine.CPUs, orUnknown(in.Machine.CPUModel), fmtBytes(in.Machine.MemBytes), orUnknown(in.Machine.Kernel), orUnknown(in.Machine.GoVersion))
+	var loads []float64
+	for _, r := range in.Results {
+		if r.Load1 > 0 {
+			loads = append(loads, r.Load1)
+		}
+	}
+	if ls := Summarize(loads); ls.N > 0 {
+		p("| load average (1 min) at the runs' starts | median %.2f (%.2f–%.2f) over %d runs |\n", ls.Median, ls.Min, ls.Max, ls.N)
+	}
+	p("\n")
 
 	p("### Versions\n\n| server | reported |\n|---|---|\n")
 	versions := map[string]map[string]bool{}

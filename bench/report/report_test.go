@@ -47,6 +47,14 @@ func TestDirectionOf(t *testing.T) {
 			t.Errorf("DirectionOf(%q) = %v, want %v", m, got, want)
 		}
 	}
+	for m, want := range map[string]bool{
+		"ops_per_sec": true, "p99_us": true, "max_us": false, "group_mean_us": false,
+		"rss_before_bytes": false, "rss_bytes_per_entry": true, "errors": false,
+	} {
+		if got := Shown(m); got != want {
+			t.Errorf("Shown(%q) = %v", m, got)
+		}
+	}
 }
 
 func TestSummarize(t *testing.T) {
@@ -72,7 +80,7 @@ func fixture() []Result {
 	var rs []Result
 	add := func(pair, name, scen, side, label string, round int, ok bool, m map[string]float64) {
 		r := Result{Scenario: scen, Name: name, Pair: pair, Side: side, Label: label, Round: round, OK: ok, Metrics: m,
-			Server: map[string]string{label + "_version": "1.0"}, Command: "runnel-bench " + scen + " --addr $ADDR"}
+			Server: map[string]string{label + "_version": "1.0"}, Command: "runnel-bench " + scen + " --addr $ADDR", Load1: float64(round)}
 		if !ok {
 			r.Error = "server did not start | oops"
 		}
@@ -81,13 +89,13 @@ func fixture() []Result {
 	for _, pair := range []string{"always", "no"} {
 		for round := 1; round <= 3; round++ {
 			f := float64(round)
-			add(pair, "xadd-P16", "xadd", "A", "runnel", round, true, map[string]float64{"ops_per_sec": 1000 * f, "p99_us": 100, "errors": 0})
+			add(pair, "xadd-P16", "xadd", "A", "runnel", round, true, map[string]float64{"ops_per_sec": 1000 * f, "p99_us": 100, "errors": 0, "max_us": 7})
 			add(pair, "xadd-P16", "xadd", "B", "redis", round, true, map[string]float64{"ops_per_sec": 1000, "p99_us": 50 * f, "errors": 0})
 			add(pair, "mem", "mem", "A", "runnel", round, pair != "no", map[string]float64{"rss_bytes_per_entry": 150})
 			add(pair, "mem", "mem", "B", "redis", round, true, map[string]float64{"rss_bytes_per_entry": 100})
 			add(pair, "group", "group", "A", "runnel", round, true, map[string]float64{"msgs_per_sec": 1500})
 			add(pair, "group", "group", "B", "redis", round, true, map[string]float64{"msgs_per_sec": 1000})
-			add(pair, "latency", "latency", "A", "runnel", round, !(pair == "always" && round == 2), map[string]float64{"group_p99_us": 90})
+			add(pair, "latency", "latency", "A", "runnel", round, !(pair == "always" && round == 2), map[string]float64{"group_p99_us": 90, "group_xadd_p99_us": 5})
 			add(pair, "latency", "latency", "B", "redis", round, true, map[string]float64{"group_p99_us": 100})
 		}
 	}
@@ -123,8 +131,8 @@ func TestBuild(t *testing.T) {
 		t.Fatalf("p99 row %+v", p)
 	}
 	for _, r := range no.Rows {
-		if r.Metric == "errors" {
-			t.Fatal("informational metrics must not get rows")
+		if r.Metric == "errors" || r.Metric == "max_us" {
+			t.Fatal("informational and hidden metrics must not get rows")
 		}
 	}
 	m := findRow(t, no, "mem", "rss_bytes_per_entry")
@@ -174,8 +182,8 @@ func TestCheck(t *testing.T) {
 		if v.Pair == "no" && v.Row.Name == "mem" {
 			t.Error("a scenario with no ratio must get no verdict")
 		}
-		if v.Row.Metric == "p99_us" && v.Row.Scenario == "xadd" {
-			t.Error("xadd p99 has no goal")
+		if v.Row.Metric == "p99_us" && v.Row.Scenario == "xadd" || v.Row.Metric == "group_xadd_p99_us" {
+			t.Errorf("%s %s has no goal", v.Row.Scenario, v.Row.Metric)
 		}
 	}
 }
@@ -187,11 +195,13 @@ func TestRender(t *testing.T) {
 		Machine:   Machine{CPUs: 2, CPUModel: "Test CPU", MemBytes: 24 << 30, Kernel: "6.1", GoVersion: "go1.26"},
 		Servers:   []ServerCmd{{Pair: "no", Side: "A", Label: "runnel", Command: "runnel --port {port} --dir {dir} --appendfsync no"}},
 		Goals:     Goals,
+		Notes:     []string{"a note"},
 	}))
 	for _, want := range []string{
 		BeginMarker, EndMarker,
 		"Generated 2026-01-02 03:04 UTC by `bench/compare.sh --quick` (mode quick, 3 round(s) per pair). Side A is runnel, side B is redis",
-		"| CPU model | Test CPU |", "| memory | 24.0 GiB |",
+		"| CPU model | Test CPU |", "| memory | 24.0 GiB |", "a note",
+		"| load average (1 min) at the runs' starts | median 2.00 (1.00–3.00) over 48 runs |",
 		"| runnel | runnel_version 1.0 |", "| redis | redis_version 1.0 |",
 		"| no | A | runnel | `runnel --port {port} --dir {dir} --appendfsync no` |",
 		"### Pair `no`", "### Pair `always`",

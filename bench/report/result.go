@@ -27,6 +27,7 @@ type Result struct {
 	Command  string             `json:"command,omitempty"` // the command line, with $ADDR for the address
 	Start    time.Time          `json:"start"`
 	Elapsed  float64            `json:"elapsed_s"`
+	Load1    float64            `json:"load1,omitempty"` // the machine's 1-minute load average at the start
 }
 
 // Line returns r as one JSON line ending in a newline.
@@ -70,6 +71,19 @@ func Read(r io.Reader) ([]Result, error) {
 		out = append(out, res)
 	}
 	return out, sc.Err()
+}
+
+// Shown reports whether a metric gets a row in the figures tables: maxima,
+// means and the before/after readings of the memory scenario stay in the
+// result lines only (maxima are single samples; medians and percentiles say
+// more on a shared machine).
+func Shown(metric string) bool {
+	for _, suffix := range []string{"max_us", "mean_us", "_before_bytes", "_after_bytes"} {
+		if strings.HasSuffix(metric, suffix) {
+			return false
+		}
+	}
+	return DirectionOf(metric) != Informational
 }
 
 // Direction says whether a larger value of a metric is better.

@@ -70,7 +70,7 @@ func pairOrder(p string) int {
 
 // Build groups results into one Table per pair (ordered no, everysec,
 // always, then others by name), with scenario instances in the order they
-// first appear and metrics by name. Only directional metrics get rows.
+// first appear and metrics by name. Only Shown metrics get rows.
 func Build(results []Result) ([]Table, []Failure) {
 	type key struct{ pair, name string }
 	type side struct {
@@ -143,7 +143,7 @@ func Build(results []Result) ([]Table, []Failure) {
 			for _, s := range []*side{a, b} {
 				for _, r := range s.ok {
 					for m := range r.Metrics {
-						if DirectionOf(m) != Informational {
+						if Shown(m) {
 							metrics[m] = true
 						}
 					}
