@@ -233,7 +233,7 @@ run_one() {
     echo "ok ($(head -n 1 "$log.out" | sed 's/.*: ok, //'))"
   else
     FAILED=1
-    echo "FAILED: $(grep -m1 'FAILED' "$log.out" | sed 's/.*FAILED: //' | cut -c1-200)"
+    echo "FAILED: $(grep 'FAILED' "$log.out" | tail -n 1 | sed 's/.*FAILED: //' | cut -c1-200)"
   fi
 }
 
