@@ -62,7 +62,7 @@ for tool in redis-server redis-benchmark go; do
   command -v "$tool" >/dev/null 2>&1 || { echo "compare.sh: $tool not found" >&2; exit 1; }
 done
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/runnel-compare.XXXXXX")"
+WORK="$(mktemp -d -t runnel-compare.XXXXXX)"
 RESULTS="$WORK/results.jsonl"
 SERVERS="$WORK/servers.tsv"
 mkdir -p "$WORK/bin" "$WORK/logs" "$WORK/data"
