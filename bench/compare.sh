@@ -2,7 +2,7 @@
 # runnel and redis-server side by side, at matched durability.
 #
 #   bench/compare.sh [--quick] [--self] [--rounds N] [--out FILE] [--results FILE]
-#                    [--pairs no,everysec,always] [--only NAME,...] [--keep-work]
+#                    [--pairs no,everysec,always] [--only NAME,...] [--runnel-args ARGS] [--keep-work]
 #
 # Builds runnel and runnel-bench, then for each durability pair
 #   no:       runnel --appendfsync no       vs redis-server --save '' --appendonly no
@@ -22,6 +22,7 @@
 #   --results F also keep the raw result lines (JSON, one per run) in F
 #   --pairs     which durability pairs to run (default all three)
 #   --only      run only the scenarios with these names (see SCENARIOS below)
+#   --runnel-args  extra arguments for every runnel server (e.g. profiling flags)
 #   --keep-work keep the work directory (server logs, raw results)
 #
 # A server that does not start, or a scenario that fails, is reported as
@@ -31,7 +32,7 @@ set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
-QUICK=0 SELF=0 ROUNDS="" OUT="docs/BENCHMARKS.md" RESULTS_COPY="" PAIRS="no,everysec,always" ONLY="" KEEP=0
+QUICK=0 SELF=0 ROUNDS="" OUT="docs/BENCHMARKS.md" RESULTS_COPY="" PAIRS="no,everysec,always" ONLY="" KEEP=0 RUNNEL_ARGS=""
 INVOCATION="bench/compare.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
     --results) RESULTS_COPY="${2:?--results needs a file}"; shift ;;
     --pairs) PAIRS="${2:?--pairs needs a list}"; INVOCATION+=" --pairs $2"; shift ;;
     --only) ONLY="${2:?--only needs a list}"; INVOCATION+=" --only $2"; shift ;;
+    --runnel-args) RUNNEL_ARGS="${2?--runnel-args needs arguments}"; INVOCATION+=" --runnel-args '$2'"; shift ;;
     --keep-work) KEEP=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
@@ -109,7 +111,7 @@ redis_template() {
     always) echo "$REDIS_BASE --appendonly yes --appendfsync always" ;;
   esac
 }
-runnel_template() { echo "runnel --port {port} --dir {dir} --appendfsync $1"; }
+runnel_template() { echo "runnel --port {port} --dir {dir} --appendfsync $1${RUNNEL_ARGS:+ $RUNNEL_ARGS}"; }
 # The log line that says a restarted server has loaded its data.
 REDIS_LOADED_RE='DB loaded from (disk|append only file)'
 RUNNEL_LOADED_RE='(?i)loaded'
@@ -141,6 +143,7 @@ else
     "xadd-c50-P16|xadd --clients 50 --pipeline 16 --payload 100 --requests 2000000"
     "xadd-c50-P1|xadd --clients 50 --pipeline 1 --payload 100 --requests 500000"
     "group-4p4c|group --producers 4 --consumers 4 --count 100 --messages 1000000"
+    "group-4p8c|group --producers 4 --consumers 8 --count 100 --messages 1000000"
     "latency-5k|latency --rate 5000 --duration 10s --warmup 1s"
     "claim|claim --pending 1000000 --duration 5s"
     "range|range --entries 10000000 --duration 5s"
