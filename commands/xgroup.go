@@ -131,6 +131,46 @@ func seenConsumer(c *Ctx, g *pel.Group, name []byte) *pel.Consumer {
 	return cons
 }
 
+// restoreGroup, restoreConsumer and restorePending rebuild an object's
+// groups from the records the ops above leave in the store, as the loader
+// meets them (persist.Loader's Group, Consumer and Pending: a group before
+// its consumers, a consumer before the entries it owns). They fail on a
+// record that contradicts what was restored before it.
+func restoreGroup(o *Object, name string, lastID stream.ID, entriesRead int64) error {
+	if o.Groups == nil {
+		o.Groups = &pel.Groups{}
+	}
+	_, err := o.Groups.Create(name, lastID, entriesRead)
+	return err
+}
+
+// restoreConsumer adds a consumer with its clocks to a restored group.
+func restoreConsumer(o *Object, group, name string, seenTime, activeTime int64) error {
+	g := restoredGroup(o, group)
+	if g == nil {
+		return pel.ErrGroupDestroyed
+	}
+	_, err := g.LoadConsumer(name, seenTime, activeTime)
+	return err
+}
+
+// restorePending adds a pending entry owned by a restored consumer.
+func restorePending(o *Object, group string, id stream.ID, owner string, deliveryTime int64, deliveryCount uint64) error {
+	g := restoredGroup(o, group)
+	if g == nil {
+		return pel.ErrGroupDestroyed
+	}
+	_, err := g.LoadPending(id, g.Consumer(owner), deliveryTime, deliveryCount)
+	return err
+}
+
+func restoredGroup(o *Object, name string) *pel.Group {
+	if o.Groups == nil {
+		return nil
+	}
+	return o.Groups.Get(name)
+}
+
 // xgroupArgs are XGROUP's options after the ID (CREATE and SETID).
 type xgroupArgs struct {
 	MkStream bool
