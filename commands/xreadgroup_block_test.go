@@ -306,3 +306,47 @@ func TestXReadGroupBlockSetID(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+// TestXReadGroupBlockExpired: a key removed by active expiry wakes its
+// blocked XREADGROUP clients, which fail with NOGROUP (REDIS74 §14).
+func TestXReadGroupBlockExpired(t *testing.T) {
+	s := startServer(t)
+	a, b := dial(t, s), dial(t, s)
+	a.do("XGROUP", "CREATE", "pipe", "plumbers", "$", "MKSTREAM")
+	b.send("XREADGROUP", "GROUP", "plumbers", "mario", "BLOCK", "5000", "STREAMS", "pipe", ">")
+	waitBlocked(t, s, 1)
+	s.mu.Lock()
+	s.setExpire(s.dbs[0], "pipe", s.dbs[0].keys["pipe"], nowMs()-1)
+	s.mu.Unlock()
+	s.activeExpire()
+	if got := b.read(2 * time.Second); got != noGroupRead {
+		t.Fatalf("got %q, want %q", got, noGroupRead)
+	}
+}
+
+// TestGroupsLiveInTheObject: groups go with their stream — deleted with
+// it, moved by a rename — and a new stream at the same name has none.
+func TestGroupsLiveInTheObject(t *testing.T) {
+	f := newGroupFake(t)
+	f.do("XADD", "s", "1-1", "f", "v")
+	f.do("XGROUP", "CREATE", "s", "g", "0")
+	f.do("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")
+	f.do("TESTRENAME", "s", "t")
+	if got := f.do("XPENDING", "t", "g"); got != "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n" {
+		t.Fatalf("XPENDING after the rename = %q", got)
+	}
+	if got := f.do("XPENDING", "s", "g"); got != "-NOGROUP No such key 's' or consumer group 'g'\r\n" {
+		t.Fatalf("XPENDING of the old name = %q", got)
+	}
+	f.do("TESTDEL", "t")
+	f.do("XADD", "t", "1-1", "f", "v")
+	if got := f.do("XINFO", "GROUPS", "t"); got != "*0\r\n" {
+		t.Fatalf("XINFO GROUPS of the new stream = %q", got)
+	}
+	if got := f.do("XREADGROUP", "GROUP", "g", "c", "STREAMS", "t", "0"); got != "-NOGROUP No such key 't' or consumer group 'g' in XREADGROUP with GROUP option\r\n" {
+		t.Fatalf("XREADGROUP of the new stream = %q", got)
+	}
+	if got := f.do("XACK", "t", "g", "1-1"); got != ":0\r\n" {
+		t.Fatalf("XACK of the new stream = %q", got)
+	}
+}
