@@ -38,8 +38,8 @@ func registerXInfo() bool {
 // xinfoStreamGroups is the hook through which XINFO STREAM reports a
 // stream's consumer groups: their number for the plain form, and the
 // "groups" array of the FULL form, with each group's PEL and consumers'
-// PELs cut at count entries (0: all). The consumer-group code replaces it;
-// until then a stream has no groups.
+// PELs cut at count entries (0: all). xinfo_groups.go fills it in; the
+// defaults below (no groups) serve only if that file is left out.
 var xinfoStreamGroups = struct {
 	Count func(o *Object) int64
 	Full  func(c *Ctx, o *Object, count int64)
