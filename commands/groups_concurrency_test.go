@@ -41,7 +41,7 @@ func TestGroupsConcurrency(t *testing.T) {
 	if testing.Short() {
 		t.Skip("100,000 entries")
 	}
-	s := startServer(t)
+	s, _ := startServer(t)
 	ctx := context.Background()
 	admin := groupClient(t, s, 2)
 	if err := admin.XGroupCreateMkStream(ctx, "jobs", "workers", "$").Err(); err != nil {

@@ -197,7 +197,7 @@ func TestGroupsPersistReplay(t *testing.T) {
 		case op < 90:
 			a = []string{"XTRIM", "s", "MAXLEN", strconv.Itoa(rng.Intn(4))}
 		case op < 92:
-			a = []string{"TESTDEL", "s"}
+			a = []string{"DEL", "s"}
 		case op < 96:
 			// A transaction's ops are one batch.
 			f.do("MULTI")

@@ -5,49 +5,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/runnel-db/runnel/persist"
 )
 
-// Test-only stand-ins for the keyspace commands, which another part of the
-// code base provides: TESTDEL removes keys as DEL does, TESTRENAME moves a
-// key as RENAME does, signalling both names.
-func init() {
-	register(
-		&Command{Name: "testdel", Arity: -2, Flags: Write, Handler: func(c *Ctx) error {
-			n := 0
-			for _, k := range c.Args[1:] {
-				if c.Delete(k) {
-					n++
-				}
-			}
-			c.W.Int(int64(n))
-			return nil
-		}},
-		&Command{Name: "testrename", Arity: 3, Flags: Write, Handler: func(c *Ctx) error {
-			src, dst := c.Args[1], c.Args[2]
-			o := c.Lookup(src)
-			if o == nil {
-				return ErrNoSuchKey
-			}
-			c.Delete(dst)
-			delete(c.DB.keys, string(src))
-			c.DB.keys[string(dst)] = o
-			c.Batch().Add(persist.Op{Kind: persist.KeyDel, DB: c.DB.index, Key: string(src)})
-			c.Batch().Add(persist.Op{Kind: persist.KeyPut, DB: c.DB.index, Key: string(dst), UID: o.UID})
-			c.Signal(src)
-			c.Signal(dst)
-			c.W.OK()
-			return nil
-		}},
-	)
-}
-
 func TestXReadGroupBlockWokenByXAdd(t *testing.T) {
-	s := startServer(t)
-	a := dial(t, s)
+	s, _ := startServer(t)
+	a := dialStream(t, s)
 	for _, resp3 := range []bool{false, true} {
-		b := dial(t, s)
+		b := dialStream(t, s)
 		if resp3 {
 			b.setProto(3)
 		}
@@ -74,14 +38,14 @@ func TestXReadGroupBlockWokenByXAdd(t *testing.T) {
 // TestXReadGroupBlockTimeout: the timeout answers null, and the consumer
 // exists from the moment the read blocked (REDIS74 §10).
 func TestXReadGroupBlockTimeout(t *testing.T) {
-	s := startServer(t)
-	a := dial(t, s)
+	s, _ := startServer(t)
+	a := dialStream(t, s)
 	a.do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
 	for _, tc := range []struct {
 		resp3 bool
 		want  string
 	}{{false, "*-1\r\n"}, {true, "_\r\n"}} {
-		b := dial(t, s)
+		b := dialStream(t, s)
 		if tc.resp3 {
 			b.setProto(3)
 		}
@@ -110,16 +74,16 @@ func TestXReadGroupBlockKeyGone(t *testing.T) {
 		name string
 		gone []string
 	}{
-		{"del", []string{"TESTDEL", "pipe"}},
+		{"del", []string{"DEL", "pipe"}},
 		{"destroy", []string{"XGROUP", "DESTROY", "pipe", "plumbers"}},
-		{"rename-away", []string{"TESTRENAME", "pipe", "elsewhere"}},
+		{"rename-away", []string{"RENAME", "pipe", "elsewhere"}},
 		// The key is replaced by a stream without the group.
-		{"rename-onto", []string{"TESTRENAME", "spare", "pipe"}},
+		{"rename-onto", []string{"RENAME", "spare", "pipe"}},
 	} {
 		for _, resp3 := range []bool{false, true} {
 			t.Run(tc.name+"/resp3="+strconv.FormatBool(resp3), func(t *testing.T) {
-				s := startServer(t)
-				a, b := dial(t, s), dial(t, s)
+				s, _ := startServer(t)
+				a, b := dialStream(t, s), dialStream(t, s)
 				if resp3 {
 					b.setProto(3)
 				}
@@ -141,13 +105,13 @@ func TestXReadGroupBlockKeyGone(t *testing.T) {
 // group inside one transaction does not fail the reader, which keeps
 // waiting for new entries.
 func TestXReadGroupBlockRecreated(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XGROUP", "CREATE", "pipe", "plumbers", "$", "MKSTREAM")
 	b.send("XREADGROUP", "GROUP", "plumbers", "mario", "BLOCK", "5000", "STREAMS", "pipe", ">")
 	waitBlocked(t, s, 1)
 	a.do("MULTI")
-	a.do("TESTDEL", "pipe")
+	a.do("DEL", "pipe")
 	a.do("XGROUP", "CREATE", "pipe", "plumbers", "$", "MKSTREAM")
 	a.do("EXEC")
 	if !b.quiet(200 * time.Millisecond) {
@@ -163,8 +127,8 @@ func TestXReadGroupBlockRecreated(t *testing.T) {
 // blocked; the second keeps waiting (the group's cursor moved) and gets the
 // next entry.
 func TestXReadGroupBlockCompeting(t *testing.T) {
-	s := startServer(t)
-	a, b1, b2 := dial(t, s), dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b1, b2 := dialStream(t, s), dialStream(t, s), dialStream(t, s)
 	a.do("XGROUP", "CREATE", "q", "g", "$", "MKSTREAM")
 	b1.send("XREADGROUP", "GROUP", "g", "one", "BLOCK", "5000", "STREAMS", "q", ">")
 	waitBlocked(t, s, 1)
@@ -191,8 +155,8 @@ func TestXReadGroupBlockCompeting(t *testing.T) {
 // gone, the reader keeps waiting (REDIS74 §19), and its consumer is not
 // touched by the spurious wake-up.
 func TestXReadGroupBlockEntriesGone(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XADD", "vanish", "1-0", "note", "v1")
 	a.do("XGROUP", "CREATE", "vanish", "g", "$")
 	b.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "600", "STREAMS", "vanish", ">")
@@ -224,8 +188,8 @@ func TestXReadGroupBlockEntriesGone(t *testing.T) {
 // entries in argument order; a key given twice appears once, the second
 // copy having nothing left (REDIS74 §17).
 func TestXReadGroupBlockTwoStreams(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.setProto(3)
 	a.do("XGROUP", "CREATE", "north", "g", "$", "MKSTREAM")
 	a.do("XGROUP", "CREATE", "south", "g", "$", "MKSTREAM")
@@ -252,8 +216,8 @@ func TestXReadGroupBlockTwoStreams(t *testing.T) {
 // TestXReadGroupBlockNoCap: a woken reader without COUNT gets all 1001
 // entries and all become pending (REDIS74 §18).
 func TestXReadGroupBlockNoCap(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XGROUP", "CREATE", "bulk", "g", "$", "MKSTREAM")
 	b.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "3000", "STREAMS", "bulk", ">")
 	waitBlocked(t, s, 1)
@@ -273,8 +237,8 @@ func TestXReadGroupBlockNoCap(t *testing.T) {
 
 // TestXReadGroupBlockNoAck: a woken NOACK read moves the cursor only.
 func TestXReadGroupBlockNoAck(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
 	b.send("XREADGROUP", "GROUP", "g", "c", "NOACK", "BLOCK", "3000", "STREAMS", "s", ">")
 	waitBlocked(t, s, 1)
@@ -291,8 +255,8 @@ func TestXReadGroupBlockNoAck(t *testing.T) {
 // not signal it); the next XADD does, and the reader gets everything after
 // the new cursor.
 func TestXReadGroupBlockSetID(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XADD", "s", "1-1", "f", "a")
 	a.do("XGROUP", "CREATE", "s", "g", "$")
 	b.send("XREADGROUP", "GROUP", "g", "c", "BLOCK", "3000", "STREAMS", "s", ">")
@@ -310,8 +274,8 @@ func TestXReadGroupBlockSetID(t *testing.T) {
 // TestXReadGroupBlockExpired: a key removed by active expiry wakes its
 // blocked XREADGROUP clients, which fail with NOGROUP (REDIS74 §14).
 func TestXReadGroupBlockExpired(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XGROUP", "CREATE", "pipe", "plumbers", "$", "MKSTREAM")
 	b.send("XREADGROUP", "GROUP", "plumbers", "mario", "BLOCK", "5000", "STREAMS", "pipe", ">")
 	waitBlocked(t, s, 1)
@@ -331,14 +295,14 @@ func TestGroupsLiveInTheObject(t *testing.T) {
 	f.do("XADD", "s", "1-1", "f", "v")
 	f.do("XGROUP", "CREATE", "s", "g", "0")
 	f.do("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")
-	f.do("TESTRENAME", "s", "t")
+	f.do("RENAME", "s", "t")
 	if got := f.do("XPENDING", "t", "g"); got != "*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n" {
 		t.Fatalf("XPENDING after the rename = %q", got)
 	}
 	if got := f.do("XPENDING", "s", "g"); got != "-NOGROUP No such key 's' or consumer group 'g'\r\n" {
 		t.Fatalf("XPENDING of the old name = %q", got)
 	}
-	f.do("TESTDEL", "t")
+	f.do("DEL", "t")
 	f.do("XADD", "t", "1-1", "f", "v")
 	if got := f.do("XINFO", "GROUPS", "t"); got != "*0\r\n" {
 		t.Fatalf("XINFO GROUPS of the new stream = %q", got)
