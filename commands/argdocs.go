@@ -26,6 +26,28 @@ func pureTokens(name string, toks ...string) ArgDoc {
 }
 
 func block(name string, subs ...ArgDoc) ArgDoc { return ArgDoc{Name: name, Type: "block", Sub: subs} }
+func oneof(name string, subs ...ArgDoc) ArgDoc { return ArgDoc{Name: name, Type: "oneof", Sub: subs} }
+func pureToken(name, tok string) ArgDoc        { return ArgDoc{Name: name, Type: "pure-token", Token: tok} }
+func since(a ArgDoc, version string) ArgDoc {
+	a.Since = version
+	return a
+}
+
+// trimArgDoc documents the trimming block XADD and XTRIM share:
+// MAXLEN|MINID [=|~] threshold [LIMIT count].
+func trimArgDoc() ArgDoc {
+	return block("trim",
+		oneof("strategy", pureToken("maxlen", "MAXLEN"), since(pureToken("minid", "MINID"), "6.2.0")),
+		optional(oneof("operator", pureToken("equal", "="), pureToken("approximately", "~"))),
+		strArg("threshold"),
+		since(optional(token(intArg("count"), "LIMIT")), "6.2.0"))
+}
+
+// streamsArgDoc documents XREAD's and XREADGROUP's STREAMS key [key ...]
+// id [id ...].
+func streamsArgDoc() ArgDoc {
+	return token(block("streams", multiple(keyArg(0)), multiple(strArg("id"))), "STREAMS")
+}
 
 func lower(s string) string {
 	b := []byte(s)

@@ -237,7 +237,7 @@ func commandInfoCmd(c *Ctx) error {
 // writeDocs writes one command's COMMAND DOCS map.
 func writeDocs(c *Ctx, cmd *Command) {
 	w := c.W
-	n := 4
+	n := 3
 	if len(cmd.History) > 0 {
 		n++
 	}
@@ -254,6 +254,11 @@ func writeDocs(c *Ctx, cmd *Command) {
 	if group == "" {
 		group = "generic"
 	}
+	// Like Redis, a command without a complexity (XREAD in 7.4) has no
+	// "complexity" entry at all.
+	if complexity != "" {
+		n++
+	}
 	w.Map(n)
 	w.BulkString("summary")
 	w.BulkString(summary)
@@ -261,8 +266,10 @@ func writeDocs(c *Ctx, cmd *Command) {
 	w.BulkString(since)
 	w.BulkString("group")
 	w.BulkString(group)
-	w.BulkString("complexity")
-	w.BulkString(complexity)
+	if complexity != "" {
+		w.BulkString("complexity")
+		w.BulkString(complexity)
+	}
 	if len(cmd.History) > 0 {
 		w.BulkString("history")
 		w.Set(len(cmd.History))
@@ -302,6 +309,9 @@ func writeArgDocs(c *Ctx, args []ArgDoc) {
 		if a.Token != "" {
 			n++
 		}
+		if a.Since != "" {
+			n++
+		}
 		var flags []string
 		if a.Optional {
 			flags = append(flags, "optional")
@@ -322,7 +332,11 @@ func writeArgDocs(c *Ctx, args []ArgDoc) {
 		w.BulkString(a.Type)
 		if !container {
 			w.BulkString("display_text")
-			w.BulkString(a.Name)
+			if a.DisplayText != "" {
+				w.BulkString(a.DisplayText)
+			} else {
+				w.BulkString(a.Name)
+			}
 		}
 		if a.Type == "key" {
 			w.BulkString("key_spec_index")
@@ -331,6 +345,10 @@ func writeArgDocs(c *Ctx, args []ArgDoc) {
 		if a.Token != "" {
 			w.BulkString("token")
 			w.BulkString(a.Token)
+		}
+		if a.Since != "" {
+			w.BulkString("since")
+			w.BulkString(a.Since)
 		}
 		if flags != nil {
 			w.BulkString("flags")

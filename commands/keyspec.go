@@ -28,6 +28,12 @@ type KeySpec struct {
 // ArgDoc documents one argument for COMMAND DOCS.
 type ArgDoc struct {
 	Name, Type, Token string
+	// DisplayText is the argument's "display_text" when it differs from
+	// Name (XGROUP CREATE's entriesread shows as entries-read).
+	DisplayText string
+	// Since is the version that added the argument, when later than the
+	// command's ("since" in the argument's map).
+	Since string
 	// KeySpecIndex links a "key" argument to its key spec.
 	KeySpecIndex int
 	Optional     bool
