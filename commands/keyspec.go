@@ -96,7 +96,10 @@ type keyRef struct {
 
 // getKeys returns the key positions of args (args[0] is the command name)
 // by following the key specs, as COMMAND GETKEYS does. ok is false when
-// the arguments do not fit the specs.
+// the arguments do not fit a spec, as for Redis: its keyword is missing,
+// or the keys it finds would begin or end past the last argument, or end
+// before they begin (XREAD ... STREAMS with fewer than two arguments after
+// it).
 func (c *Command) getKeys(args [][]byte) (refs []keyRef, ok bool) {
 	argc := len(args)
 	for _, ks := range c.specs() {
@@ -121,12 +124,12 @@ func (c *Command) getKeys(args [][]byte) (refs []keyRef, ok bool) {
 				}
 			}
 			if found < 0 {
-				continue
+				return nil, false
 			}
 			first = found + 1
 		}
 		if first >= argc {
-			continue
+			return nil, false
 		}
 		var last, step int
 		if ks.KeyNum {
@@ -152,7 +155,7 @@ func (c *Command) getKeys(args [][]byte) (refs []keyRef, ok bool) {
 				last = first + (argc-first)/ks.Limit + ks.LastKey
 			}
 		}
-		if last >= argc {
+		if last >= argc || last < first {
 			return nil, false
 		}
 		for i := first; i <= last; i += step {
