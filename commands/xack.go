@@ -6,10 +6,13 @@ func init() {
 	register(&Command{
 		Name: "xack", Arity: -4, Flags: Write | Fast,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@write", "@stream", "@fast"},
-		Handler: xackCmd,
-		Summary: "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@write", "@stream", "@fast"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RW", "update")},
+		Handler:  xackCmd,
+		Summary:  "Returns the number of messages that were successfully acknowledged by the consumer group member of a stream.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(1) for each message ID processed.",
+		Args:       []ArgDoc{keyArg(0), strArg("group"), multiple(strArg("id"))},
 	})
 }
 

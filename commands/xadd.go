@@ -8,10 +8,25 @@ func init() {
 	register(&Command{
 		Name: "xadd", Arity: -5, Flags: Write | Denyoom | Fast,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@write", "@stream", "@fast"},
+		ACL:  []string{"@write", "@stream", "@fast"},
+		Tips: []string{"nondeterministic_output"},
+		KeySpecs: []KeySpec{{Notes: "UPDATE instead of INSERT because of the optional trimming feature",
+			Flags: []string{"RW", "update"}, Index: 1, KeyStep: 1}},
 		Handler: xaddCmd,
 		Summary: "Appends a new message to a stream. Creates the key if it doesn't exist.",
 		Since:   "5.0.0", Group: "stream",
+		Complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
+		History: [][2]string{
+			{"6.2.0", "Added the `NOMKSTREAM` option, `MINID` trimming strategy and the `LIMIT` option."},
+			{"7.0.0", "Added support for the `<ms>-*` explicit ID form."},
+		},
+		Args: []ArgDoc{
+			keyArg(0),
+			since(optional(pureToken("nomkstream", "NOMKSTREAM")), "6.2.0"),
+			optional(trimArgDoc()),
+			oneof("id-selector", pureToken("auto-id", "*"), strArg("id")),
+			multiple(block("data", strArg("field"), strArg("value"))),
+		},
 	})
 }
 

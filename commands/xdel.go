@@ -9,10 +9,13 @@ func init() {
 	register(&Command{
 		Name: "xdel", Arity: -3, Flags: Write | Fast,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@write", "@stream", "@fast"},
-		Handler: xdelCmd,
-		Summary: "Returns the number of messages after removing them from a stream.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@write", "@stream", "@fast"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RW", "delete")},
+		Handler:  xdelCmd,
+		Summary:  "Returns the number of messages after removing them from a stream.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(1) for each single item to delete in the stream, regardless of the stream size.",
+		Args:       []ArgDoc{keyArg(0), multiple(strArg("id"))},
 	})
 }
 

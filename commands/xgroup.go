@@ -11,32 +11,47 @@ import (
 // to a group, a consumer or a pending entry.
 
 func init() {
-	group := func(name string, arity int, flags Flags, h Handler, summary string) *Command {
+	// group builds a subcommand row; its key (argument 2) has the key spec
+	// flags given.
+	group := func(name string, arity int, flags Flags, summary, complexity string, keyFlags []string, args ...ArgDoc) *Command {
 		return &Command{
 			Name: "xgroup|" + name, Arity: arity, Flags: flags,
 			FirstKey: 2, LastKey: 2, Step: 1,
-			ACL: []string{"@write", "@stream", "@slow"}, Handler: h,
-			Summary: summary, Since: "5.0.0", Group: "stream",
+			KeySpecs: []KeySpec{rangeSpec(2, 0, keyFlags...)},
+			ACL:      []string{"@write", "@stream", "@slow"}, Handler: xgroupCmd,
+			Summary: summary, Since: "5.0.0", Group: "stream", Complexity: complexity,
+			Args: append([]ArgDoc{keyArg(0), strArg("group")}, args...),
 		}
 	}
+	idSelector := oneof("id-selector", strArg("id"), pureToken("new-id", "$"))
+	entriesRead := optional(token(ArgDoc{Name: "entriesread", Type: "integer", DisplayText: "entries-read"}, "ENTRIESREAD"))
+	create := group("create", -5, Write|Denyoom, "Creates a consumer group.", "O(1)", []string{"RW", "insert"},
+		idSelector, optional(pureToken("mkstream", "MKSTREAM")), entriesRead)
+	create.History = [][2]string{{"7.0.0", "Added the `entries_read` named argument."}}
+	setid := group("setid", -5, Write, "Sets the last-delivered ID of a consumer group.", "O(1)", []string{"RW", "update"},
+		idSelector, entriesRead)
+	setid.History = [][2]string{{"7.0.0", "Added the optional `entries_read` argument."}}
+	createconsumer := group("createconsumer", 5, Write|Denyoom, "Creates a consumer in a consumer group.", "O(1)",
+		[]string{"RW", "insert"}, strArg("consumer"))
+	createconsumer.Since = "6.2.0"
 	register(
 		&Command{
 			Name: "xgroup", Arity: -2,
 			ACL:     []string{"@slow"},
 			Summary: "A container for consumer groups commands.",
-			Since:   "5.0.0", Group: "stream",
+			Since:   "5.0.0", Group: "stream", Complexity: "Depends on subcommand.",
 		},
-		group("create", -5, Write|Denyoom, xgroupCmd, "Creates a consumer group."),
-		group("setid", -5, Write, xgroupCmd, "Sets the last-delivered ID of a consumer group."),
-		group("destroy", 4, Write, xgroupCmd, "Destroys a consumer group."),
-		group("createconsumer", 5, Write|Denyoom, xgroupCmd, "Creates a consumer in a consumer group."),
-		group("delconsumer", 5, Write, xgroupCmd, "Deletes a consumer from a consumer group."),
+		create, setid, createconsumer,
+		group("destroy", 4, Write, "Destroys a consumer group.",
+			"O(N) where N is the number of entries in the group's pending entries list (PEL).", []string{"RW", "delete"}),
+		group("delconsumer", 5, Write, "Deletes a consumer from a consumer group.", "O(1)",
+			[]string{"RW", "delete"}, strArg("consumer")),
 		&Command{
-			Name: "xgroup|help", Arity: 2, Flags: NoKeyspace | Loading,
+			Name: "xgroup|help", Arity: 2, Flags: NoKeyspace | Loading | Stale,
 			ACL:     []string{"@stream", "@slow"},
 			Handler: xgroupHelpCmd,
 			Summary: "Returns helpful text about the different subcommands.",
-			Since:   "5.0.0", Group: "stream",
+			Since:   "5.0.0", Group: "stream", Complexity: "O(1)",
 		},
 	)
 }

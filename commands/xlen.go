@@ -4,10 +4,13 @@ func init() {
 	register(&Command{
 		Name: "xlen", Arity: 2, Flags: ReadOnly | Fast,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@read", "@stream", "@fast"},
-		Handler: xlenCmd,
-		Summary: "Return the number of messages in a stream.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@read", "@stream", "@fast"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RO")},
+		Handler:  xlenCmd,
+		Summary:  "Return the number of messages in a stream.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(1)",
+		Args:       []ArgDoc{keyArg(0)},
 	})
 }
 

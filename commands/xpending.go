@@ -11,10 +11,18 @@ func init() {
 	register(&Command{
 		Name: "xpending", Arity: -3, Flags: ReadOnly,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@read", "@stream", "@slow"},
-		Handler: xpendingCmd,
-		Summary: "Returns the information and entries from a stream consumer group's pending entries list.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@read", "@stream", "@slow"},
+		Tips:     []string{"nondeterministic_output"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RO", "access")},
+		Handler:  xpendingCmd,
+		Summary:  "Returns the information and entries from a stream consumer group's pending entries list.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.",
+		History:    [][2]string{{"6.2.0", "Added the `IDLE` option and exclusive range intervals."}},
+		Args: []ArgDoc{keyArg(0), strArg("group"),
+			optional(block("filters",
+				since(optional(token(intArg("min-idle-time"), "IDLE")), "6.2.0"),
+				strArg("start"), strArg("end"), intArg("count"), optional(strArg("consumer"))))},
 	})
 }
 

@@ -10,11 +10,17 @@ import (
 func init() {
 	register(&Command{
 		Name: "xread", Arity: -4, Flags: ReadOnly | Blocking,
-		ACL:     []string{"@read", "@stream", "@slow", "@blocking"},
-		Keys:    xreadKeys,
+		ACL:  []string{"@read", "@stream", "@slow", "@blocking"},
+		Keys: xreadKeys,
+		// The first half of the arguments after STREAMS (movablekeys).
+		KeySpecs: []KeySpec{{Flags: []string{"RO", "access"}, Keyword: "STREAMS", StartFrom: 1,
+			LastKey: -1, KeyStep: 1, Limit: 2}},
 		Handler: xreadCmd,
 		Summary: "Returns messages from multiple streams with IDs greater than the ones requested. Blocks until a message is available otherwise.",
-		Since:   "5.0.0", Group: "stream",
+		// No Complexity: Redis 7.4 documents none for XREAD.
+		Since: "5.0.0", Group: "stream",
+		Args: []ArgDoc{optional(token(intArg("count"), "COUNT")), optional(token(intArg("milliseconds"), "BLOCK")),
+			streamsArgDoc()},
 	})
 }
 

@@ -14,11 +14,22 @@ func init() {
 		// A delivery changes the group, so XREADGROUP is a write, as in
 		// Redis ("write", "blocking").
 		Name: "xreadgroup", Arity: -7, Flags: Write | Blocking,
-		ACL:     []string{"@write", "@stream", "@slow", "@blocking"},
-		Keys:    xreadgroupKeys,
+		ACL:  []string{"@write", "@stream", "@slow", "@blocking"},
+		Keys: xreadgroupKeys,
+		// Redis's key spec says RO/access even though the command writes.
+		KeySpecs: []KeySpec{{Flags: []string{"RO", "access"}, Keyword: "STREAMS", StartFrom: 4,
+			LastKey: -1, KeyStep: 1, Limit: 2}},
 		Handler: xreadgroupCmd,
 		Summary: "Returns new or historical messages from a stream for a consumer in a group. Blocks until a message is available otherwise.",
 		Since:   "5.0.0", Group: "stream",
+		Complexity: "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",
+		Args: []ArgDoc{
+			token(block("group-block", strArg("group"), strArg("consumer")), "GROUP"),
+			optional(token(intArg("count"), "COUNT")),
+			optional(token(intArg("milliseconds"), "BLOCK")),
+			optional(pureToken("noack", "NOACK")),
+			streamsArgDoc(),
+		},
 	})
 }
 

@@ -6,10 +6,16 @@ func init() {
 	register(&Command{
 		Name: "xsetid", Arity: -3, Flags: Write | Denyoom | Fast,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@write", "@stream", "@fast"},
-		Handler: xsetidCmd,
-		Summary: "An internal command for replicating stream values.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@write", "@stream", "@fast"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RW", "update")},
+		Handler:  xsetidCmd,
+		Summary:  "An internal command for replicating stream values.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(1)",
+		History:    [][2]string{{"7.0.0", "Added the `entries_added` and `max_deleted_entry_id` arguments."}},
+		Args: []ArgDoc{keyArg(0), strArg("last-id"),
+			since(optional(token(intArg("entries-added"), "ENTRIESADDED")), "7.0.0"),
+			since(optional(token(strArg("max-deleted-id"), "MAXDELETEDID")), "7.0.0")},
 	})
 }
 

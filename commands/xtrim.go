@@ -4,10 +4,15 @@ func init() {
 	register(&Command{
 		Name: "xtrim", Arity: -4, Flags: Write,
 		FirstKey: 1, LastKey: 1, Step: 1,
-		ACL:     []string{"@write", "@stream", "@slow"},
-		Handler: xtrimCmd,
-		Summary: "Deletes messages from the beginning of a stream.",
-		Since:   "5.0.0", Group: "stream",
+		ACL:      []string{"@write", "@stream", "@slow"},
+		Tips:     []string{"nondeterministic_output"},
+		KeySpecs: []KeySpec{rangeSpec(1, 0, "RW", "delete")},
+		Handler:  xtrimCmd,
+		Summary:  "Deletes messages from the beginning of a stream.",
+		Since:    "5.0.0", Group: "stream",
+		Complexity: "O(N), with N being the number of evicted entries. Constant times are very small however, since entries are organized in macro nodes containing multiple entries that can be released with a single deallocation.",
+		History:    [][2]string{{"6.2.0", "Added the `MINID` trimming strategy and the `LIMIT` option."}},
+		Args:       []ArgDoc{keyArg(0), trimArgDoc()},
 	})
 }
 
