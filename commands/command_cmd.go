@@ -445,7 +445,7 @@ func commandGetkeysCmd(c *Ctx) error {
 	}
 	refs, ok := cmd.getKeys(args)
 	if !ok {
-		return ErrGetKeysArgs
+		return ErrGetKeysSpec
 	}
 	if len(refs) == 0 {
 		return ErrNoKeyArgs

@@ -67,8 +67,11 @@ const (
 	ErrNoConfigFile     Error = "ERR The server is running without a config file"
 	ErrInvalidCommand   Error = "ERR Invalid command specified"
 	ErrGetKeysArgs      Error = "ERR Invalid number of arguments specified for command"
-	ErrNoKeyArgs        Error = "ERR The command has no key arguments"
-	ErrShutdownFailed   Error = "ERR Errors trying to SHUTDOWN. Check logs."
+	// ErrGetKeysSpec is GETKEYS' answer when the key specs do not fit the
+	// arguments (XREAD without STREAMS).
+	ErrGetKeysSpec    Error = "ERR Invalid arguments specified for command"
+	ErrNoKeyArgs      Error = "ERR The command has no key arguments"
+	ErrShutdownFailed Error = "ERR Errors trying to SHUTDOWN. Check logs."
 )
 
 // errInvalidExpire is the EXPIRE family's overflow error; name is the
