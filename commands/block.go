@@ -195,7 +195,11 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	case asErr := <-w.unblock:
 		s.expireWaiter(w, true, asErr)
 	case <-s.closed:
+		// Shutdown: like Redis, close the connection without a reply (a
+		// timeout reply would be a lie for BLOCK 0).
 		s.expireWaiter(w, false, false)
+		c.closeAfterReply = true
+		c.w.Reset()
 	case <-gone:
 		s.expireWaiter(w, false, false)
 		c.closeAfterReply = true
