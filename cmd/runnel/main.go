@@ -1,51 +1,157 @@
 // Command runnel is a Redis-protocol streams server.
 //
 //	runnel [--bind 127.0.0.1] [--port 6379] [--dir ./data] [--appendfsync always|everysec|no]
+//	       [--backup-dir DIR] [--requirepass PASSWORD]
 //
 // With --port 0 the system picks a free port; the "listening on" line says
 // which.
+//
+// The data lives in a Pebble store in --dir. Start-up loads it all into
+// memory and logs how many keys and entries it loaded and how long it took;
+// it refuses to start, with exit status 1, on a directory it cannot use
+// (held by another runnel, corrupt, written by a newer runnel, or not a
+// runnel store). An empty --dir ("") runs without persistence: nothing
+// survives a restart, and a warning says so.
+//
+// SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
+// accepting, finish the commands in flight, commit, close the store. The
+// exit status is 0 when that succeeded.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/runnel-db/runnel/commands"
+	"github.com/runnel-db/runnel/persist"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	bind := flag.String("bind", "127.0.0.1", "address to listen on")
 	port := flag.Int("port", 6379, "TCP port (0 picks a free one)")
-	dir := flag.String("dir", "./data", "data directory")
+	dir := flag.String("dir", "./data", `data directory ("" runs in memory, persisting nothing)`)
 	requirepass := flag.String("requirepass", "", "password clients must AUTH with")
-	flag.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	fsync := flag.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	backupDir := flag.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
 	flag.Parse()
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
-	srv := commands.New(commands.Options{Bind: *bind, Port: *port, Dir: *dir, Logf: logger.Printf})
+	policy, err := persist.ParseFsync(*fsync)
+	if err != nil {
+		logger.Printf("runnel: --appendfsync %q: must be always, everysec or no", *fsync)
+		return 1
+	}
+
+	var store persist.Store = persist.Memory{}
+	var pebble *persist.Pebble
+	if *dir == "" {
+		logger.Printf("WARNING: --dir is empty: running in memory, nothing is persisted and everything is lost on exit")
+	} else {
+		pebble, err = persist.Open(*dir, persist.Options{Fsync: policy})
+		if err != nil {
+			logger.Printf("runnel: cannot use data directory %s: %v", *dir, err)
+			if hint := openHint(err); hint != "" {
+				logger.Printf("runnel: %s", hint)
+			}
+			return 1
+		}
+		store = pebble
+	}
+
+	srv := commands.New(commands.Options{
+		Bind: *bind, Port: *port, Dir: *dir, SaveDir: *backupDir,
+		Store: store, Logf: logger.Printf,
+	})
+	// fail closes the server (and so the store) and returns status 1.
+	fail := func(format string, args ...any) int {
+		logger.Printf(format, args...)
+		if err := srv.Close(); err != nil {
+			logger.Printf("runnel: closing: %v", err)
+		}
+		return 1
+	}
+	if pebble != nil {
+		st, err := srv.Load(pebble)
+		if err != nil {
+			code := fail("runnel: cannot load data directory %s: %v", *dir, err)
+			if hint := openHint(err); hint != "" {
+				logger.Printf("runnel: %s", hint)
+			}
+			return code
+		}
+		logger.Printf("loaded %d keys, %d entries in %v from %s (appendfsync %s; %s)",
+			st.Keys, st.Entries, st.Duration.Round(time.Millisecond), *dir, policy, st)
+	}
 	if *requirepass != "" {
 		if err := srv.SetConfig("requirepass", *requirepass); err != nil {
-			logger.Fatal(err)
+			return fail("runnel: --requirepass: %v", err)
 		}
 	}
 	if err := srv.Listen(); err != nil {
-		logger.Fatalf("cannot listen: %v", err)
+		return fail("runnel: cannot listen: %v", err)
 	}
+
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
-	srv.SetShutdown(func() { stop <- syscall.SIGTERM })
+	// SHUTDOWN asks through the same channel; a shutdown already asked for
+	// needs no second request.
+	srv.SetShutdown(func() {
+		select {
+		case stop <- shutdownRequest{}:
+		default:
+		}
+	})
+	closed := make(chan error, 1)
 	go func() {
-		<-stop
-		logger.Printf("shutting down")
-		srv.Close()
+		sig := <-stop
+		logger.Printf("shutting down (%v)", sig)
+		closed <- srv.Close()
 	}()
 	fmt.Fprintf(os.Stdout, "runnel %s listening on %s\n", commands.Version, srv.Addr())
 	if err := srv.Serve(); err != nil {
-		logger.Fatal(err)
+		return fail("runnel: serve: %v", err)
 	}
-	srv.Close()
+	// Serve returns once Close has finished; should it return for another
+	// reason, shut down now.
+	select {
+	case stop <- syscall.SIGTERM:
+	default:
+	}
+	if err := <-closed; err != nil {
+		logger.Printf("runnel: shutdown: %v", err)
+		return 1
+	}
+	logger.Printf("shut down cleanly")
+	return 0
+}
+
+// shutdownRequest is the SHUTDOWN command's request on the signal channel.
+type shutdownRequest struct{}
+
+func (shutdownRequest) String() string { return "SHUTDOWN command" }
+func (shutdownRequest) Signal()        {}
+
+// openHint says what to do about a data directory runnel refused.
+func openHint(err error) string {
+	switch {
+	case errors.Is(err, persist.ErrLocked):
+		return "another runnel is using this directory; stop it or choose another --dir"
+	case errors.Is(err, persist.ErrCorrupt):
+		return "the data directory is damaged; start from a backup (SAVE/BGSAVE write them) or move the directory aside"
+	case errors.Is(err, persist.ErrFormatTooNew):
+		return "the data directory was written by a newer runnel; run that version"
+	case errors.Is(err, persist.ErrFormatTooOld):
+		return "the data directory was written by an older runnel whose format this one cannot read"
+	case errors.Is(err, persist.ErrNotStore):
+		return "the directory holds other files; point --dir at an empty directory or a runnel data directory"
+	}
+	return ""
 }
