@@ -2,7 +2,6 @@ package commands
 
 import (
 	"errors"
-	"net"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -159,10 +158,6 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 	return served
 }
 
-// watchClose reports a peer's disconnect while its command blocks, without
-// reading from the connection. It is replaced by the wire layer's watcher.
-var watchClose = func(nc net.Conn, stop <-chan struct{}) <-chan struct{} { return nil }
-
 // blockClient waits, on the client's own goroutine, until the waiter is
 // served, its deadline passes, CLIENT UNBLOCK releases it or the client
 // disconnects. The replies of earlier commands of the pipeline are sent
@@ -172,7 +167,7 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// (c.w is empty here: the blocking command wrote nothing, and from now
 	// on the goroutine that serves the waiter writes into it.)
 	if err := s.commit.wait(c.needSeq); err == nil {
-		if bw := redcon.BaseWriter(c.conn); bw != nil {
+		if bw := redcon.BaseWriter(c.conn); bw != nil && len(bw.Buffer()) > 0 {
 			bw.Flush()
 		}
 	}
@@ -182,11 +177,13 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 		defer t.Stop()
 		timer = t.C
 	}
-	stop := make(chan struct{})
-	defer close(stop)
 	var gone <-chan struct{}
 	if nc := c.conn.NetConn(); nc != nil {
-		gone = watchClose(nc, stop)
+		var stop func()
+		gone, stop = watchClose(nc)
+		// Stop returns only once the watcher let go of the socket, before
+		// redcon reads from it again.
+		defer stop()
 	}
 	select {
 	case <-w.done:
@@ -212,12 +209,19 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 }
 
 // expireWaiter ends a wait that was not served: it writes the timeout reply
-// (or CLIENT UNBLOCK's error) unless a key's signal served it first.
-func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
+// (or CLIENT UNBLOCK's error) unless a key's signal served it first. It
+// reports whether it ended the wait.
+func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.expireWaiterLocked(w, unblocked, asErr)
+}
+
+// expireWaiterLocked is expireWaiter for callers holding the keyspace lock
+// (CLIENT UNBLOCK or KILL queued in MULTI and run by EXEC).
+func (s *Server) expireWaiterLocked(w *waiter, unblocked, asErr bool) bool {
 	if w.served {
-		return
+		return false
 	}
 	w.served = true
 	s.unregisterWaiter(w)
@@ -232,6 +236,7 @@ func (s *Server) expireWaiter(w *waiter, unblocked, asErr bool) {
 	s.stats.called(w.cmd, err, 0)
 	w.seq = s.commit.latest()
 	close(w.done)
+	return true
 }
 
 // blockedCounts returns INFO clients' blocked_clients,

@@ -29,6 +29,14 @@ type Client struct {
 	lastActive            time.Time
 	killed                bool
 	blockedOn             *waiter
+	// noEvict and noTouch are CLIENT NO-EVICT / NO-TOUCH (flags e, T).
+	noEvict, noTouch bool
+	// multiCount (-1 outside MULTI), watchCount, dirtyShown and argvMem
+	// mirror the owner's MULTI/WATCH state and last command for other
+	// clients' CLIENT LIST; publish refreshes them after each command.
+	multiCount, watchCount int
+	dirtyShown             bool
+	argvMem                int
 
 	authed bool
 	// w collects the replies of the command being run; they leave once the
@@ -51,11 +59,52 @@ type Client struct {
 	// closeAfterReply makes the connection close once the reply is sent
 	// (QUIT, CLIENT KILL of itself).
 	closeAfterReply bool
+
+	// CLIENT REPLY: replyOff drops every reply; replySkip drops the
+	// current command's; replySkipNext arms replySkip for the next one.
+	replyOff, replySkip, replySkipNext bool
+	// fd is the socket's file descriptor (CLIENT LIST fd=), -1 if unknown.
+	fd int
+}
+
+// publish copies the owner-only MULTI/WATCH state into the fields other
+// clients read under mu. The connection's goroutine calls it after each
+// command. dirtyCAS is read under the keyspace lock by touchKey's
+// writers, so it is sampled here only for display.
+func (c *Client) publish(args [][]byte) {
+	n := -1
+	if c.multi {
+		n = len(c.queued)
+	}
+	mem := 0
+	for _, a := range args {
+		mem += len(a)
+	}
+	c.mu.Lock()
+	c.multiCount = n
+	c.watchCount = len(c.watched)
+	c.argvMem = mem
+	c.mu.Unlock()
+}
+
+// filterReply applies CLIENT REPLY OFF/SKIP to the reply just produced.
+func (c *Client) filterReply() {
+	if c.replySkip || c.replyOff {
+		c.w.Reset()
+	}
+	c.replySkip = false
+	if c.replySkipNext {
+		c.replySkip = true
+		c.replySkipNext = false
+	}
 }
 
 type watchKey struct {
 	db  int
 	key string
+	// expired is set when the key had already expired at WATCH time: its
+	// removal then is no change, as Redis sees it.
+	expired bool
 }
 
 // DBIndex returns the client's selected database.
@@ -92,15 +141,19 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		created:    time.Now(),
 		lastActive: time.Now(),
 		proto:      2,
-		authed:     s.config.requirePass() == "",
+		authed:     !s.config.authRequired(),
+		multiCount: -1,
+		fd:         -1,
 	}
 	c.w.Proto = 2
 	if nc := conn.NetConn(); nc != nil {
 		c.laddr = nc.LocalAddr().String()
+		c.fd = socketFD(nc)
 	}
 	s.clientsMu.Lock()
 	if max := s.config.maxClients(); max > 0 && len(s.clients) >= max {
 		s.clientsMu.Unlock()
+		s.stats.rejectedConns.Add(1)
 		conn.WriteError("ERR max number of clients reached")
 		return false
 	}
@@ -108,7 +161,37 @@ func (s *Server) accept(conn redcon.Conn) bool {
 	s.clientsMu.Unlock()
 	s.stats.connections.Add(1)
 	conn.SetContext(c)
+	s.config.reaper.Do(func() { go s.reapIdle() })
 	return true
+}
+
+// reapIdle closes connections idle for longer than the timeout parameter,
+// as Redis's clientsCron does; clients blocked in a command are exempt
+// (their BLOCK has its own deadline). It runs until the server closes.
+func (s *Server) reapIdle() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.closed:
+			return
+		case now := <-t.C:
+			limit := time.Duration(s.config.idleTimeout.Load()) * time.Second
+			if limit <= 0 {
+				continue
+			}
+			s.eachClient(func(c *Client) {
+				c.mu.Lock()
+				idle := now.Sub(c.lastActive) > limit && c.blockedOn == nil
+				c.mu.Unlock()
+				if idle {
+					if nc := c.conn.NetConn(); nc != nil {
+						nc.Close()
+					}
+				}
+			})
+		}
+	}
 }
 
 func (s *Server) closedConn(conn redcon.Conn, err error) {

@@ -1,7 +1,13 @@
 package commands
 
 import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"math"
+	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -9,23 +15,45 @@ import (
 )
 
 // config holds the settings CONFIG GET and CONFIG SET reach. Values read on
-// hot paths are atomics; the rest are under mu.
+// hot paths are atomics; the rest are strings under mu, kept in the
+// canonical form CONFIG GET shows.
 type config struct {
 	mu          sync.Mutex
-	requirepass string
+	requirepass string            // guarded by mu
+	values      map[string]string // guarded by mu: the plain parameters
 
 	nodeMaxEntries atomic.Int64
 	nodeMaxBytes   atomic.Int64
 	protoMaxBulk   atomic.Int64
 	maxclients     atomic.Int64
+	// needAuth is set while requirepass is not empty.
+	needAuth atomic.Bool
+	// configFile is the file the settings were read from (INFO's
+	// config_file); runID names this run (INFO's run_id). Both are set
+	// before the server starts and read-only afterwards.
+	configFile string
+	runID      string
+	// reaper starts the idle-client reaper with the first connection.
+	reaper sync.Once
+	// idleTimeout mirrors the timeout parameter in seconds (0: never).
+	idleTimeout atomic.Int64
 }
 
+// SetConfigFile records the configuration file the settings came from, for
+// INFO server's config_file. Call it before Serve.
+func (s *Server) SetConfigFile(path string) { s.config.configFile = path }
+
 func newConfig() *config {
-	c := &config{}
+	c := &config{values: map[string]string{}, runID: randomHex(40)}
 	c.nodeMaxEntries.Store(100)
 	c.nodeMaxBytes.Store(4096)
 	c.protoMaxBulk.Store(512 << 20)
 	c.maxclients.Store(10000)
+	for _, p := range params {
+		if p.def != "" || p.get == nil {
+			c.values[p.name] = p.def
+		}
+	}
 	return c
 }
 
@@ -35,7 +63,23 @@ func (c *config) requirePass() string {
 	return c.requirepass
 }
 
+// authRequired reports whether clients must AUTH before running commands.
+func (c *config) authRequired() bool { return c.needAuth.Load() }
+
+// checkPassword compares pass with requirepass in constant time.
+func (c *config) checkPassword(pass []byte) bool {
+	want := c.requirePass()
+	return subtle.ConstantTimeCompare([]byte(want), pass) == 1
+}
+
 func (c *config) maxClients() int { return int(c.maxclients.Load()) }
+
+// value returns a plain parameter's current value.
+func (c *config) value(name string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.values[name]
+}
 
 // streamConfig returns the node limits new streams are created with.
 func (s *Server) streamConfig() stream.Config {
@@ -45,31 +89,386 @@ func (s *Server) streamConfig() stream.Config {
 	}
 }
 
-// SetConfig sets a configuration parameter at start-up, as a config file or
-// flag would; it takes the same names and values as CONFIG SET.
-func (s *Server) SetConfig(name, value string) error {
-	switch name {
-	case "requirepass":
-		s.config.mu.Lock()
-		s.config.requirepass = value
-		s.config.mu.Unlock()
-		return nil
-	case "stream-node-max-entries", "stream-node-max-bytes", "proto-max-bulk-len", "maxclients":
-		n, err := strconv.ParseInt(value, 10, 64)
-		if err != nil || n < 0 {
-			return Error("ERR Invalid argument '" + value + "' for CONFIG SET '" + name + "'")
+func streamParam(p *param) *param {
+	p.streams = true
+	return p
+}
+
+// applyStreamConfigLocked hands the current node limits to every stream.
+// The caller holds the keyspace lock.
+func (s *Server) applyStreamConfigLocked() {
+	cfg := s.streamConfig()
+	for _, db := range s.dbs {
+		for _, o := range db.keys {
+			if o.Stream != nil {
+				o.Stream.SetConfig(cfg)
+			}
 		}
-		switch name {
-		case "stream-node-max-entries":
-			s.config.nodeMaxEntries.Store(n)
-		case "stream-node-max-bytes":
-			s.config.nodeMaxBytes.Store(n)
-		case "proto-max-bulk-len":
-			s.config.protoMaxBulk.Store(n)
-		case "maxclients":
-			s.config.maxclients.Store(n)
-		}
-		return nil
 	}
-	return Error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'")
+}
+
+// paramKind says how a parameter's value is parsed.
+type paramKind uint8
+
+const (
+	kindString paramKind = iota
+	kindInt              // decimal integer in [min, max]
+	kindMemory           // integer with an optional b/k/kb/m/mb/g/gb unit
+	kindBool             // yes or no
+	kindEnum             // one of enum, any case
+)
+
+// param is one configuration parameter.
+type param struct {
+	name    string
+	kind    paramKind
+	min     int64
+	max     int64
+	enum    []string
+	def     string
+	mutable bool
+	// protected parameters cannot change at run time either, with Redis's
+	// "protected config" wording (dir).
+	protected bool
+	// streams marks the node limits, which existing streams take up too
+	// (Redis reads them on every insert).
+	streams bool
+	// check validates a string parameter; it returns the error text.
+	check func(string) (string, string)
+	// get and set reach parameters stored outside values; nil for plain
+	// ones. set receives the canonical, validated value.
+	get func(s *Server) string
+	set func(s *Server, v string)
+}
+
+// params are the parameters runnel has, plus ones that clients and tools
+// read and that runnel keeps with their Redis defaults. Each is listed
+// once; CONFIG GET answers in this order.
+var params []*param
+
+func init() {
+	ll := int64(math.MaxInt64)
+	atomicParam := func(name string, kind paramKind, min int64, field func(*config) *atomic.Int64) *param {
+		return &param{name: name, kind: kind, min: min, max: ll, mutable: true,
+			get: func(s *Server) string { return strconv.FormatInt(field(s.config).Load(), 10) },
+			set: func(s *Server, v string) { n, _ := strconv.ParseInt(v, 10, 64); field(s.config).Store(n) }}
+	}
+	maxclients := atomicParam("maxclients", kindInt, 1, func(c *config) *atomic.Int64 { return &c.maxclients })
+	maxclients.max = math.MaxUint32
+	params = []*param{
+		streamParam(atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries })),
+		streamParam(atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes })),
+		atomicParam("proto-max-bulk-len", kindMemory, 1<<20, func(c *config) *atomic.Int64 { return &c.protoMaxBulk }),
+		maxclients,
+		{name: "requirepass", kind: kindString, mutable: true,
+			get: func(s *Server) string { return s.config.requirePass() },
+			set: func(s *Server, v string) {
+				s.config.mu.Lock()
+				s.config.requirepass = v
+				s.config.mu.Unlock()
+				s.config.needAuth.Store(v != "")
+			}},
+		{name: "databases", kind: kindInt, min: 1, max: math.MaxInt32, def: strconv.Itoa(NumDBs)},
+		{name: "bind", kind: kindString,
+			get: func(s *Server) string { return s.opts.Bind }, set: func(s *Server, v string) { s.opts.Bind = firstWord(v) }},
+		{name: "port", kind: kindInt, min: 0, max: 65535,
+			get: func(s *Server) string { return strconv.Itoa(s.port()) },
+			set: func(s *Server, v string) { s.opts.Port, _ = strconv.Atoi(v) }},
+		{name: "dir", kind: kindString, protected: true,
+			get: func(s *Server) string { return s.opts.Dir }, set: func(s *Server, v string) { s.opts.Dir = v }},
+		{name: "appendonly", kind: kindBool, def: "yes"},
+		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true},
+		{name: "save", kind: kindString, mutable: true, check: checkSave},
+		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
+			get: func(s *Server) string { return strconv.FormatInt(s.config.idleTimeout.Load(), 10) },
+			set: func(s *Server, v string) { n, _ := strconv.ParseInt(v, 10, 64); s.config.idleTimeout.Store(n) }},
+		{name: "notify-keyspace-events", kind: kindString, mutable: true, check: checkKeyspaceEvents},
+		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
+		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", mutable: true,
+			enum: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
+		{name: "loglevel", kind: kindEnum, enum: []string{"debug", "verbose", "notice", "warning", "nothing"}, def: "notice", mutable: true},
+		{name: "logfile", kind: kindString},
+		{name: "daemonize", kind: kindBool, def: "no"},
+		{name: "hz", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true},
+		{name: "tcp-keepalive", kind: kindInt, min: 0, max: math.MaxInt32, def: "300", mutable: true},
+		{name: "io-threads", kind: kindInt, min: 1, max: 128, def: "1"},
+		{name: "cluster-enabled", kind: kindBool, def: "no"},
+		{name: "replica-read-only", kind: kindBool, def: "yes", mutable: true},
+		{name: "slave-read-only", kind: kindBool, def: "yes", mutable: true},
+	}
+}
+
+func firstWord(v string) string {
+	if f := strings.Fields(v); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// port returns the listening port once listening, else the configured one.
+func (s *Server) port() int {
+	if s.ln != nil {
+		if a, ok := s.ln.Addr().(*net.TCPAddr); ok {
+			return a.Port
+		}
+	}
+	return s.opts.Port
+}
+
+func lookupParam(name string) *param {
+	for _, p := range params {
+		if strings.EqualFold(p.name, name) {
+			return p
+		}
+	}
+	return nil
+}
+
+// parseMemory reads a memory value as Redis's memtoull does: digits and an
+// optional unit (b, k=1000, kb=1024, m, mb, g, gb; any case).
+func parseMemory(v string) (int64, bool) {
+	i := 0
+	if strings.HasPrefix(v, "-") {
+		return 0, false
+	}
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	var mul uint64
+	switch strings.ToLower(v[i:]) {
+	case "", "b":
+		mul = 1
+	case "k":
+		mul = 1000
+	case "kb":
+		mul = 1024
+	case "m":
+		mul = 1000 * 1000
+	case "mb":
+		mul = 1024 * 1024
+	case "g":
+		mul = 1000 * 1000 * 1000
+	case "gb":
+		mul = 1024 * 1024 * 1024
+	default:
+		return 0, false
+	}
+	var n uint64
+	if i > 0 {
+		var err error
+		if n, err = strconv.ParseUint(v[:i], 10, 64); err != nil {
+			return 0, false
+		}
+	}
+	if n > math.MaxUint64/mul {
+		return 0, false
+	}
+	n *= mul
+	if n > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(n), true
+}
+
+// normalize validates v for p and returns its canonical form, or Redis's
+// error text (without the "CONFIG SET failed" prefix).
+func (p *param) normalize(v string) (string, string) {
+	switch p.kind {
+	case kindInt, kindMemory:
+		var n int64
+		if p.kind == kindMemory {
+			m, ok := parseMemory(v)
+			if !ok {
+				return "", "argument must be a memory value"
+			}
+			n = m
+		} else {
+			x, ok := ParseInt([]byte(v))
+			if !ok {
+				return "", "argument couldn't be parsed into an integer"
+			}
+			n = x
+		}
+		if n < p.min || n > p.max {
+			return "", "argument must be between " + strconv.FormatInt(p.min, 10) + " and " + strconv.FormatInt(p.max, 10) + " inclusive"
+		}
+		return strconv.FormatInt(n, 10), ""
+	case kindBool:
+		switch strings.ToLower(v) {
+		case "yes":
+			return "yes", ""
+		case "no":
+			return "no", ""
+		}
+		return "", "argument must be 'yes' or 'no'"
+	case kindEnum:
+		for _, e := range p.enum {
+			if strings.EqualFold(e, v) {
+				return e, ""
+			}
+		}
+		return "", "argument(s) must be one of the following: " + strings.Join(p.enum, ", ")
+	}
+	if p.check != nil {
+		return p.check(v)
+	}
+	return v, ""
+}
+
+// checkSave validates "seconds changes [seconds changes ...]" or "".
+func checkSave(v string) (string, string) {
+	f := strings.Fields(v)
+	if v != "" && (len(f) == 0 || len(f)%2 != 0) {
+		return "", "Invalid save parameters"
+	}
+	for _, x := range f {
+		if _, ok := ParseInt([]byte(x)); !ok {
+			return "", "Invalid save parameters"
+		}
+	}
+	return strings.Join(f, " "), ""
+}
+
+// The keyspace-event classes, in the order Redis prints them.
+const (
+	evGeneric = 1 << iota
+	evString
+	evList
+	evSet
+	evHash
+	evZset
+	evExpired
+	evEvicted
+	evStream
+	evModule
+	evNew
+	evKeyspace
+	evKeyevent
+	evKeyMiss
+	evAll = evGeneric | evString | evList | evSet | evHash | evZset | evExpired | evEvicted | evStream | evModule
+)
+
+var eventClasses = []struct {
+	c    byte
+	flag int
+}{
+	{'g', evGeneric}, {'$', evString}, {'l', evList}, {'s', evSet}, {'h', evHash}, {'z', evZset},
+	{'x', evExpired}, {'e', evEvicted}, {'t', evStream}, {'d', evModule}, {'n', evNew},
+}
+
+// checkKeyspaceEvents parses notify-keyspace-events and returns the form
+// Redis stores ("AKE" for "KEA").
+func checkKeyspaceEvents(v string) (string, string) {
+	flags := 0
+	for i := 0; i < len(v); i++ {
+		ch := v[i]
+		switch ch {
+		case 'A':
+			flags |= evAll
+		case 'K':
+			flags |= evKeyspace
+		case 'E':
+			flags |= evKeyevent
+		case 'm':
+			flags |= evKeyMiss
+		default:
+			found := false
+			for _, ec := range eventClasses {
+				if ec.c == ch {
+					flags |= ec.flag
+					found = true
+				}
+			}
+			if !found {
+				return "", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+			}
+		}
+	}
+	var b []byte
+	if flags&evAll == evAll {
+		b = append(b, 'A')
+	} else {
+		for _, ec := range eventClasses {
+			if flags&ec.flag != 0 {
+				b = append(b, ec.c)
+			}
+		}
+	}
+	if flags&evKeyspace != 0 {
+		b = append(b, 'K')
+	}
+	if flags&evKeyevent != 0 {
+		b = append(b, 'E')
+	}
+	if flags&evKeyMiss != 0 {
+		b = append(b, 'm')
+	}
+	return string(b), ""
+}
+
+// getParam returns p's current value.
+func (s *Server) getParam(p *param) string {
+	if p.get != nil {
+		return p.get(s)
+	}
+	return s.config.value(p.name)
+}
+
+// applyParam stores a validated value.
+func (s *Server) applyParam(p *param, v string) {
+	if p.set != nil {
+		p.set(s, v)
+		return
+	}
+	s.config.mu.Lock()
+	s.config.values[p.name] = v
+	s.config.mu.Unlock()
+}
+
+// ConfigValue returns the current value of a configuration parameter as
+// CONFIG GET shows it, and whether the parameter exists. It is safe for
+// concurrent use (the persistence layer reads appendfsync through it).
+func (s *Server) ConfigValue(name string) (string, bool) {
+	p := lookupParam(name)
+	if p == nil {
+		return "", false
+	}
+	return s.getParam(p), true
+}
+
+// SetConfig sets a configuration parameter at start-up, as a config file or
+// flag would; it takes the same names and values as CONFIG SET, and also
+// sets the start-up-only parameters (bind, port, dir), which take effect
+// at Listen. It is not safe to call concurrently with Listen.
+func (s *Server) SetConfig(name, value string) error {
+	p := lookupParam(name)
+	if p == nil {
+		return Error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'")
+	}
+	v, msg := p.normalize(value)
+	if msg != "" {
+		return Error("ERR CONFIG SET failed (possibly related to argument '" + p.name + "') - " + msg)
+	}
+	switch {
+	case p.name == "databases" && v != strconv.Itoa(NumDBs):
+		return Error("ERR runnel has " + strconv.Itoa(NumDBs) + " databases; databases cannot be changed")
+	case p.name == "appendonly" && v != "yes":
+		return Error("ERR runnel always persists: appendonly must be yes")
+	case (p.name == "bind" || p.name == "port" || p.name == "dir") && s.ln != nil:
+		return Error("ERR " + p.name + " can only be set before the server listens")
+	}
+	s.applyParam(p, v)
+	if p.streams {
+		s.mu.Lock()
+		s.applyStreamConfigLocked()
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// randomHex returns n random hexadecimal digits.
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	rand.Read(b)
+	return hex.EncodeToString(b)[:n]
 }

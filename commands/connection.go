@@ -2,9 +2,15 @@ package commands
 
 func init() {
 	register(
-		&Command{Name: "ping", Arity: -1, Flags: NoKeyspace | Fast | Loading, ACL: []string{"@fast", "@connection"}, Handler: pingCmd},
-		&Command{Name: "echo", Arity: 2, Flags: NoKeyspace | Fast | Loading, ACL: []string{"@fast", "@connection"}, Handler: echoCmd},
-		&Command{Name: "quit", Arity: -1, Flags: NoKeyspace | Fast | NoAuth | NoMulti | Loading, ACL: []string{"@fast", "@connection"}, Handler: quitCmd},
+		// PING is not allowed while loading, as in Redis (clients poll INFO's
+		// loading field instead).
+		&Command{Name: "ping", Arity: -1, Flags: NoKeyspace | Fast, ACL: []string{"@fast", "@connection"}, Handler: pingCmd,
+			Tips:    []string{"request_policy:all_shards", "response_policy:all_succeeded"},
+			Summary: "Returns the server's liveliness response.", Since: "1.0.0", Group: "connection", Complexity: "O(1)"},
+		&Command{Name: "echo", Arity: 2, Flags: NoKeyspace | Fast | Loading | Stale, ACL: []string{"@fast", "@connection"}, Handler: echoCmd,
+			Summary: "Returns the given string.", Since: "1.0.0", Group: "connection", Complexity: "O(1)"},
+		&Command{Name: "quit", Arity: -1, Flags: NoKeyspace | Fast | NoAuth | NoMulti | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@connection"}, Handler: quitCmd,
+			Summary: "Closes the connection.", Since: "1.0.0", Group: "connection", Complexity: "O(1)"},
 	)
 }
 

@@ -48,3 +48,14 @@ func (c *Ctx) Signal(key []byte) { c.S.signalKey(c.DB, string(key)) }
 
 // Touch marks key as modified for WATCH.
 func (c *Ctx) Touch(key []byte) { c.S.touchKey(c.DB, string(key)) }
+
+// lockKeyspace takes the keyspace lock for a command that runs without it
+// (NoKeyspace) but must read the keyspace, and returns the unlock. Inside
+// EXEC the lock is already held, so it does nothing there.
+func (c *Ctx) lockKeyspace() func() {
+	if c.InMulti {
+		return func() {}
+	}
+	c.S.mu.Lock()
+	return c.S.mu.Unlock
+}

@@ -30,16 +30,21 @@ type DB struct {
 	waiters map[string][]*waiter
 	// watchers lists, per key, the clients that WATCH it.
 	watchers map[string]map[*Client]struct{}
+	// scanIdx orders the keys for SCAN (keyindex.go); add and unlink keep it
+	// in step with keys.
+	scanIdx keyIndex
 }
 
 func newDB(i int) *DB {
-	return &DB{
+	d := &DB{
 		index:    i,
 		keys:     map[string]*Object{},
 		expires:  map[string]struct{}{},
 		waiters:  map[string][]*waiter{},
 		watchers: map[string]map[*Client]struct{}{},
 	}
+	d.scanIdx.init()
+	return d
 }
 
 // Len returns the number of keys, counting ones that expired but were not
@@ -56,6 +61,7 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 	}
 	if o.Expire != 0 && o.Expire <= c.Now {
 		s.deleteKey(db, string(key))
+		s.stats.expired.Add(1)
 		return nil
 	}
 	return o
@@ -66,7 +72,7 @@ func (s *Server) createKey(db *DB, key []byte) *Object {
 	s.nextUID++
 	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig())}
 	k := string(key)
-	db.keys[k] = o
+	db.add(k, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})
 	return o
 }
@@ -75,12 +81,10 @@ func (s *Server) createKey(db *DB, key []byte) *Object {
 // on it (they then fail as Redis 7.4 says) and dirties WATCHers. It reports
 // whether the key existed.
 func (s *Server) deleteKey(db *DB, key string) bool {
-	o := db.keys[key]
+	o := db.unlink(key)
 	if o == nil {
 		return false
 	}
-	delete(db.keys, key)
-	delete(db.expires, key)
 	s.batch.Add(persist.Op{Kind: persist.KeyDel, DB: db.index, Key: key})
 	s.batch.Add(persist.Op{Kind: persist.StreamDrop, UID: o.UID})
 	s.signalKey(db, key)
@@ -130,6 +134,7 @@ func (s *Server) activeExpire() {
 				sampled++
 				if o := db.keys[k]; o != nil && o.Expire != 0 && o.Expire <= now {
 					s.deleteKey(db, k)
+					s.stats.expired.Add(1)
 					expired++
 				}
 			}

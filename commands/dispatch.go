@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -20,14 +21,15 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c == nil || len(rc.Args) == 0 || c.closeAfterReply {
 		return
 	}
-	s.shut.run.RLock()
-	defer s.shut.run.RUnlock()
-	if s.shut.closing.Load() {
+	if !s.shut.enter() {
 		s.refuseAtShutdown(conn, c)
 		return
 	}
+	defer s.shut.exit()
 	c.w.Reset()
 	s.execute(c, rc.Args)
+	c.publish(rc.Args)
+	c.filterReply()
 	if c.w.Len() > 0 {
 		conn.WriteRaw(c.w.B)
 	}
@@ -61,7 +63,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, nil, errUnknownCommand(args))
 		return
 	}
-	if cmd.Sub != nil {
+	// A container runs a subcommand, except one with a handler of its own
+	// called alone (COMMAND).
+	if cmd.Sub != nil && (len(args) > 1 || cmd.Handler == nil) {
 		if len(args) < 2 {
 			s.reject(c, cmd, errWrongArity(cmd.Name))
 			return
@@ -78,8 +82,12 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, errWrongArity(cmd.Name))
 		return
 	}
-	if !c.authed && cmd.Flags&NoAuth == 0 {
+	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
+		return
+	}
+	if c.multi && cmd.Flags&DenyMulti != 0 {
+		s.reject(c, cmd, ErrNotInMulti)
 		return
 	}
 	c.mu.Lock()
@@ -99,6 +107,15 @@ func (s *Server) execute(c *Client, args [][]byte) {
 func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	if c.multi {
 		c.multiDirty = true
+	}
+	if cmd != nil && cmd.Name == "exec" {
+		// Redis answers a refused EXEC, in MULTI or not, by discarding the
+		// transaction and quoting the refusal.
+		c.resetMulti()
+		s.mu.Lock()
+		s.unwatchAll(c)
+		s.mu.Unlock()
+		err = Error("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(string(err), "ERR "))
 	}
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))

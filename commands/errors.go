@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -45,7 +46,36 @@ const (
 	ErrInvalidStreamID  Error = "ERR Invalid stream ID specified as stream command argument"
 	ErrStreamIDTooSmall Error = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
 	ErrStreamIDZero     Error = "ERR The ID specified in XADD must be greater than 0-0"
+
+	ErrIntRange         Error = "ERR value is out of range, value must between -2147483648 and 2147483647"
+	ErrInvalidCursor    Error = "ERR invalid cursor"
+	ErrSameObject       Error = "ERR source and destination objects are the same"
+	ErrInvalidFirstDB   Error = "ERR invalid first DB index"
+	ErrInvalidSecondDB  Error = "ERR invalid second DB index"
+	ErrExpireNXCombo    Error = "ERR NX and XX, GT or LT options at the same time are not compatible"
+	ErrExpireGTLT       Error = "ERR GT and LT options at the same time are not compatible"
+	ErrNotInMulti       Error = "ERR Command not allowed inside a transaction"
+	ErrNoProto          Error = "NOPROTO unsupported protocol version"
+	ErrProtoNotInt      Error = "ERR Protocol version is not an integer or out of range"
+	ErrHelloNoAuth      Error = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time"
+	ErrClientName       Error = "ERR Client names cannot contain spaces, newlines or special characters."
+	ErrNoSuchClient     Error = "ERR No such client"
+	ErrInvalidClientID  Error = "ERR Invalid client ID"
+	ErrClientIDPositive Error = "ERR client-id should be greater than 0"
+	ErrUnblockReason    Error = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"
+	ErrResetSpecial     Error = "ERR can only reset normal client connections"
+	ErrNoConfigFile     Error = "ERR The server is running without a config file"
+	ErrInvalidCommand   Error = "ERR Invalid command specified"
+	ErrGetKeysArgs      Error = "ERR Invalid number of arguments specified for command"
+	ErrNoKeyArgs        Error = "ERR The command has no key arguments"
+	ErrShutdownFailed   Error = "ERR Errors trying to SHUTDOWN. Check logs."
 )
+
+// errInvalidExpire is the EXPIRE family's overflow error; name is the
+// command's name in lower case.
+func errInvalidExpire(name string) Error {
+	return Error("ERR invalid expire time in '" + name + "' command")
+}
 
 // errWrongArity is Redis's arity error; name is the command's full name in
 // lower case ("xadd", "xgroup|create").
@@ -58,14 +88,14 @@ func errWrongArity(name string) Error {
 func errUnknownCommand(args [][]byte) Error {
 	var sb strings.Builder
 	sb.WriteString("ERR unknown command '")
-	sb.Write(truncate(args[0], 128))
+	sb.Write(truncate(cString(args[0]), 128))
 	sb.WriteString("', with args beginning with: ")
 	n := 0
 	for _, a := range args[1:] {
 		if n >= 128 {
 			break
 		}
-		part := truncate(a, 128-n)
+		part := truncate(cString(a), 128-n)
 		sb.WriteByte('\'')
 		sb.Write(part)
 		sb.WriteString("' ")
@@ -78,6 +108,15 @@ func errUnknownCommand(args [][]byte) Error {
 // command such as XINFO or XGROUP.
 func errUnknownSubcommand(sub []byte, container string) Error {
 	return Error("ERR unknown subcommand '" + string(truncate(sub, 128)) + "'. Try " + strings.ToUpper(container) + " HELP.")
+}
+
+// cString cuts b at its first NUL, as Redis's C formatting of an argument
+// does.
+func cString(b []byte) []byte {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 func truncate(b []byte, n int) []byte {

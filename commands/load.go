@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/runnel-db/runnel/pel"
 	"github.com/runnel-db/runnel/persist"
 	"github.com/runnel-db/runnel/stream"
 )
@@ -18,18 +19,27 @@ type Source interface {
 // holds keys: loading merges nothing, it rebuilds.
 var ErrLoadNotEmpty = errors.New("commands: Load on a server that already has keys")
 
-// errGroupsNotLoadable stops a Load that meets a consumer group record
-// while this build has no consumer groups to rebuild it into: refusing is
-// the alternative to serving the stream with its groups silently dropped.
-var errGroupsNotLoadable = errors.New("commands: the store holds consumer groups, which this runnel cannot load yet")
+// SetStore makes st the store every write is committed to, in place of the
+// one Options gave (start-up opens the store only once the configuration
+// says where). Call it before Load, Listen and Serve, before any command
+// has run; the server closes st in Close.
+func (s *Server) SetStore(st persist.Store) {
+	s.commit.close()
+	s.store = st
+	s.opts.Store = st
+	s.commit = newCommitter(st, s.onCommitError)
+}
 
 // Load rebuilds the keyspace from src: every database, key, expiry, stream
-// entry and stream metadata (last ID, max deleted ID, entries added). It
-// must be called once, before Serve, on a server whose keyspace is empty;
-// it takes the keyspace lock for the whole load. New streams then get uids
-// above every uid the store uses. A record that does not fit the keyspace
-// (a database index out of range, entries out of order, an entry above its
-// stream's last ID) fails the load with an error wrapping persist.ErrCorrupt;
+// entry, stream metadata (last ID, max deleted ID, entries added), consumer
+// group (last delivered ID, entries read), consumer (seen and active times)
+// and pending entry (owner, delivery time and count). It must be called
+// once, before Serve, on a server whose keyspace is empty; it takes the
+// keyspace lock for the whole load. New streams then get uids above every
+// uid the store uses. A record that does not fit the keyspace (a database
+// index out of range, a key or group twice, entries out of order, an entry
+// above its stream's last ID, a pending entry whose owner is not a consumer
+// of its group) fails the load with an error wrapping persist.ErrCorrupt;
 // an error from src is returned as is. After a failed Load the keyspace is
 // in an unspecified state and the server must not serve.
 //
@@ -74,6 +84,9 @@ type loader struct {
 	curUID   uint64
 	meta     persist.StreamMeta
 	haveMeta bool
+	// group is the last group loaded, which its consumers and pending
+	// entries follow.
+	group *pel.Group
 }
 
 func corruptLoad(format string, args ...any) error {
@@ -93,11 +106,11 @@ func (l *loader) Key(db int, name []byte, uid uint64, expire int64) error {
 	}
 	d := l.s.dbs[db]
 	k := string(name)
-	o := &Object{UID: uid, Stream: stream.New(l.cfg), Expire: expire}
-	d.keys[k] = o
-	if expire != 0 {
-		d.expires[k] = struct{}{}
+	if d.keys[k] != nil {
+		return corruptLoad("key %q twice in database %d", name, db)
 	}
+	o := &Object{UID: uid, Stream: stream.New(l.cfg), Expire: expire}
+	d.add(k, o)
 	l.byUID[uid] = o
 	return nil
 }
@@ -115,7 +128,7 @@ func (l *loader) stream(uid uint64) error {
 	if o == nil {
 		return corruptLoad("records of uid %d, which no key names", uid)
 	}
-	l.cur, l.curUID = o, uid
+	l.cur, l.curUID, l.group = o, uid, nil
 	return nil
 }
 
@@ -167,21 +180,74 @@ func (l *loader) Entry(uid uint64, id stream.ID, fields [][]byte) error {
 	if len(fields) < 2 || len(fields)%2 != 0 {
 		return corruptLoad("stream uid %d: entry %v has %d fields and values", uid, id, len(fields))
 	}
+	size := 0
+	for _, f := range fields {
+		size += len(f)
+	}
+	if size > stream.MaxEntryBytes {
+		return corruptLoad("stream uid %d: entry %v holds %d bytes, more than an entry can", uid, id, size)
+	}
 	st.Append(id, fields) // copies fields, which alias the store's iterator
 	return nil
 }
 
 // Group implements persist.Loader.
 func (l *loader) Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error {
-	return fmt.Errorf("%w (stream uid %d, group %q)", errGroupsNotLoadable, uid, group)
+	if err := l.stream(uid); err != nil {
+		return err
+	}
+	o := l.cur
+	if o.Groups == nil {
+		o.Groups = &pel.Groups{}
+	}
+	g, err := o.Groups.Create(string(group), lastID, entriesRead)
+	if err != nil {
+		return corruptLoad("stream uid %d: group %q: %v", uid, group, err)
+	}
+	l.group = g
+	return nil
+}
+
+// groupOf returns the loaded group called name of stream uid.
+func (l *loader) groupOf(uid uint64, name []byte) (*pel.Group, error) {
+	if err := l.stream(uid); err != nil {
+		return nil, err
+	}
+	if l.group != nil && l.group.Name() == string(name) {
+		return l.group, nil
+	}
+	if l.cur.Groups != nil {
+		if g := l.cur.Groups.Get(string(name)); g != nil {
+			return g, nil
+		}
+	}
+	return nil, corruptLoad("stream uid %d: records of group %q, which has no group record", uid, name)
 }
 
 // Consumer implements persist.Loader.
 func (l *loader) Consumer(uid uint64, group, consumer []byte, seenTime, activeTime int64) error {
-	return fmt.Errorf("%w (stream uid %d, group %q)", errGroupsNotLoadable, uid, group)
+	g, err := l.groupOf(uid, group)
+	if err != nil {
+		return err
+	}
+	if _, err := g.LoadConsumer(string(consumer), seenTime, activeTime); err != nil {
+		return corruptLoad("stream uid %d: group %q: consumer %q: %v", uid, group, consumer, err)
+	}
+	return nil
 }
 
 // Pending implements persist.Loader.
 func (l *loader) Pending(uid uint64, group []byte, id stream.ID, consumer []byte, deliveryTime int64, deliveryCount uint64) error {
-	return fmt.Errorf("%w (stream uid %d, group %q)", errGroupsNotLoadable, uid, group)
+	g, err := l.groupOf(uid, group)
+	if err != nil {
+		return err
+	}
+	owner := g.Consumer(string(consumer))
+	if owner == nil {
+		return corruptLoad("stream uid %d: group %q: pending entry %v of %q, who is not a consumer", uid, group, id, consumer)
+	}
+	if _, err := g.LoadPending(id, owner, deliveryTime, deliveryCount); err != nil {
+		return corruptLoad("stream uid %d: group %q: pending entry %v: %v", uid, group, id, err)
+	}
+	return nil
 }

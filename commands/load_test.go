@@ -130,7 +130,11 @@ func TestLoadRefuses(t *testing.T) {
 		{"meta after entries", []func(persist.Loader) error{k, entry(1, sid(2, 0), "f", "v"), meta(1, sid(2, 0), sid(0, 0), sid(2, 0), 1)}, persist.ErrCorrupt},
 		{"entry above last ID", []func(persist.Loader) error{k, meta(1, sid(1, 0), sid(0, 0), sid(1, 0), 5), entry(1, sid(2, 0), "f", "v")}, persist.ErrCorrupt},
 		{"fewer added than held", []func(persist.Loader) error{k, meta(1, sid(3, 0), sid(0, 0), sid(2, 0), 1), entry(1, sid(2, 0), "f", "v"), entry(1, sid(3, 0), "f", "v")}, persist.ErrCorrupt},
-		{"groups", []func(persist.Loader) error{k, func(l persist.Loader) error { return l.Group(1, []byte("g"), sid(0, 0), 0) }}, errGroupsNotLoadable},
+		{"group twice", []func(persist.Loader) error{k, group(1, "g", sid(0, 0), 0), group(1, "g", sid(0, 0), 0)}, persist.ErrCorrupt},
+		{"consumer without group", []func(persist.Loader) error{k, consumer(1, "g", "c", 1, 1)}, persist.ErrCorrupt},
+		{"consumer twice", []func(persist.Loader) error{k, group(1, "g", sid(0, 0), 0), consumer(1, "g", "c", 1, 1), consumer(1, "g", "c", 1, 1)}, persist.ErrCorrupt},
+		{"pending of no consumer", []func(persist.Loader) error{k, group(1, "g", sid(0, 0), 0), consumer(1, "g", "c", 1, 1), pending(1, "g", sid(1, 0), "d", 1, 1)}, persist.ErrCorrupt},
+		{"pending twice", []func(persist.Loader) error{k, group(1, "g", sid(0, 0), 0), consumer(1, "g", "c", 1, 1), pending(1, "g", sid(1, 0), "c", 1, 1), pending(1, "g", sid(1, 0), "c", 1, 1)}, persist.ErrCorrupt},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			s := New(Options{Logf: func(string, ...any) {}})
@@ -226,5 +230,83 @@ func TestLoadPebbleRoundTrip(t *testing.T) {
 		if before[i] != after[i] {
 			t.Errorf("%v after second restart:\n got %q\nwant %q", probes[i], after[i], before[i])
 		}
+	}
+}
+
+func group(uid uint64, name string, last stream.ID, read int64) func(persist.Loader) error {
+	return func(l persist.Loader) error { return l.Group(uid, []byte(name), last, read) }
+}
+
+func consumer(uid uint64, g, name string, seen, active int64) func(persist.Loader) error {
+	return func(l persist.Loader) error { return l.Consumer(uid, []byte(g), []byte(name), seen, active) }
+}
+
+func pending(uid uint64, g string, id stream.ID, owner string, at int64, count uint64) func(persist.Loader) error {
+	return func(l persist.Loader) error { return l.Pending(uid, []byte(g), id, []byte(owner), at, count) }
+}
+
+// TestLoadGroups writes a stream with two groups, consumers and pending
+// entries into a Pebble store as the commands would (through persist ops),
+// loads it and checks every field of the rebuilt groups.
+func TestLoadGroups(t *testing.T) {
+	dir := t.TempDir()
+	p := openPebble(t, dir)
+	b := &persist.Batch{}
+	b.Add(persist.Op{Kind: persist.KeyPut, DB: 2, Key: "s", UID: 4})
+	for i := uint64(1); i <= 3; i++ {
+		b.AddEntry(4, sid(i, 0), [][]byte{[]byte("f"), []byte("v")})
+	}
+	b.Add(persist.Op{Kind: persist.StreamMetaPut, UID: 4, Meta: persist.StreamMeta{LastID: sid(3, 0), FirstID: sid(1, 0), EntriesAdded: 3}})
+	b.Add(persist.Op{Kind: persist.GroupPut, UID: 4, Group: "g1", GroupLastID: sid(3, 0), EntriesRead: 3})
+	b.Add(persist.Op{Kind: persist.GroupPut, UID: 4, Group: "g2", GroupLastID: sid(0, 0), EntriesRead: -1})
+	b.Add(persist.Op{Kind: persist.ConsumerPut, UID: 4, Group: "g1", Consumer: "alice", SeenTime: 100, ActiveTime: 90})
+	b.Add(persist.Op{Kind: persist.ConsumerPut, UID: 4, Group: "g1", Consumer: "bob", SeenTime: 200, ActiveTime: 0})
+	b.Add(persist.Op{Kind: persist.PendingPut, UID: 4, Group: "g1", ID: sid(1, 0), Consumer: "bob", DeliveryTime: 150, DeliveryCount: 2})
+	b.Add(persist.Op{Kind: persist.PendingPut, UID: 4, Group: "g1", ID: sid(3, 0), Consumer: "alice", DeliveryTime: 90, DeliveryCount: 1})
+	if err := p.Commit(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q := openPebble(t, dir)
+	f := newFake(t, Options{Store: q})
+	st, err := f.s.Load(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Groups != 2 || st.Consumers != 2 || st.Pending != 2 {
+		t.Fatalf("stats %+v", st)
+	}
+	f.s.mu.Lock()
+	defer f.s.mu.Unlock()
+	o := f.s.dbs[2].keys["s"]
+	if o == nil || o.Groups == nil || o.Groups.Len() != 2 {
+		t.Fatalf("object %+v", o)
+	}
+	g1, g2 := o.Groups.Get("g1"), o.Groups.Get("g2")
+	if g1 == nil || g1.LastID != sid(3, 0) || g1.EntriesRead != 3 || g1.NumConsumers() != 2 || g1.Len() != 2 {
+		t.Fatalf("g1 = %+v", g1)
+	}
+	if g2 == nil || !g2.LastID.IsZero() || g2.EntriesRead != -1 || g2.NumConsumers() != 0 {
+		t.Fatalf("g2 = %+v", g2)
+	}
+	alice, bob := g1.Consumer("alice"), g1.Consumer("bob")
+	if alice.SeenTime() != 100 || alice.ActiveTime() != 90 || alice.Len() != 1 || bob.SeenTime() != 200 || bob.Len() != 1 {
+		t.Fatalf("consumers alice %+v bob %+v", alice, bob)
+	}
+	for _, want := range []struct {
+		id    stream.ID
+		owner string
+		at    int64
+		count uint64
+	}{{sid(1, 0), "bob", 150, 2}, {sid(3, 0), "alice", 90, 1}} {
+		pe := g1.Pending(want.id)
+		if pe == nil || pe.Owner().Name() != want.owner || pe.DeliveryTime() != want.at || pe.DeliveryCount() != want.count {
+			t.Errorf("pending %v = %+v, want %+v", want.id, pe, want)
+		}
+	}
+	if err := g1.Check(); err != nil {
+		t.Error(err)
 	}
 }

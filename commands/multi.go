@@ -4,11 +4,11 @@ import "time"
 
 func init() {
 	register(
-		&Command{Name: "multi", Arity: 1, Flags: NoMulti | NoKeyspace | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: multiCmd},
-		&Command{Name: "exec", Arity: 1, Flags: NoMulti | Loading, ACL: []string{"@slow", "@transaction"}, Handler: execCmd},
-		&Command{Name: "discard", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: discardCmd},
-		&Command{Name: "watch", Arity: -2, Flags: NoMulti | Fast | Loading, FirstKey: 1, LastKey: -1, Step: 1, ACL: []string{"@fast", "@transaction"}, Handler: watchCmd},
-		&Command{Name: "unwatch", Arity: 1, Flags: NoMulti | Fast | Loading, ACL: []string{"@fast", "@transaction"}, Handler: unwatchCmd},
+		&Command{Name: "multi", Arity: 1, Flags: NoMulti | NoKeyspace | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: multiCmd},
+		&Command{Name: "exec", Arity: 1, Flags: NoMulti | Loading | Stale | NoScript | SkipSlowlog, ACL: []string{"@slow", "@transaction"}, Handler: execCmd},
+		&Command{Name: "discard", Arity: 1, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: discardCmd},
+		&Command{Name: "watch", Arity: -2, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, FirstKey: 1, LastKey: -1, Step: 1, KeySpecs: []KeySpec{rangeSpec(1, -1, "RO")}, ACL: []string{"@fast", "@transaction"}, Handler: watchCmd},
+		&Command{Name: "unwatch", Arity: 1, Flags: NoMulti | Fast | Loading | Stale | NoScript | AllowBusy, ACL: []string{"@fast", "@transaction"}, Handler: unwatchCmd},
 	)
 }
 
@@ -56,7 +56,7 @@ func execCmd(c *Ctx) error {
 		c.S.unwatchAll(cl)
 		return ErrExecAbort
 	}
-	if cl.dirtyCAS {
+	if cl.dirtyCAS || c.S.watchedKeyExpired(cl, c.Now) {
 		c.S.unwatchAll(cl)
 		c.W.NullArray()
 		return nil
@@ -66,7 +66,7 @@ func execCmd(c *Ctx) error {
 	for _, args := range queued {
 		cl.nameBuf = lowerInto(cl.nameBuf, args[0])
 		cmd := table[string(cl.nameBuf)]
-		if cmd.Sub != nil {
+		if cmd.Sub != nil && len(args) > 1 {
 			cl.nameBuf = lowerInto(cl.nameBuf, args[1])
 			cmd = cmd.Sub[string(cl.nameBuf)]
 		}
@@ -90,16 +90,19 @@ func watchCmd(c *Ctx) error {
 	}
 	for _, k := range c.Args[1:] {
 		key := string(k)
-		wk := watchKey{c.DB.index, key}
+		wk := watchKey{db: c.DB.index, key: key}
 		already := false
 		for _, x := range c.C.watched {
-			if x == wk {
+			if x.db == wk.db && x.key == wk.key {
 				already = true
 				break
 			}
 		}
 		if already {
 			continue
+		}
+		if o := c.DB.keys[key]; o != nil && o.Expire != 0 && o.Expire <= c.Now {
+			wk.expired = true
 		}
 		c.C.watched = append(c.C.watched, wk)
 		m := c.DB.watchers[key]
@@ -108,10 +111,6 @@ func watchCmd(c *Ctx) error {
 			c.DB.watchers[key] = m
 		}
 		m[c.C] = struct{}{}
-		// A key that has already expired counts as modified, as in Redis.
-		if o := c.DB.keys[key]; o != nil && o.Expire != 0 && o.Expire <= c.Now {
-			c.C.dirtyCAS = true
-		}
 	}
 	c.W.OK()
 	return nil
@@ -124,11 +123,39 @@ func unwatchCmd(c *Ctx) error {
 	return nil
 }
 
-// touchKey dirties the transactions of clients watching key.
+// touchKey dirties the transactions of clients watching key. A key that
+// had already expired when it was watched and is now removed is, as in
+// Redis, no change: that watch just stops counting it as expired.
 func (s *Server) touchKey(db *DB, key string) {
+	_, exists := db.keys[key]
 	for cl := range db.watchers[key] {
+		for i := range cl.watched {
+			wk := &cl.watched[i]
+			if wk.db == db.index && wk.key == key && wk.expired {
+				if !exists {
+					wk.expired = false
+					goto next
+				}
+				break
+			}
+		}
 		cl.dirtyCAS = true
+	next:
 	}
+}
+
+// watchedKeyExpired reports whether a key c watches has expired since it
+// was watched (EXEC then fails, even before expiry removes the key).
+func (s *Server) watchedKeyExpired(c *Client, now int64) bool {
+	for _, wk := range c.watched {
+		if wk.expired {
+			continue
+		}
+		if o := s.dbs[wk.db].keys[wk.key]; o != nil && o.Expire != 0 && o.Expire <= now {
+			return true
+		}
+	}
+	return false
 }
 
 // touchAll dirties every watcher of db (FLUSHDB, FLUSHALL), or of every

@@ -15,34 +15,25 @@ import (
 // reply (commit.go), so SAVE and BGSAVE do not make anything durable: they
 // write a backup, a consistent checkpoint of the store in a directory of
 // its own (backup-<unix ms> under Options.SaveDir) that runnel can be
-// started on with --dir. SHUTDOWN stops the server as SIGTERM does; with
-// SAVE it writes a backup first.
+// started on with --dir. LASTSAVE (lastSaveTime) reports the last one;
+// SHUTDOWN SAVE (server_cmds.go) writes one first (saveBeforeShutdown).
 
 func init() {
 	register(
-		&Command{Name: "save", Arity: 1, Flags: NoKeyspace | Admin | NoScript,
+		&Command{Name: "save", Arity: 1, Flags: NoKeyspace | Admin | NoScript | NoAsyncLoading | DenyMulti,
 			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: saveCmd,
-			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server"},
-		&Command{Name: "bgsave", Arity: -1, Flags: NoKeyspace | Admin | NoScript,
+			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server",
+			Complexity: "O(N) where N is the total number of keys in all databases"},
+		&Command{Name: "bgsave", Arity: -1, Flags: NoKeyspace | Admin | NoScript | NoAsyncLoading,
 			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: bgsaveCmd,
-			Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server"},
-		&Command{Name: "lastsave", Arity: 1, Flags: NoKeyspace | Loading | Fast,
-			ACL: []string{"@admin", "@fast", "@dangerous"}, Handler: lastsaveCmd,
-			Summary: "Returns the Unix timestamp of the last successful save to disk.", Since: "1.0.0", Group: "server"},
-		&Command{Name: "shutdown", Arity: -1, Flags: NoKeyspace | Admin | NoScript | Loading | AllowBusy,
-			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: shutdownCmd,
-			Summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", Since: "1.0.0", Group: "server"},
+			Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server",
+			Complexity: "O(1)", History: [][2]string{{"3.2.2", "Added the `SCHEDULE` option."}}},
 	)
 }
 
-// Redis's replies of the persistence commands, verbatim.
 const (
+	// errSaveInProgress is Redis's reply, verbatim.
 	errSaveInProgress Error = "ERR Background save already in progress"
-	errShutdownFailed Error = "ERR Errors trying to SHUTDOWN. Check logs."
-	errNoShutdown     Error = "ERR No shutdown in progress."
-	// errDenyMulti is Redis's reply to SAVE and SHUTDOWN inside MULTI (their
-	// "no_multi" flag).
-	errDenyMulti Error = "ERR Command not allowed inside a transaction"
 	// errNoStoreToSave is runnel's own: without a data directory (the
 	// in-memory mode) there is nothing to back up.
 	errNoStoreToSave Error = "ERR runnel runs without a data directory: there is nothing to save"
@@ -72,7 +63,7 @@ type durability struct {
 	// bgStart is set while a BGSAVE runs.
 	bgStart    time.Time
 	bgFailed   bool
-	bgLastSecs int64 // duration of the last BGSAVE; -1 before the first
+	bgLastSecs int64 // duration of the last BGSAVE, once bgDone
 	bgDone     bool
 	// closing is set by Close: no BGSAVE starts after it, and bg counts the
 	// one running (Close waits for it before closing the store).
@@ -135,9 +126,6 @@ func (s *Server) backup() (string, error) {
 
 // SAVE
 func saveCmd(c *Ctx) error {
-	if c.InMulti {
-		return errDenyMulti
-	}
 	s := c.S
 	s.dur.mu.Lock()
 	running := !s.dur.bgStart.IsZero()
@@ -218,100 +206,33 @@ func (s *Server) lastSaveTime() int64 {
 	return s.dur.lastSave
 }
 
-// LASTSAVE
-func lastsaveCmd(c *Ctx) error {
-	c.W.Int(c.S.lastSaveTime())
-	return nil
-}
-
-// shutdownArgs is a parsed SHUTDOWN.
-type shutdownArgs struct {
-	NoSave, Save, Now, Force, Abort bool
-}
-
-// parseShutdown parses SHUTDOWN's flags as Redis does: any order, any
-// case; ABORT alone; NOSAVE and SAVE not together.
-func parseShutdown(args [][]byte) (shutdownArgs, error) {
-	var a shutdownArgs
-	for _, arg := range args[1:] {
-		switch {
-		case EqualFold(arg, "nosave"):
-			a.NoSave = true
-		case EqualFold(arg, "save"):
-			a.Save = true
-		case EqualFold(arg, "now"):
-			a.Now = true
-		case EqualFold(arg, "force"):
-			a.Force = true
-		case EqualFold(arg, "abort"):
-			a.Abort = true
-		default:
-			return a, ErrSyntax
-		}
-	}
-	if (a.Abort && len(args) != 2) || (a.NoSave && a.Save) {
-		return a, ErrSyntax
-	}
-	return a, nil
-}
-
-// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
-//
-// Every acknowledged write is already durable, so the default and NOSAVE
-// both just stop the server gracefully (Close: stop accepting, finish the
-// commands in flight, commit, close the store). SAVE writes a backup first
-// and, unless FORCE, refuses to stop when that fails. NOW and FORCE have
-// nothing else to skip: runnel has no replicas to wait for. On success
-// there is no reply: the connection closes, as with Redis.
-func shutdownCmd(c *Ctx) error {
-	a, err := parseShutdown(c.Args)
+// saveBeforeShutdown is SHUTDOWN SAVE's backup. A failure stops the
+// shutdown (ErrShutdownFailed) unless force.
+func (s *Server) saveBeforeShutdown(force bool) error {
+	dir, err := s.backup()
 	if err != nil {
-		return err
-	}
-	if c.InMulti {
-		return errDenyMulti
-	}
-	if a.Abort {
-		// A SHUTDOWN here never waits (no replicas), so none is ever in
-		// progress to abort.
-		return errNoShutdown
-	}
-	s := c.S
-	if a.Save {
-		if dir, err := s.backup(); err != nil {
-			s.logf("SHUTDOWN SAVE: backup failed: %v", err)
-			if !a.Force {
-				return errShutdownFailed
-			}
-		} else {
-			s.logf("SHUTDOWN SAVE: backup written to %s", dir)
+		s.logf("SHUTDOWN SAVE: backup failed: %v", err)
+		if !force {
+			return ErrShutdownFailed
 		}
+		return nil
 	}
-	s.logf("SHUTDOWN requested by client %d (%s)", c.C.ID, c.C.addr)
-	// The shutdown waits for this very command to finish, so it must run
-	// elsewhere.
-	if fn := s.shutdown; fn != nil {
-		go fn()
-	} else {
-		go s.Close()
-	}
-	c.C.closeAfterReply = true
+	s.logf("SHUTDOWN SAVE: backup written to %s", dir)
 	return nil
 }
 
 // persistenceInfo returns INFO's persistence section as name, value pairs
 // in Redis's order, with runnel's own fields (prefixed runnel_) after
-// Redis's. It takes the keyspace lock: call it without holding it.
+// Redis's; dirty is the keyspace's change counter (Server.dirty, read by
+// the caller under the keyspace lock). It takes no keyspace lock itself,
+// so INFO may call it inside EXEC.
 //
 // Redis's RDB fields describe SAVE/BGSAVE backups; its AOF fields describe
 // the write-ahead store, enabled unless runnel runs without a data
 // directory: aof_current_size is the store's size on disk, and
 // aof_last_write_status turns to err when a commit failed (writes are then
 // refused). loading is 0: the server listens only after Load.
-func (s *Server) persistenceInfo() [][2]string {
-	s.mu.Lock()
-	dirty := s.dirty
-	s.mu.Unlock()
+func (s *Server) persistenceInfo(dirty int64) [][2]string {
 	s.dur.mu.Lock()
 	d := &s.dur
 	bgRunning, bgCur := "0", "-1"

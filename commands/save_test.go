@@ -24,7 +24,10 @@ func openPebble(t testing.TB, dir string) *persist.Pebble {
 // infoValue returns one field of persistenceInfo.
 func infoValue(t testing.TB, s *Server, name string) string {
 	t.Helper()
-	for _, kv := range s.persistenceInfo() {
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	for _, kv := range s.persistenceInfo(dirty) {
 		if kv[0] == name {
 			return kv[1]
 		}
@@ -166,7 +169,7 @@ func TestPersistenceInfo(t *testing.T) {
 	f.do("XADD", "s", "1-0", "f", "v")
 	var names []string
 	vals := map[string]string{}
-	for _, kv := range f.s.persistenceInfo() {
+	for _, kv := range f.s.persistenceInfo(1) {
 		names = append(names, kv[0])
 		vals[kv[0]] = kv[1]
 	}
@@ -201,43 +204,25 @@ func TestPersistenceInfo(t *testing.T) {
 	}
 }
 
-func TestParseShutdown(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		want shutdownArgs
-		err  error
-	}{
-		{"SHUTDOWN", shutdownArgs{}, nil},
-		{"SHUTDOWN nosave", shutdownArgs{NoSave: true}, nil},
-		{"SHUTDOWN SAVE now FORCE", shutdownArgs{Save: true, Now: true, Force: true}, nil},
-		{"SHUTDOWN force nosave", shutdownArgs{NoSave: true, Force: true}, nil},
-		{"SHUTDOWN abort", shutdownArgs{Abort: true}, nil},
-		{"SHUTDOWN abort now", shutdownArgs{}, ErrSyntax},
-		{"SHUTDOWN nosave save", shutdownArgs{}, ErrSyntax},
-		{"SHUTDOWN foo", shutdownArgs{}, ErrSyntax},
-	} {
-		got, err := parseShutdown(args(tt.in))
-		if err != tt.err || (err == nil && got != tt.want) {
-			t.Errorf("%s = %+v, %v; want %+v, %v", tt.in, got, err, tt.want, tt.err)
-		}
-	}
-}
-
-// TestSaveAndShutdownNotInMulti: as in Redis, SAVE and SHUTDOWN do not run
-// inside a transaction.
-func TestSaveAndShutdownNotInMulti(t *testing.T) {
+// TestSaveNotInMulti: as in Redis, SAVE is refused inside a transaction
+// (which it dooms), BGSAVE is queued.
+func TestSaveNotInMulti(t *testing.T) {
 	dir := t.TempDir()
 	f := newFake(t, Options{Dir: dir, Store: openPebble(t, dir)})
-	f.do("MULTI")
-	f.do("SAVE")
-	f.do("SHUTDOWN")
-	got := f.do("EXEC")
-	want := "*2\r\n-" + string(errDenyMulti) + "\r\n-" + string(errDenyMulti) + "\r\n"
-	if got != want {
-		t.Fatalf("EXEC = %q, want %q", got, want)
+	for _, st := range []struct{ cmd, want string }{
+		{"MULTI", "+OK\r\n"},
+		{"SAVE", errReply(ErrNotInMulti)},
+		{"BGSAVE", "+QUEUED\r\n"},
+	} {
+		if got := f.do(st.cmd); got != st.want {
+			t.Fatalf("%s = %q, want %q", st.cmd, got, st.want)
+		}
+	}
+	if got := f.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
+		t.Fatalf("EXEC = %q", got)
 	}
 	if b := backups(t, dir); len(b) != 0 {
-		t.Fatalf("SAVE inside MULTI wrote %v", b)
+		t.Fatalf("a doomed MULTI wrote %v", b)
 	}
 }
 
@@ -248,13 +233,14 @@ func TestShutdownCommand(t *testing.T) {
 	dir := t.TempDir()
 	p := openPebble(t, dir)
 	s := startServerWith(t, Options{Dir: dir, Store: p})
+	s.SetShutdown(func() { go s.Close() })
 	served := make(chan error, 1)
 	go func() { served <- s.Serve() }()
-	c := dial(t, s)
+	c := dialStream(t, s)
 	if got := c.do("XADD", "s", "1-0", "f", "v"); got != "$3\r\n1-0\r\n" {
 		t.Fatalf("XADD = %q", got)
 	}
-	if got := c.do("SHUTDOWN", "ABORT"); got != "-"+string(errNoShutdown)+"\r\n" {
+	if got := c.do("SHUTDOWN", "ABORT"); got != "-ERR No shutdown in progress.\r\n" {
 		t.Fatalf("SHUTDOWN ABORT = %q", got)
 	}
 	c.send("SHUTDOWN", "SAVE")

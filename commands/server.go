@@ -122,6 +122,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
+	s.rc = redcon.NewServerNetwork("tcp", ln.Addr().String(), s.handle, s.accept, s.closedConn)
 	return nil
 }
 
@@ -134,17 +135,18 @@ func (s *Server) Serve() error {
 	if s.ln == nil {
 		return errors.New("commands: Serve before Listen")
 	}
-	rc := redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
 	s.shut.mu.Lock()
 	if s.shut.closing.Load() {
 		s.shut.mu.Unlock()
 		return nil
 	}
-	s.rc = rc
+	if s.rc == nil { // a listener installed without Listen (tests)
+		s.rc = redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
+	}
 	s.wg.Add(1)
 	s.shut.mu.Unlock()
 	go s.expireLoop()
-	return rc.Serve(drainListener{wrapListener(s.ln, s), s.shut.drainedCh()})
+	return s.rc.Serve(drainListener{wrapListener(s.ln, s), s.shut.drainedCh()})
 }
 
 // Close shuts the server down gracefully (shutdown.go has the steps): it
@@ -169,11 +171,11 @@ func (s *Server) Close() error {
 		if s.ln != nil {
 			s.ln.Close()
 		}
-		// A barrier: once run is held, every command that was running has
-		// finished and sent its replies; later ones see closing.
-		//lint:ignore SA2001 the empty critical section is the barrier
-		s.shut.run.Lock()
-		s.shut.run.Unlock()
+		// Every command that was running finishes and sends its replies;
+		// later ones see closing.
+		if !s.shut.waitIdle(shutdownGrace) {
+			s.logf("shutdown: commands still running after %v (clients not reading their replies?); closing their connections", shutdownGrace)
+		}
 		s.waitBackground()
 		s.wg.Wait()
 		// Take the keyspace lock so no command is half way through, then

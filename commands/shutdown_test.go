@@ -31,7 +31,7 @@ func startServerWith(t testing.TB, opts Options) *Server {
 
 // closedWithoutReply reports whether the connection is closed by the server
 // within d without any byte arriving first.
-func closedWithoutReply(c *rawClient, d time.Duration) bool {
+func closedWithoutReply(c *streamClient, d time.Duration) bool {
 	c.nc.SetReadDeadline(time.Now().Add(d))
 	defer c.nc.SetReadDeadline(time.Time{})
 	_, err := c.rd.ReadByte()
@@ -48,7 +48,7 @@ func isReset(err error) bool {
 func TestCloseReleasesBlockedClient(t *testing.T) {
 	s := startServerWith(t, Options{})
 	go s.Serve()
-	b := dial(t, s)
+	b := dialStream(t, s)
 	b.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
 	waitBlocked(t, s, 1)
 	done := make(chan error, 1)
@@ -166,5 +166,53 @@ func TestCloseIdempotent(t *testing.T) {
 	}
 	if err := p.Close(); err != persist.ErrClosed {
 		t.Fatalf("store Close after the server's = %v, want ErrClosed", err)
+	}
+}
+
+// TestCloseDoesNotWaitForeverOnAClient: a client that pipelines big reads
+// and never reads the replies blocks its connection's writes; Close waits
+// for it only up to the grace period, then closes the store and the
+// connection anyway.
+func TestCloseDoesNotWaitForeverOnAClient(t *testing.T) {
+	defer func(g time.Duration) { shutdownGrace = g }(shutdownGrace)
+	shutdownGrace = 300 * time.Millisecond
+	dir := t.TempDir()
+	s := startServerWith(t, Options{Store: openPebble(t, dir)})
+	go s.Serve()
+	w := dialStream(t, s)
+	big := strings.Repeat("x", 4096)
+	for i := 0; i < 500; i++ {
+		w.send("XADD", "s", "*", "f", big)
+	}
+	for i := 0; i < 500; i++ {
+		w.read(10 * time.Second)
+	}
+	stuck := dialStream(t, s)
+	var pipe []byte
+	for i := 0; i < 100; i++ {
+		pipe = append(pipe, encode("XRANGE", "s", "-", "+")...)
+	}
+	go stuck.nc.Write(pipe) // ~200 MB of replies nobody reads
+	time.Sleep(200 * time.Millisecond)
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- s.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("Close took %v with a client not reading", time.Since(start).Round(time.Millisecond))
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close waits for a client that does not read its replies")
+	}
+	// The writes are all in the store.
+	p := openPebble(t, dir)
+	g := newFake(t, Options{Store: p})
+	if _, err := g.s.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.do("XLEN", "s"); got != ":500\r\n" {
+		t.Fatalf("XLEN after Close = %q", got)
 	}
 }

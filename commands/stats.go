@@ -15,6 +15,22 @@ type stats struct {
 	errors      atomic.Int64 // total_error_replies
 	connections atomic.Int64 // total_connections_received
 	rejectedAll atomic.Int64
+	// rejectedConns counts connections refused at maxclients.
+	rejectedConns atomic.Int64
+	// expired counts keys removed because their TTL passed (expired_keys).
+	expired atomic.Int64
+	// authFailures counts failed AUTH/HELLO AUTH (acl_access_denied_auth).
+	authFailures atomic.Int64
+
+	// opsMu guards the last sample of total_commands_processed that
+	// instantaneous_ops_per_sec is computed against.
+	opsMu     sync.Mutex
+	opsAt     time.Time
+	opsCount  int64
+	opsPerSec int64
+
+	// peak is the highest memory estimate INFO has reported.
+	peak atomic.Int64
 
 	mu       sync.Mutex
 	perCmd   map[*Command]*cmdStat
@@ -54,9 +70,9 @@ func (st *stats) countError(err error) {
 	st.mu.Unlock()
 }
 
-// rejected counts a command refused before it ran.
+// rejected counts a command refused before it ran. Like Redis, it counts
+// as an error reply but not as a processed command.
 func (st *stats) rejected(cmd *Command, err error) {
-	st.commands.Add(1)
 	st.countError(err)
 	if cmd != nil {
 		if cs := st.perCmd[cmd]; cs != nil {
@@ -85,6 +101,9 @@ func (st *stats) reset() {
 	st.commands.Store(0)
 	st.errors.Store(0)
 	st.connections.Store(0)
+	st.rejectedConns.Store(0)
+	st.expired.Store(0)
+	st.authFailures.Store(0)
 	for _, cs := range st.perCmd {
 		cs.calls.Store(0)
 		cs.usec.Store(0)
@@ -110,4 +129,35 @@ func (st *stats) errorCounts() ([]string, []int64) {
 		n[i] = st.perError[k]
 	}
 	return codes, n
+}
+
+// opsPerSecond returns the command rate between the previous call and
+// this one when they are at most 10 s apart (INFO's
+// instantaneous_ops_per_sec; Redis samples it every 100 ms instead).
+func (st *stats) opsPerSecond(now time.Time) int64 {
+	st.opsMu.Lock()
+	defer st.opsMu.Unlock()
+	n := st.commands.Load()
+	if d := now.Sub(st.opsAt); d >= 100*time.Millisecond {
+		if d <= 10*time.Second && n >= st.opsCount {
+			st.opsPerSec = int64(float64(n-st.opsCount) / d.Seconds())
+		} else {
+			st.opsPerSec = 0
+		}
+		st.opsAt, st.opsCount = now, n
+	}
+	return st.opsPerSec
+}
+
+// notePeak records used as a candidate peak and returns the peak.
+func (st *stats) notePeak(used int64) int64 {
+	for {
+		p := st.peak.Load()
+		if used <= p {
+			return p
+		}
+		if st.peak.CompareAndSwap(p, used) {
+			return used
+		}
+	}
 }

@@ -28,12 +28,23 @@ const (
 	NoMulti
 	// Loading commands are allowed while the store loads (INFO, PING).
 	Loading
-	// Stale, Admin, PubSub and NoScript carry Redis's COMMAND INFO flags of
+	// Admin, NoScript, Denyoom and AllowBusy carry Redis's COMMAND INFO flags of
 	// the same names.
 	Admin
 	NoScript
 	Denyoom
 	AllowBusy
+	// Stale, SkipSlowlog, SkipMonitor, PubSub, NoMandatoryKeys and
+	// NoAsyncLoading only feed COMMAND INFO's flags of the same names.
+	Stale
+	SkipSlowlog
+	SkipMonitor
+	PubSub
+	NoMandatoryKeys
+	NoAsyncLoading
+	// DenyMulti commands are refused inside MULTI (Redis's "no_multi"):
+	// "ERR Command not allowed inside a transaction".
+	DenyMulti
 )
 
 // Handler runs one command. It writes its reply through c.W and returns nil,
@@ -61,8 +72,19 @@ type Command struct {
 	Handler Handler
 	// Sub holds a container command's subcommands by lower-case name.
 	Sub map[string]*Command
-	// Summary and Since feed COMMAND DOCS.
-	Summary, Since, Group string
+	// Summary, Since, Group and Complexity feed COMMAND DOCS.
+	Summary, Since, Group, Complexity string
+	// History lists (version, change) pairs for COMMAND DOCS.
+	History [][2]string
+	// Args documents the arguments for COMMAND DOCS (redis-cli's hints);
+	// nil leaves the "arguments" field out.
+	Args []ArgDoc
+	// Tips are COMMAND INFO's tips ("nondeterministic_output", ...).
+	Tips []string
+	// KeySpecs are COMMAND INFO's key specifications, which COMMAND
+	// GETKEYS also follows. When nil, one range spec is derived from
+	// FirstKey, LastKey and Step (keyspec.go).
+	KeySpecs []KeySpec
 }
 
 // table maps lower-case command names to their rows. It is filled by the

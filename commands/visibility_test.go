@@ -37,26 +37,26 @@ func TestNothingVisibleBeforeDurable(t *testing.T) {
 	var once sync.Once
 	open := func() { once.Do(func() { close(g.gate) }) }
 	t.Cleanup(open) // before the server's Close, which waits for the commit
-	blocked := dial(t, s)
+	blocked := dialStream(t, s)
 	blocked.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
 	waitBlocked(t, s, 1)
 
-	writer := dial(t, s)
+	writer := dialStream(t, s)
 	writer.send("XADD", "s", "1-1", "f", "v")
 	// The XADD ran (the key exists in memory) once a reader is served
 	// after it; wait until the blocked client was woken and released.
 	waitBlocked(t, s, 0)
-	readers := map[string]*rawClient{}
+	readers := map[string]*streamClient{}
 	for _, cmd := range [][]string{
 		{"XRANGE", "s", "-", "+"},
 		{"XREAD", "STREAMS", "s", "0"},
 		{"XLEN", "s"},
 	} {
-		r := dial(t, s)
+		r := dialStream(t, s)
 		r.send(cmd...)
 		readers[strings.Join(cmd, " ")] = r
 	}
-	quiet := map[string]*rawClient{"the writer": writer, "the woken blocked reader": blocked}
+	quiet := map[string]*streamClient{"the writer": writer, "the woken blocked reader": blocked}
 	for k, v := range readers {
 		quiet[k] = v
 	}

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/runnel-db/runnel/stream"
@@ -163,8 +162,6 @@ func TestXRangeLong(t *testing.T) {
 		}
 	}
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 func BenchmarkXRange(b *testing.B) {
 	f := newFake(b, Options{})

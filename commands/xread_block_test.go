@@ -25,7 +25,7 @@ func init() {
 	}})
 }
 
-func (r *rawClient) setProto(p int) {
+func (r *streamClient) setProto(p int) {
 	r.t.Helper()
 	if got := r.do("TESTPROTO", strconv.Itoa(p)); got != "+OK\r\n" {
 		r.t.Fatalf("TESTPROTO = %q", got)
@@ -33,32 +33,21 @@ func (r *rawClient) setProto(p int) {
 }
 
 // startServer runs a real server on a free loopback port.
-func startServer(t testing.TB) *Server {
-	t.Helper()
-	s := New(Options{Bind: "127.0.0.1", Port: 0, Logf: func(string, ...any) {}})
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve()
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// rawClient speaks raw RESP to a server.
-type rawClient struct {
+// streamClient speaks raw RESP to a server.
+type streamClient struct {
 	t  testing.TB
 	nc net.Conn
 	rd *bufio.Reader
 }
 
-func dial(t testing.TB, s *Server) *rawClient {
+func dialStream(t testing.TB, s *Server) *streamClient {
 	t.Helper()
 	nc, err := net.Dial("tcp", s.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { nc.Close() })
-	return &rawClient{t: t, nc: nc, rd: bufio.NewReader(nc)}
+	return &streamClient{t: t, nc: nc, rd: bufio.NewReader(nc)}
 }
 
 func encode(args ...string) []byte {
@@ -70,7 +59,7 @@ func encode(args ...string) []byte {
 }
 
 // send writes one command without reading its reply.
-func (r *rawClient) send(args ...string) {
+func (r *streamClient) send(args ...string) {
 	r.t.Helper()
 	if _, err := r.nc.Write(encode(args...)); err != nil {
 		r.t.Fatal(err)
@@ -78,7 +67,7 @@ func (r *rawClient) send(args ...string) {
 }
 
 // do sends a command and returns its reply.
-func (r *rawClient) do(args ...string) string {
+func (r *streamClient) do(args ...string) string {
 	r.t.Helper()
 	r.send(args...)
 	return r.read(5 * time.Second)
@@ -86,7 +75,7 @@ func (r *rawClient) do(args ...string) string {
 
 // read returns the next whole reply as raw bytes, failing the test if none
 // comes within d.
-func (r *rawClient) read(d time.Duration) string {
+func (r *streamClient) read(d time.Duration) string {
 	r.t.Helper()
 	r.nc.SetReadDeadline(time.Now().Add(d))
 	defer r.nc.SetReadDeadline(time.Time{})
@@ -98,14 +87,14 @@ func (r *rawClient) read(d time.Duration) string {
 }
 
 // quiet reports whether no reply arrives within d.
-func (r *rawClient) quiet(d time.Duration) bool {
+func (r *streamClient) quiet(d time.Duration) bool {
 	r.nc.SetReadDeadline(time.Now().Add(d))
 	defer r.nc.SetReadDeadline(time.Time{})
 	_, err := r.rd.Peek(1)
 	return err != nil
 }
 
-func (r *rawClient) readInto(sb *strings.Builder) error {
+func (r *streamClient) readInto(sb *strings.Builder) error {
 	line, err := r.rd.ReadString('\n')
 	sb.WriteString(line)
 	if err != nil {
@@ -187,10 +176,10 @@ func entryReply(resp3 bool, streams ...[]string) string {
 }
 
 func TestXReadBlockWokenByXAdd(t *testing.T) {
-	s := startServer(t)
-	a := dial(t, s)
+	s, _ := startServer(t)
+	a := dialStream(t, s)
 	for _, resp3 := range []bool{false, true} {
-		b := dial(t, s)
+		b := dialStream(t, s)
 		if resp3 {
 			b.setProto(3)
 		}
@@ -210,8 +199,8 @@ func TestXReadBlockWokenByXAdd(t *testing.T) {
 }
 
 func TestXReadBlockAbsentKey(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	// "$" of a missing key is 0-0: the first entry ever wakes the reader.
 	b.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
 	waitBlocked(t, s, 1)
@@ -222,12 +211,12 @@ func TestXReadBlockAbsentKey(t *testing.T) {
 }
 
 func TestXReadBlockTimeout(t *testing.T) {
-	s := startServer(t)
+	s, _ := startServer(t)
 	for _, tc := range []struct {
 		resp3 bool
 		want  string
 	}{{false, "*-1\r\n"}, {true, "_\r\n"}} {
-		b := dial(t, s)
+		b := dialStream(t, s)
 		if tc.resp3 {
 			b.setProto(3)
 		}
@@ -243,8 +232,8 @@ func TestXReadBlockTimeout(t *testing.T) {
 }
 
 func TestXReadBlockZeroWaits(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
 	waitBlocked(t, s, 1)
 	if !b.quiet(300 * time.Millisecond) {
@@ -259,8 +248,8 @@ func TestXReadBlockZeroWaits(t *testing.T) {
 // TestXReadBlockPlus: "+" is resolved again on wake-up, so only the newest
 // entry comes back (REDIS74 §1).
 func TestXReadBlockPlus(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.send("XREAD", "BLOCK", "2000", "STREAMS", "late", "+")
 	waitBlocked(t, s, 1)
 	a.do("MULTI")
@@ -275,8 +264,8 @@ func TestXReadBlockPlus(t *testing.T) {
 // TestXReadBlockTwoStreams: a woken reader gets every stream that has data,
 // in argument order, a key given twice twice (REDIS74 §17).
 func TestXReadBlockTwoStreams(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.setProto(3)
 	b.send("XREAD", "BLOCK", "3000", "STREAMS", "north", "south", "$", "$")
 	waitBlocked(t, s, 1)
@@ -302,8 +291,8 @@ func TestXReadBlockTwoStreams(t *testing.T) {
 // TestXReadBlockEntriesGone: woken when the new entries are already gone,
 // the reader keeps waiting (REDIS74 §19).
 func TestXReadBlockEntriesGone(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	a.do("XADD", "vanish", "1-0", "note", "v1")
 	b.send("XREAD", "BLOCK", "600", "STREAMS", "vanish", "$")
 	waitBlocked(t, s, 1)
@@ -323,8 +312,8 @@ func TestXReadBlockEntriesGone(t *testing.T) {
 // TestXReadBlockNoCap: a woken reader without COUNT gets everything, not
 // 1000 entries (REDIS74 §18).
 func TestXReadBlockNoCap(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.send("XREAD", "BLOCK", "3000", "STREAMS", "bulk", "$")
 	waitBlocked(t, s, 1)
 	a.do("MULTI")
@@ -340,8 +329,8 @@ func TestXReadBlockNoCap(t *testing.T) {
 
 // TestXReadBlockCount: COUNT applies to the woken read too.
 func TestXReadBlockCount(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.send("XREAD", "COUNT", "1", "BLOCK", "3000", "STREAMS", "c", "$")
 	waitBlocked(t, s, 1)
 	a.do("MULTI")
@@ -356,8 +345,8 @@ func TestXReadBlockCount(t *testing.T) {
 // TestXReadBlockPipeline: the replies of commands before a blocking one in
 // the same pipeline leave before the client blocks.
 func TestXReadBlockPipeline(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.nc.Write(append(append(encode("PING"), encode("XADD", "p", "1-1", "f", "v")...), encode("XREAD", "BLOCK", "0", "STREAMS", "p", "$")...))
 	if got := b.read(5 * time.Second); got != "+PONG\r\n" {
 		t.Fatalf("first reply %q", got)
@@ -375,8 +364,8 @@ func TestXReadBlockPipeline(t *testing.T) {
 // TestXReadBlockOtherKeys: an XADD to another key does not answer a
 // blocked reader.
 func TestXReadBlockOtherKeys(t *testing.T) {
-	s := startServer(t)
-	a, b := dial(t, s), dial(t, s)
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
 	b.send("XREAD", "BLOCK", "0", "STREAMS", "mine", "$")
 	waitBlocked(t, s, 1)
 	a.do("XADD", "other", "1-1", "f", "v")
@@ -390,10 +379,9 @@ func TestXReadBlockOtherKeys(t *testing.T) {
 // TestXReadBlockDisconnect: a blocked client that goes away is released
 // and leaves no goroutine behind.
 func TestXReadBlockDisconnect(t *testing.T) {
-	t.Skip("needs the wire layer's disconnect watcher (commands.watchClose): enable when it lands")
-	s := startServer(t)
+	s, _ := startServer(t)
 	before := runtime.NumGoroutine()
-	b := dial(t, s)
+	b := dialStream(t, s)
 	b.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
 	waitBlocked(t, s, 1)
 	b.nc.Close()

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"bytes"
 	"encoding/binary"
 	"strconv"
 )
@@ -105,38 +106,33 @@ const maxIDText = 127
 // ParseID parses "ms" or "ms-seq" the way Redis's streamParseID does. When
 // the sequence is missing it is missingSeq (0 for a range start, Max.Seq for
 // a range end). The special forms "-", "+", "$", ">", "*" and "(" are the
-// command layer's to recognise; here they are simply invalid.
+// command layer's to recognise; here they are simply invalid. MINID
+// thresholds use ParseID with missingSeq 0, after refusing "-" and "+".
 func ParseID(b []byte, missingSeq uint64) (id ID, ok bool) {
-	id, seqGiven, ok := parseID(b, missingSeq, false)
-	_ = seqGiven
+	id, _, ok = parseID(b, missingSeq, false)
 	return id, ok
 }
 
 // ParseStrictID parses an ID whose sequence part may be "*" ("ms-*", as XADD
-// takes). seqAuto reports whether the sequence was "*". A missing sequence is
-// 0, as in Redis.
+// takes). seqAuto reports whether the sequence was "*"; the returned ID then
+// has sequence 0 and Stream.NextSeq picks the real one. A missing sequence
+// is 0, as in Redis.
 func ParseStrictID(b []byte) (id ID, seqAuto bool, ok bool) {
-	id, seqGiven, ok := parseID(b, 0, true)
-	return id, !seqGiven && ok && hasAutoSeq(b), ok
-}
-
-func hasAutoSeq(b []byte) bool {
-	return len(b) >= 2 && b[len(b)-1] == '*' && b[len(b)-2] == '-'
+	return parseID(b, 0, true)
 }
 
 // parseID splits at the first '-' as Redis does and parses both halves with
-// the semantics of Redis's string2ull.
-func parseID(b []byte, missingSeq uint64, allowAutoSeq bool) (id ID, seqGiven bool, ok bool) {
+// the semantics of Redis's string2ull. Redis reads the argument as a C
+// string, so anything from a NUL byte on is ignored (after the length check,
+// which counts every byte).
+func parseID(b []byte, missingSeq uint64, allowAutoSeq bool) (id ID, seqAuto bool, ok bool) {
 	if len(b) > maxIDText {
 		return ID{}, false, false
 	}
-	dash := -1
-	for i, c := range b {
-		if c == '-' {
-			dash = i
-			break
-		}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
 	}
+	dash := bytes.IndexByte(b, '-')
 	if dash < 0 {
 		ms, ok := ParseUint(b)
 		return ID{ms, missingSeq}, false, ok
@@ -147,19 +143,22 @@ func parseID(b []byte, missingSeq uint64, allowAutoSeq bool) (id ID, seqGiven bo
 	}
 	rest := b[dash+1:]
 	if allowAutoSeq && len(rest) == 1 && rest[0] == '*' {
-		return ID{ms, 0}, false, true
+		return ID{ms, 0}, true, true
 	}
 	seq, ok := ParseUint(rest)
 	if !ok {
 		return ID{}, false, false
 	}
-	return ID{ms, seq}, true, true
+	return ID{ms, seq}, false, true
 }
 
 // ParseUint converts b to an unsigned 64-bit number exactly as Redis's
 // string2ull does: a canonical decimal first, then strtoull's looser rules
 // (leading white space, a sign, leading zeros), refusing overflow, empty
-// input and trailing bytes.
+// input and trailing bytes. A canonical negative number is refused, but a
+// non-canonical one ("-05") wraps around as strtoull makes it. b is taken
+// whole; it is ParseID that stops at a NUL byte, as Redis's C-string
+// handling of IDs does.
 func ParseUint(b []byte) (uint64, bool) {
 	if v, ok := parseCanonicalInt(b); ok {
 		if v < 0 {

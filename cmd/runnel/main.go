@@ -1,17 +1,23 @@
 // Command runnel is a Redis-protocol streams server.
 //
-//	runnel [--bind 127.0.0.1] [--port 6379] [--dir ./data] [--appendfsync always|everysec|no]
-//	       [--backup-dir DIR] [--requirepass PASSWORD]
+//	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
+//	       [--appendfsync always|everysec|no] [--requirepass password]
+//	       [--backup-dir dir]
 //
-// With --port 0 the system picks a free port; the "listening on" line says
-// which.
+// The config file holds redis.conf-style "name value" lines with the
+// parameters CONFIG GET lists; flags given on the command line override
+// it. With --port 0 the system picks a free port; the "listening on" line
+// says which.
 //
-// The data lives in a Pebble store in --dir. Start-up loads it all into
-// memory and logs how many keys and entries it loaded and how long it took;
-// it refuses to start, with exit status 1, on a directory it cannot use
-// (held by another runnel, corrupt, written by a newer runnel, or not a
-// runnel store). An empty --dir ("") runs without persistence: nothing
-// survives a restart, and a warning says so.
+// The data lives in a Pebble store in the data directory (dir). Start-up
+// loads it all into memory and logs how many keys and entries it loaded and
+// how long it took; it refuses to start, with exit status 1, on a directory
+// it cannot use (held by another runnel, corrupt, written by a newer
+// runnel, or not a runnel store), and on an appendfsync other than always,
+// everysec or no. An empty dir ("") runs without persistence: nothing
+// survives a restart, and a warning says so. SAVE and BGSAVE write backups
+// (backup-<unix ms> directories, each a data directory runnel can start
+// on) into --backup-dir, by default the data directory.
 //
 // SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
 // accepting, finish the commands in flight, commit, close the store. The
@@ -35,41 +41,49 @@ import (
 func main() { os.Exit(run()) }
 
 func run() int {
-	bind := flag.String("bind", "127.0.0.1", "address to listen on")
-	port := flag.Int("port", 6379, "TCP port (0 picks a free one)")
-	dir := flag.String("dir", "./data", `data directory ("" runs in memory, persisting nothing)`)
-	requirepass := flag.String("requirepass", "", "password clients must AUTH with")
-	fsync := flag.String("appendfsync", "always", "fsync policy: always, everysec or no")
-	backupDir := flag.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
-	flag.Parse()
-
-	logger := log.New(os.Stderr, "", log.LstdFlags)
-	policy, err := persist.ParseFsync(*fsync)
-	if err != nil {
-		logger.Printf("runnel: --appendfsync %q: must be always, everysec or no", *fsync)
-		return 1
+	fs := flag.NewFlagSet("runnel", flag.ContinueOnError)
+	configFile := fs.String("config", "", "redis.conf-style configuration file")
+	fs.String("bind", "127.0.0.1", "address to listen on")
+	fs.Int("port", 6379, "TCP port (0 picks a free one)")
+	fs.String("dir", "./data", `data directory ("" runs in memory, persisting nothing)`)
+	fs.String("requirepass", "", "password clients must AUTH with")
+	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "runnel: unexpected argument %q\n", fs.Arg(0))
+		return 2
 	}
 
-	var store persist.Store = persist.Memory{}
-	var pebble *persist.Pebble
-	if *dir == "" {
-		logger.Printf("WARNING: --dir is empty: running in memory, nothing is persisted and everything is lost on exit")
+	logger := log.New(os.Stderr, "", log.LstdFlags)
+	srv := commands.New(commands.Options{Bind: "127.0.0.1", Port: 6379, Dir: "./data", SaveDir: *backupDir, Logf: logger.Printf})
+	if err := configure(srv, fs, *configFile); err != nil {
+		fmt.Fprintf(os.Stderr, "runnel: %v\n", err)
+		return 1
+	}
+	dir, _ := srv.ConfigValue("dir")
+	fsync, _ := srv.ConfigValue("appendfsync")
+	policy, err := persist.ParseFsync(fsync)
+	if err != nil {
+		logger.Printf("runnel: appendfsync %q: must be always, everysec or no", fsync)
+		return 1
+	}
+	var store *persist.Pebble
+	if dir == "" {
+		logger.Printf("WARNING: the data directory is empty (--dir \"\"): running in memory, nothing is persisted and everything is lost on exit")
 	} else {
-		pebble, err = persist.Open(*dir, persist.Options{Fsync: policy})
+		store, err = persist.Open(dir, persist.Options{Fsync: policy})
 		if err != nil {
-			logger.Printf("runnel: cannot use data directory %s: %v", *dir, err)
+			logger.Printf("runnel: cannot use data directory %s: %v", dir, err)
 			if hint := openHint(err); hint != "" {
 				logger.Printf("runnel: %s", hint)
 			}
 			return 1
 		}
-		store = pebble
+		srv.SetStore(store)
 	}
-
-	srv := commands.New(commands.Options{
-		Bind: *bind, Port: *port, Dir: *dir, SaveDir: *backupDir,
-		Store: store, Logf: logger.Printf,
-	})
 	// fail closes the server (and so the store) and returns status 1.
 	fail := func(format string, args ...any) int {
 		logger.Printf(format, args...)
@@ -78,22 +92,17 @@ func run() int {
 		}
 		return 1
 	}
-	if pebble != nil {
-		st, err := srv.Load(pebble)
+	if store != nil {
+		st, err := srv.Load(store)
 		if err != nil {
-			code := fail("runnel: cannot load data directory %s: %v", *dir, err)
+			code := fail("runnel: cannot load data directory %s: %v", dir, err)
 			if hint := openHint(err); hint != "" {
 				logger.Printf("runnel: %s", hint)
 			}
 			return code
 		}
 		logger.Printf("loaded %d keys, %d entries in %v from %s (appendfsync %s; %s)",
-			st.Keys, st.Entries, st.Duration.Round(time.Millisecond), *dir, policy, st)
-	}
-	if *requirepass != "" {
-		if err := srv.SetConfig("requirepass", *requirepass); err != nil {
-			return fail("runnel: --requirepass: %v", err)
-		}
+			st.Keys, st.Entries, st.Duration.Round(time.Microsecond), dir, policy, st)
 	}
 	if err := srv.Listen(); err != nil {
 		return fail("runnel: cannot listen: %v", err)
@@ -154,4 +163,24 @@ func openHint(err error) string {
 		return "the directory holds other files; point --dir at an empty directory or a runnel data directory"
 	}
 	return ""
+}
+
+// configure applies the config file, then every flag given explicitly, so
+// flags win over the file. --backup-dir is runnel's own, not a parameter.
+func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
+	if file != "" {
+		if err := srv.LoadConfigFile(file); err != nil {
+			return err
+		}
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "config" || f.Name == "backup-dir" || err != nil {
+			return
+		}
+		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {
+			err = fmt.Errorf("--%s: %v", f.Name, e)
+		}
+	})
+	return err
 }

@@ -1,0 +1,194 @@
+package commands
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// ConfigError describes a bad line of a configuration file.
+type ConfigError struct {
+	File string
+	Line int
+	Text string
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("config file %s, line %d: '%s': %s", e.File, e.Line, e.Text, e.Msg)
+}
+
+// multiArgParams take their value from several words on a config-file
+// line, joined by spaces, as Redis's multi-argument parameters do.
+var multiArgParams = map[string]bool{"save": true, "bind": true}
+
+// LoadConfigFile applies a redis.conf-style file through SetConfig: one
+// "name value" directive a line, '#' comments and blank lines skipped,
+// values quoted as Redis's sdssplitargs quotes them ("..." with \n, \t,
+// \xHH escapes, or '...'). An unknown directive or a bad value stops the
+// load with a *ConfigError naming the line.
+func (s *Server) LoadConfigFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := s.loadConfig(path, f); err != nil {
+		return err
+	}
+	s.SetConfigFile(path)
+	return nil
+}
+
+func (s *Server) loadConfig(name string, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		bad := func(msg string) error { return &ConfigError{File: name, Line: line, Text: text, Msg: msg} }
+		words, ok := splitArgs(text)
+		if !ok {
+			return bad("Unbalanced quotes in configuration line")
+		}
+		if len(words) == 0 {
+			continue
+		}
+		key := strings.ToLower(words[0])
+		p := lookupParam(key)
+		if p == nil {
+			return bad("Bad directive or wrong number of arguments")
+		}
+		var value string
+		switch {
+		case len(words) == 2:
+			value = words[1]
+		case multiArgParams[p.name] && len(words) > 2:
+			value = strings.Join(words[1:], " ")
+		case multiArgParams[p.name] && len(words) == 1:
+			value = ""
+		default:
+			return bad("Bad directive or wrong number of arguments")
+		}
+		if err := s.SetConfig(p.name, value); err != nil {
+			var e Error
+			msg := err.Error()
+			if errors.As(err, &e) {
+				msg = strings.TrimPrefix(msg, "ERR ")
+			}
+			return bad(msg)
+		}
+	}
+	return sc.Err()
+}
+
+// splitArgs splits a line into words as Redis's sdssplitargs does. It
+// reports false for unbalanced quotes or a closing quote not followed by
+// a space.
+func splitArgs(line string) ([]string, bool) {
+	var out []string
+	i := 0
+	for {
+		for i < len(line) && isSpaceByte(line[i]) {
+			i++
+		}
+		if i >= len(line) {
+			return out, true
+		}
+		var cur []byte
+		inq, insq := false, false
+		for done := false; !done; {
+			if inq {
+				if i >= len(line) {
+					return nil, false
+				}
+				switch {
+				case line[i] == '\\' && i+3 < len(line) && line[i+1] == 'x' && isHex(line[i+2]) && isHex(line[i+3]):
+					cur = append(cur, hexVal(line[i+2])<<4|hexVal(line[i+3]))
+					i += 3
+				case line[i] == '\\' && i+1 < len(line):
+					i++
+					switch line[i] {
+					case 'n':
+						cur = append(cur, '\n')
+					case 'r':
+						cur = append(cur, '\r')
+					case 't':
+						cur = append(cur, '\t')
+					case 'b':
+						cur = append(cur, '\b')
+					case 'a':
+						cur = append(cur, '\a')
+					default:
+						cur = append(cur, line[i])
+					}
+				case line[i] == '"':
+					if i+1 < len(line) && !isSpaceByte(line[i+1]) {
+						return nil, false
+					}
+					done = true
+				default:
+					cur = append(cur, line[i])
+				}
+			} else if insq {
+				if i >= len(line) {
+					return nil, false
+				}
+				switch {
+				case line[i] == '\\' && i+1 < len(line) && line[i+1] == '\'':
+					i++
+					cur = append(cur, '\'')
+				case line[i] == '\'':
+					if i+1 < len(line) && !isSpaceByte(line[i+1]) {
+						return nil, false
+					}
+					done = true
+				default:
+					cur = append(cur, line[i])
+				}
+			} else {
+				if i >= len(line) {
+					break
+				}
+				switch line[i] {
+				case ' ', '\n', '\r', '\t', 0:
+					done = true
+				case '"':
+					inq = true
+				case '\'':
+					insq = true
+				default:
+					cur = append(cur, line[i])
+				}
+			}
+			if i < len(line) {
+				i++
+			}
+			if i >= len(line) && !inq && !insq {
+				done = true
+			}
+		}
+		out = append(out, string(cur))
+	}
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func hexVal(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}

@@ -1,0 +1,102 @@
+package pel
+
+import (
+	"fmt"
+
+	"github.com/runnel-db/runnel/stream"
+)
+
+// Check verifies the group's invariants: the group PEL is exactly the
+// disjoint union of the consumers' PELs; every record is filed under its own
+// ID, has an owner that is a live consumer of the group and holds it; the
+// consumer index is keyed by each consumer's name; and every index is a
+// well-formed tree. It is O(N) and meant for tests and debugging. Pending IDs
+// above LastID and delivery counts of 0 are legal (XGROUP SETID, RETRYCOUNT
+// 0) and not reported.
+func (g *Group) Check() error {
+	if err := g.pel.check(); err != nil {
+		return fmt.Errorf("group %q PEL: %w", g.name, err)
+	}
+	if err := g.consumers.check(); err != nil {
+		return fmt.Errorf("group %q consumers: %w", g.name, err)
+	}
+	total := 0
+	ccur := g.consumers.SeekFirst()
+	for {
+		key, c, ok := ccur.Next()
+		if !ok {
+			break
+		}
+		if string(key) != c.name {
+			return fmt.Errorf("group %q: consumer %q filed under %q", g.name, c.name, key)
+		}
+		if c.group != g {
+			return fmt.Errorf("group %q: consumer %q does not point back to the group", g.name, c.name)
+		}
+		if err := c.pel.check(); err != nil {
+			return fmt.Errorf("group %q consumer %q PEL: %w", g.name, c.name, err)
+		}
+		total += c.pel.Len()
+		pcur := c.pel.Seek(stream.Min)
+		for {
+			id, p, ok := pcur.Next()
+			if !ok {
+				break
+			}
+			switch gp, _ := g.pel.Get(id); {
+			case p == nil:
+				return fmt.Errorf("group %q consumer %q: nil record at %v", g.name, c.name, id)
+			case p.id != id:
+				return fmt.Errorf("group %q consumer %q: record %v filed under %v", g.name, c.name, p.id, id)
+			case p.owner != c:
+				return fmt.Errorf("group %q consumer %q holds %v, owned by someone else", g.name, c.name, id)
+			case gp != p:
+				return fmt.Errorf("group %q consumer %q holds %v, which the group PEL lacks", g.name, c.name, id)
+			}
+		}
+	}
+	if total != g.pel.Len() {
+		return fmt.Errorf("group %q: consumers hold %d records, group PEL %d", g.name, total, g.pel.Len())
+	}
+	pcur := g.pel.Seek(stream.Min)
+	for {
+		id, p, ok := pcur.Next()
+		if !ok {
+			break
+		}
+		switch {
+		case p == nil:
+			return fmt.Errorf("group %q: nil record at %v", g.name, id)
+		case p.id != id:
+			return fmt.Errorf("group %q: record %v filed under %v", g.name, p.id, id)
+		case p.owner == nil:
+			return fmt.Errorf("group %q: record %v has no owner", g.name, id)
+		case g.Consumer(p.owner.name) != p.owner:
+			return fmt.Errorf("group %q: record %v owned by %q, not a consumer of the group", g.name, id, p.owner.name)
+		case p.owner.Pending(id) != p:
+			return fmt.Errorf("group %q: record %v missing from its owner %q", g.name, id, p.owner.name)
+		}
+	}
+	return nil
+}
+
+// Check verifies every group (see Group.Check) and that each is filed under
+// its own name and points back to s.
+func (s *Groups) Check() error {
+	if err := s.byName.check(); err != nil {
+		return fmt.Errorf("groups: %w", err)
+	}
+	cur := s.byName.SeekFirst()
+	for {
+		key, g, ok := cur.Next()
+		if !ok {
+			return nil
+		}
+		if string(key) != g.name || g.groups != s {
+			return fmt.Errorf("groups: group %q filed under %q or not pointing back", g.name, key)
+		}
+		if err := g.Check(); err != nil {
+			return err
+		}
+	}
+}

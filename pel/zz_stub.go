@@ -1,4 +1,0 @@
-package pel
-
-// TEMPORARY: replaced when h/pel merges.
-type Groups struct{}

@@ -1,0 +1,138 @@
+package stream
+
+// Delete marks the live entry with this ID deleted (XDEL) and reports
+// whether there was one. The entry's bytes stay in its node as a tombstone
+// until the node goes; a node left with no live entries is removed. Delete
+// updates the length, the max deleted ID and the first ID.
+func (s *Stream) Delete(id ID) bool {
+	n, e, ok := s.lookup(id)
+	if !ok || e.deleted() {
+		return false
+	}
+	n.buf[e.off] |= flagDeleted
+	n.live--
+	n.dead++
+	if e.off == n.start() {
+		n.skip = uint32(e.next)
+	}
+	s.length--
+	if s.maxDeleted.Less(id) {
+		s.maxDeleted = id
+	}
+	if n.live == 0 {
+		s.removeNode(n)
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if id == s.firstID {
+		s.firstID = s.firstLive()
+	}
+	return true
+}
+
+// TrimMaxLen removes the oldest entries until at most maxLen are left
+// (MAXLEN) and returns how many it removed.
+//
+// It follows Redis's streamTrim. Whole nodes go from the front while the
+// stream without the node still holds maxLen entries. Then, when approx
+// (`~`) is false, entries at the front of the next node are flagged deleted
+// until maxLen remain; with approx, trimming stops at the node boundary, so
+// more than maxLen entries may stay. limit (0: none) caps the entries
+// removed: trimming stops before a node whose live entries would take the
+// total removed past limit. Redis only accepts LIMIT with `~`; that check
+// is the command layer's, as is the default limit for `~`
+// (Config.ApproxTrimLimit).
+//
+// Trimming updates the length and the first ID, not the max deleted ID.
+func (s *Stream) TrimMaxLen(maxLen uint64, approx bool, limit int64) (removed int64) {
+	return s.trim(trimArgs{byLen: true, maxLen: maxLen, approx: approx, limit: limit})
+}
+
+// TrimMinID removes the entries with IDs below minID (MINID) and returns
+// how many it removed. A node goes whole only when its last entry (deleted
+// or not) is below minID; otherwise, unless approx, its entries below minID
+// are flagged deleted. limit works as for TrimMaxLen. As in Redis, a node
+// whose remaining entries are all tombstones at or above minID is kept
+// (with no live entries) until a later trim or append passes it.
+func (s *Stream) TrimMinID(minID ID, approx bool, limit int64) (removed int64) {
+	return s.trim(trimArgs{minID: minID, approx: approx, limit: limit})
+}
+
+type trimArgs struct {
+	byLen  bool
+	maxLen uint64
+	minID  ID
+	approx bool
+	limit  int64
+}
+
+func (s *Stream) trim(a trimArgs) int64 {
+	var deleted int64
+	for {
+		if a.byLen && s.length <= a.maxLen {
+			break
+		}
+		_, n, ok := s.tree.Min()
+		if !ok {
+			break
+		}
+		entries := int64(n.live)
+		if a.limit > 0 && deleted+entries > a.limit {
+			break
+		}
+		var removeNode bool
+		if a.byLen {
+			removeNode = s.length-uint64(entries) >= a.maxLen
+		} else {
+			last := n.lastEntry()
+			removeNode = last.id.Less(a.minID)
+		}
+		if removeNode {
+			s.removeNode(n)
+			s.length -= uint64(entries)
+			deleted += entries
+			continue
+		}
+		if a.approx {
+			break
+		}
+		deleted += s.trimWithin(n, a)
+		break // the rest of the stream is past the threshold
+	}
+	if s.length == 0 {
+		s.firstID = ID{}
+	} else if deleted > 0 {
+		s.firstID = s.firstLive()
+	}
+	return deleted
+}
+
+// trimWithin flags deleted the entries at the front of n that the trim
+// threshold covers, and returns how many live ones it flagged.
+func (s *Stream) trimWithin(n *node, a trimArgs) int64 {
+	var flagged int64
+	nf := n.masterCount()
+	// Entries before skip are deleted already and would only be stepped
+	// over, so start there.
+	off := n.start()
+	for off < len(n.buf) {
+		e := n.decode(off, nf)
+		if a.byLen {
+			if s.length <= a.maxLen {
+				break
+			}
+		} else if !e.id.Less(a.minID) {
+			break
+		}
+		if !e.deleted() {
+			n.buf[e.off] |= flagDeleted
+			n.live--
+			n.dead++
+			s.length--
+			flagged++
+		}
+		off = e.next
+	}
+	n.skip = uint32(off)
+	return flagged
+}
