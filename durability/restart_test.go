@@ -198,8 +198,19 @@ func TestRestart(t *testing.T) {
 		t.Log("the server has no consumer groups yet: XINFO GROUPS and XPENDING are not compared")
 	}
 	c := dialT(t, p.addr)
-	for _, cmd := range restartScript(groups) {
-		if v := c.doT(t, cmd...); v.isErr() {
+	script := restartScript(groups)
+	for _, cmd := range script { // one pipeline: one commit for the lot
+		c.queue(cmd...)
+	}
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range script {
+		v, err := c.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.isErr() {
 			t.Fatalf("%q: %v", cmd, v)
 		}
 	}
