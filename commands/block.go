@@ -167,7 +167,7 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// (c.w is empty here: the blocking command wrote nothing, and from now
 	// on the goroutine that serves the waiter writes into it.)
 	if err := s.commit.wait(c.needSeq); err == nil {
-		if bw := redcon.BaseWriter(c.conn); bw != nil {
+		if bw := redcon.BaseWriter(c.conn); bw != nil && len(bw.Buffer()) > 0 {
 			bw.Flush()
 		}
 	}
@@ -192,7 +192,11 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	case asErr := <-w.unblock:
 		s.expireWaiter(w, true, asErr)
 	case <-s.closed:
+		// Shutdown: like Redis, close the connection without a reply (a
+		// timeout reply would be a lie for BLOCK 0).
 		s.expireWaiter(w, false, false)
+		c.closeAfterReply = true
+		c.w.Reset()
 	case <-gone:
 		s.expireWaiter(w, false, false)
 		c.closeAfterReply = true

@@ -12,11 +12,20 @@ import (
 // whole pipeline in one write. Before the last command of a pipeline
 // returns, every reply must be durable: the commands of a pipeline thus
 // share one wait for the commit.
+//
+// Commands pipelined after one that closes the connection (QUIT, SHUTDOWN)
+// are not run. During shutdown (shutdown.go) no new command runs and every
+// reply is flushed as soon as it is durable.
 func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	c, _ := conn.Context().(*Client)
-	if c == nil || len(rc.Args) == 0 {
+	if c == nil || len(rc.Args) == 0 || c.closeAfterReply {
 		return
 	}
+	if !s.shut.enter() {
+		s.refuseAtShutdown(conn, c)
+		return
+	}
+	defer s.shut.exit()
 	c.w.Reset()
 	s.execute(c, rc.Args)
 	c.publish(rc.Args)
@@ -24,7 +33,8 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c.w.Len() > 0 {
 		conn.WriteRaw(c.w.B)
 	}
-	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 {
+	closing := s.shut.closing.Load()
+	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
@@ -37,6 +47,10 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	if c.closeAfterReply {
 		conn.Close()
+	} else if closing {
+		if bw := redcon.BaseWriter(conn); bw != nil {
+			_ = bw.Flush()
+		}
 	}
 }
 

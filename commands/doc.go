@@ -34,5 +34,14 @@
 // # Lock order
 //
 // Server.mu (keyspace) → Server.clientsMu → Client.mu → config.mu →
-// committer.mu. Code holding a lock never takes one listed before it.
+// durability.mu (save.go) → committer.mu. Code holding a lock never takes
+// one listed before it.
+//
+// # Start-up and shutdown
+//
+// The binary opens the store, Server.Load rebuilds the keyspace from it
+// (load.go), then the server listens. Close shuts down gracefully
+// (shutdown.go): no new command runs, the running ones finish and send
+// their replies, the committer drains, the store closes, then the
+// connections.
 package commands

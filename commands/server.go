@@ -30,6 +30,9 @@ type Options struct {
 	Bind string
 	Port int
 	Dir  string
+	// SaveDir is where SAVE and BGSAVE write their backups (backup-<unix
+	// ms> directories); empty means Dir.
+	SaveDir string
 	// Store receives every write's batch; nil means persist.Memory.
 	Store persist.Store
 	// Logf receives the server's log lines; nil logs to stderr.
@@ -77,6 +80,8 @@ type Server struct {
 	wg        sync.WaitGroup
 	readOnly  atomic.Bool // set when the store failed a commit
 	shutdown  func()      // asks the process to stop (SHUTDOWN)
+	shut      shutdownState
+	dur       durability
 }
 
 // New returns a server that has not started listening.
@@ -124,27 +129,54 @@ func (s *Server) Listen() error {
 // Addr returns the listening address, once Listen has succeeded.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
-// Serve accepts connections until Close. It returns nil after Close.
+// Serve accepts connections until Close. It returns nil after Close (at
+// once if Close came first).
 func (s *Server) Serve() error {
 	if s.ln == nil {
 		return errors.New("commands: Serve before Listen")
 	}
+	s.shut.mu.Lock()
+	if s.shut.closing.Load() {
+		s.shut.mu.Unlock()
+		return nil
+	}
+	if s.rc == nil { // a listener installed without Listen (tests)
+		s.rc = redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
+	}
 	s.wg.Add(1)
+	s.shut.mu.Unlock()
 	go s.expireLoop()
-	return s.rc.Serve(wrapListener(s.ln, s))
+	return s.rc.Serve(drainListener{wrapListener(s.ln, s), s.shut.drainedCh()})
 }
 
-// Close stops accepting, closes every connection, waits for the background
-// work and closes the store after its last commit.
+// Close shuts the server down gracefully (shutdown.go has the steps): it
+// stops accepting connections and running new commands, releases blocked
+// clients, lets the commands in flight finish and send their replies,
+// waits for a running BGSAVE, commits what is queued, closes the store and
+// then every connection. It returns the store's Close error. Calls after
+// the first wait for it to finish and return nil.
 func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
+		s.shut.mu.Lock()
+		s.shut.closing.Store(true)
+		rc := s.rc
+		s.shut.mu.Unlock()
 		close(s.closed)
-		if s.rc != nil {
-			s.rc.Close()
-		} else if s.ln != nil {
+		// Stop accepting. redcon's Close is a no-op until its Serve has
+		// started, so close the listener itself too.
+		if rc != nil {
+			rc.Close()
+		}
+		if s.ln != nil {
 			s.ln.Close()
 		}
+		// Every command that was running finishes and sends its replies;
+		// later ones see closing.
+		if !s.shut.waitIdle(shutdownGrace) {
+			s.logf("shutdown: commands still running after %v (clients not reading their replies?); closing their connections", shutdownGrace)
+		}
+		s.waitBackground()
 		s.wg.Wait()
 		// Take the keyspace lock so no command is half way through, then
 		// drain the committer and close the store.
@@ -152,6 +184,7 @@ func (s *Server) Close() error {
 		s.commit.close()
 		err = s.store.Close()
 		s.mu.Unlock()
+		close(s.shut.drainedCh())
 	})
 	return err
 }

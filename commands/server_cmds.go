@@ -35,11 +35,10 @@ func timeCmd(c *Ctx) error {
 	return nil
 }
 
-// LASTSAVE: runnel commits every write as it happens and takes no
-// snapshots, so this is the time the server started, as Redis reports
-// before its first save.
+// LASTSAVE: the time of the last SAVE/BGSAVE backup (save.go), or the
+// time the server started, as Redis reports before its first save.
 func lastsaveCmd(c *Ctx) error {
-	c.W.Int(c.S.startTime.Unix())
+	c.W.Int(c.S.lastSaveTime())
 	return nil
 }
 
@@ -54,19 +53,22 @@ func roleCmd(c *Ctx) error {
 
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 //
-// Every acknowledged write is already committed, so SAVE and NOSAVE only
-// differ in Redis. On success nothing is replied: the server closes every
-// connection, this one included, after its last commit.
+// Every acknowledged write is already committed; SAVE also writes a backup
+// first (save.go), and a failed one stops the shutdown unless FORCE. On
+// success nothing is replied: the server closes every connection, this one
+// included, after its last commit.
 func shutdownCmd(c *Ctx) error {
-	var save, nosave, abort, other bool
+	var save, nosave, abort, other, force bool
 	for _, a := range c.Args[1:] {
 		switch {
 		case EqualFold(a, "nosave"):
 			nosave = true
 		case EqualFold(a, "save"):
 			save = true
-		case EqualFold(a, "now"), EqualFold(a, "force"):
+		case EqualFold(a, "now"):
 			other = true
+		case EqualFold(a, "force"):
+			other, force = true, true
 		case EqualFold(a, "abort"):
 			abort = true
 		default:
@@ -81,6 +83,11 @@ func shutdownCmd(c *Ctx) error {
 	}
 	if c.S.shutdown == nil {
 		return ErrShutdownFailed
+	}
+	if save {
+		if err := c.S.saveBeforeShutdown(force); err != nil {
+			return err
+		}
 	}
 	c.S.logf("user requested shutdown")
 	c.C.closeAfterReply = true

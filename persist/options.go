@@ -82,6 +82,9 @@ type Options struct {
 	// means 64 MiB. Larger buffers mean fewer flushes and a longer log to
 	// replay at start-up.
 	MemTableSize uint64
+	// CrashFS, when set, holds the store instead of the operating system's
+	// file system (crash tests above this package).
+	CrashFS *CrashFS
 
 	// fs replaces the operating system's file system (tests run on Pebble's
 	// crash-simulating in-memory one).

@@ -60,6 +60,9 @@ func Open(dir string, opts Options) (*Pebble, error) {
 		return nil, fmt.Errorf("persist: invalid fsync policy %d", opts.Fsync)
 	}
 	fs := opts.fs
+	if fs == nil && opts.CrashFS != nil {
+		fs = opts.CrashFS.fs
+	}
 	if fs == nil {
 		fs = vfs.Default
 	}

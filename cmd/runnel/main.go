@@ -2,71 +2,171 @@
 //
 //	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
 //	       [--appendfsync always|everysec|no] [--requirepass password]
+//	       [--backup-dir dir]
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
 // it. With --port 0 the system picks a free port; the "listening on" line
 // says which.
+//
+// The data lives in a Pebble store in the data directory (dir). Start-up
+// loads it all into memory and logs how many keys and entries it loaded and
+// how long it took; it refuses to start, with exit status 1, on a directory
+// it cannot use (held by another runnel, corrupt, written by a newer
+// runnel, or not a runnel store), and on an appendfsync other than always,
+// everysec or no. An empty dir ("") runs without persistence: nothing
+// survives a restart, and a warning says so. SAVE and BGSAVE write backups
+// (backup-<unix ms> directories, each a data directory runnel can start
+// on) into --backup-dir, by default the data directory.
+//
+// SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
+// accepting, finish the commands in flight, commit, close the store. The
+// exit status is 0 when that succeeded.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/runnel-db/runnel/commands"
+	"github.com/runnel-db/runnel/persist"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	fs := flag.NewFlagSet("runnel", flag.ContinueOnError)
 	configFile := fs.String("config", "", "redis.conf-style configuration file")
 	fs.String("bind", "127.0.0.1", "address to listen on")
 	fs.Int("port", 6379, "TCP port (0 picks a free one)")
-	fs.String("dir", "./data", "data directory")
+	fs.String("dir", "./data", `data directory ("" runs in memory, persisting nothing)`)
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
 	if err := fs.Parse(os.Args[1:]); err != nil {
-		os.Exit(2)
+		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "runnel: unexpected argument %q\n", fs.Arg(0))
-		os.Exit(2)
+		return 2
 	}
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
-	srv := commands.New(commands.Options{Bind: "127.0.0.1", Port: 6379, Dir: "./data", Logf: logger.Printf})
+	srv := commands.New(commands.Options{Bind: "127.0.0.1", Port: 6379, Dir: "./data", SaveDir: *backupDir, Logf: logger.Printf})
 	if err := configure(srv, fs, *configFile); err != nil {
 		fmt.Fprintf(os.Stderr, "runnel: %v\n", err)
-		os.Exit(1)
+		return 1
+	}
+	dir, _ := srv.ConfigValue("dir")
+	fsync, _ := srv.ConfigValue("appendfsync")
+	policy, err := persist.ParseFsync(fsync)
+	if err != nil {
+		logger.Printf("runnel: appendfsync %q: must be always, everysec or no", fsync)
+		return 1
+	}
+	var store *persist.Pebble
+	if dir == "" {
+		logger.Printf("WARNING: the data directory is empty (--dir \"\"): running in memory, nothing is persisted and everything is lost on exit")
+	} else {
+		store, err = persist.Open(dir, persist.Options{Fsync: policy})
+		if err != nil {
+			logger.Printf("runnel: cannot use data directory %s: %v", dir, err)
+			if hint := openHint(err); hint != "" {
+				logger.Printf("runnel: %s", hint)
+			}
+			return 1
+		}
+		srv.SetStore(store)
+	}
+	// fail closes the server (and so the store) and returns status 1.
+	fail := func(format string, args ...any) int {
+		logger.Printf(format, args...)
+		if err := srv.Close(); err != nil {
+			logger.Printf("runnel: closing: %v", err)
+		}
+		return 1
+	}
+	if store != nil {
+		st, err := srv.Load(store)
+		if err != nil {
+			code := fail("runnel: cannot load data directory %s: %v", dir, err)
+			if hint := openHint(err); hint != "" {
+				logger.Printf("runnel: %s", hint)
+			}
+			return code
+		}
+		logger.Printf("loaded %d keys, %d entries in %v from %s (appendfsync %s; %s)",
+			st.Keys, st.Entries, st.Duration.Round(time.Microsecond), dir, policy, st)
 	}
 	if err := srv.Listen(); err != nil {
-		logger.Fatalf("cannot listen: %v", err)
+		return fail("runnel: cannot listen: %v", err)
 	}
+
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	// SHUTDOWN asks through the same channel; a shutdown already asked for
+	// needs no second request.
 	srv.SetShutdown(func() {
 		select {
-		case stop <- syscall.SIGTERM:
+		case stop <- shutdownRequest{}:
 		default:
 		}
 	})
+	closed := make(chan error, 1)
 	go func() {
-		<-stop
-		logger.Printf("shutting down")
-		srv.Close()
+		sig := <-stop
+		logger.Printf("shutting down (%v)", sig)
+		closed <- srv.Close()
 	}()
 	fmt.Fprintf(os.Stdout, "runnel %s listening on %s\n", commands.Version, srv.Addr())
 	if err := srv.Serve(); err != nil {
-		logger.Fatal(err)
+		return fail("runnel: serve: %v", err)
 	}
-	srv.Close()
+	// Serve returns once Close has finished; should it return for another
+	// reason, shut down now.
+	select {
+	case stop <- syscall.SIGTERM:
+	default:
+	}
+	if err := <-closed; err != nil {
+		logger.Printf("runnel: shutdown: %v", err)
+		return 1
+	}
+	logger.Printf("shut down cleanly")
+	return 0
+}
+
+// shutdownRequest is the SHUTDOWN command's request on the signal channel.
+type shutdownRequest struct{}
+
+func (shutdownRequest) String() string { return "SHUTDOWN command" }
+func (shutdownRequest) Signal()        {}
+
+// openHint says what to do about a data directory runnel refused.
+func openHint(err error) string {
+	switch {
+	case errors.Is(err, persist.ErrLocked):
+		return "another runnel is using this directory; stop it or choose another --dir"
+	case errors.Is(err, persist.ErrCorrupt):
+		return "the data directory is damaged; start from a backup (SAVE/BGSAVE write them) or move the directory aside"
+	case errors.Is(err, persist.ErrFormatTooNew):
+		return "the data directory was written by a newer runnel; run that version"
+	case errors.Is(err, persist.ErrFormatTooOld):
+		return "the data directory was written by an older runnel whose format this one cannot read"
+	case errors.Is(err, persist.ErrNotStore):
+		return "the directory holds other files; point --dir at an empty directory or a runnel data directory"
+	}
+	return ""
 }
 
 // configure applies the config file, then every flag given explicitly, so
-// flags win over the file.
+// flags win over the file. --backup-dir is runnel's own, not a parameter.
 func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
 	if file != "" {
 		if err := srv.LoadConfigFile(file); err != nil {
@@ -75,7 +175,7 @@ func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
 	}
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "config" || err != nil {
+		if f.Name == "config" || f.Name == "backup-dir" || err != nil {
 			return
 		}
 		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {

@@ -1,0 +1,319 @@
+package commands
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/runnel-db/runnel/persist"
+)
+
+// The persistence commands. Every write is already durable before its
+// reply (commit.go), so SAVE and BGSAVE do not make anything durable: they
+// write a backup, a consistent checkpoint of the store in a directory of
+// its own (backup-<unix ms> under Options.SaveDir) that runnel can be
+// started on with --dir. LASTSAVE (lastSaveTime) reports the last one;
+// SHUTDOWN SAVE (server_cmds.go) writes one first (saveBeforeShutdown).
+
+func init() {
+	register(
+		&Command{Name: "save", Arity: 1, Flags: NoKeyspace | Admin | NoScript | NoAsyncLoading | DenyMulti,
+			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: saveCmd,
+			Summary: "Synchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server",
+			Complexity: "O(N) where N is the total number of keys in all databases"},
+		&Command{Name: "bgsave", Arity: -1, Flags: NoKeyspace | Admin | NoScript | NoAsyncLoading,
+			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: bgsaveCmd,
+			Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server",
+			Complexity: "O(1)", History: [][2]string{{"3.2.2", "Added the `SCHEDULE` option."}}},
+	)
+}
+
+const (
+	// errSaveInProgress is Redis's reply, verbatim.
+	errSaveInProgress Error = "ERR Background save already in progress"
+	// errNoStoreToSave is runnel's own: without a data directory (the
+	// in-memory mode) there is nothing to back up.
+	errNoStoreToSave Error = "ERR runnel runs without a data directory: there is nothing to save"
+)
+
+// checkpointer is the store capability SAVE needs (*persist.Pebble).
+type checkpointer interface {
+	Checkpoint(dir string) error
+}
+
+// diskUser and policyOwner are the store capabilities INFO persistence
+// reports.
+type diskUser interface{ DiskUsage() uint64 }
+type policyOwner interface{ Policy() persist.FsyncPolicy }
+
+// durability is a Server's persistence state besides the keyspace: the
+// last save, a BGSAVE in progress and the last load. Its fields are guarded
+// by mu, which is taken after the keyspace lock when both are held.
+type durability struct {
+	mu sync.Mutex
+	// lastSave is the Unix time in seconds of the last successful save; 0
+	// means none since start, which LASTSAVE reports as the start time (Redis
+	// counts the data as saved at start-up).
+	lastSave int64
+	saves    int64
+	lastDir  string
+	// bgStart is set while a BGSAVE runs.
+	bgStart    time.Time
+	bgFailed   bool
+	bgLastSecs int64 // duration of the last BGSAVE, once bgDone
+	bgDone     bool
+	// closing is set by Close: no BGSAVE starts after it, and bg counts the
+	// one running (Close waits for it before closing the store).
+	closing bool
+	bg      sync.WaitGroup
+	loaded  persist.Stats
+}
+
+// saveDir returns the directory backups go into.
+func (s *Server) saveDir() string {
+	if s.opts.SaveDir != "" {
+		return s.opts.SaveDir
+	}
+	return s.opts.Dir
+}
+
+// backup writes a checkpoint of everything committed so far into a new
+// backup-<unix ms> directory and returns its path. Every write acknowledged
+// before the call is in it: it waits for the batches queued so far to
+// commit first. On success the changes counted until then no longer count
+// as unsaved.
+func (s *Server) backup() (string, error) {
+	cp, ok := s.store.(checkpointer)
+	if !ok {
+		return "", errNoStoreToSave
+	}
+	s.mu.Lock()
+	seq := s.commit.latest()
+	dirty := s.dirty
+	s.mu.Unlock()
+	if err := s.commit.wait(seq); err != nil {
+		return "", err
+	}
+	parent := s.saveDir()
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", err
+	}
+	now := time.Now()
+	base := filepath.Join(parent, "backup-"+strconv.FormatInt(now.UnixMilli(), 10))
+	dir := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		dir = base + "-" + strconv.Itoa(i)
+	}
+	if err := cp.Checkpoint(dir); err != nil {
+		return "", err
+	}
+	s.mu.Lock()
+	s.dirty -= dirty
+	s.mu.Unlock()
+	s.dur.mu.Lock()
+	s.dur.lastSave = now.Unix()
+	s.dur.saves++
+	s.dur.lastDir = dir
+	s.dur.mu.Unlock()
+	return dir, nil
+}
+
+// SAVE
+func saveCmd(c *Ctx) error {
+	s := c.S
+	s.dur.mu.Lock()
+	running := !s.dur.bgStart.IsZero()
+	s.dur.mu.Unlock()
+	if running {
+		return errSaveInProgress
+	}
+	dir, err := s.backup()
+	if err != nil {
+		if e, ok := err.(Error); ok {
+			return e
+		}
+		s.logf("SAVE failed: %v", err)
+		return Error("ERR " + err.Error())
+	}
+	s.logf("SAVE: backup written to %s", dir)
+	c.W.OK()
+	return nil
+}
+
+// BGSAVE [SCHEDULE]
+func bgsaveCmd(c *Ctx) error {
+	if len(c.Args) > 2 || (len(c.Args) == 2 && !EqualFold(c.Args[1], "schedule")) {
+		return ErrSyntax
+	}
+	s := c.S
+	if _, ok := s.store.(checkpointer); !ok {
+		return errNoStoreToSave
+	}
+	s.dur.mu.Lock()
+	if !s.dur.bgStart.IsZero() {
+		s.dur.mu.Unlock()
+		return errSaveInProgress
+	}
+	if s.dur.closing {
+		s.dur.mu.Unlock()
+		return errStoreClosed
+	}
+	start := time.Now()
+	s.dur.bgStart = start
+	s.dur.bg.Add(1)
+	s.dur.mu.Unlock()
+	go func() {
+		defer s.dur.bg.Done()
+		dir, err := s.backup()
+		s.dur.mu.Lock()
+		s.dur.bgStart = time.Time{}
+		s.dur.bgDone = true
+		s.dur.bgFailed = err != nil
+		s.dur.bgLastSecs = int64(time.Since(start).Seconds())
+		s.dur.mu.Unlock()
+		if err != nil {
+			s.logf("BGSAVE failed: %v", err)
+			return
+		}
+		s.logf("BGSAVE: backup written to %s", dir)
+	}()
+	c.W.Simple("Background saving started")
+	return nil
+}
+
+// waitBackground stops new BGSAVEs and waits for a running one (Close).
+func (s *Server) waitBackground() {
+	s.dur.mu.Lock()
+	s.dur.closing = true
+	s.dur.mu.Unlock()
+	s.dur.bg.Wait()
+}
+
+// lastSaveTime returns LASTSAVE's value: the last successful save, or the
+// start time when there was none.
+func (s *Server) lastSaveTime() int64 {
+	s.dur.mu.Lock()
+	defer s.dur.mu.Unlock()
+	if s.dur.lastSave == 0 {
+		return s.startTime.Unix()
+	}
+	return s.dur.lastSave
+}
+
+// saveBeforeShutdown is SHUTDOWN SAVE's backup. A failure stops the
+// shutdown (ErrShutdownFailed) unless force.
+func (s *Server) saveBeforeShutdown(force bool) error {
+	dir, err := s.backup()
+	if err != nil {
+		s.logf("SHUTDOWN SAVE: backup failed: %v", err)
+		if !force {
+			return ErrShutdownFailed
+		}
+		return nil
+	}
+	s.logf("SHUTDOWN SAVE: backup written to %s", dir)
+	return nil
+}
+
+// persistenceInfo returns INFO's persistence section as name, value pairs
+// in Redis's order, with runnel's own fields (prefixed runnel_) after
+// Redis's; dirty is the keyspace's change counter (Server.dirty, read by
+// the caller under the keyspace lock). It takes no keyspace lock itself,
+// so INFO may call it inside EXEC.
+//
+// Redis's RDB fields describe SAVE/BGSAVE backups; its AOF fields describe
+// the write-ahead store, enabled unless runnel runs without a data
+// directory: aof_current_size is the store's size on disk, and
+// aof_last_write_status turns to err when a commit failed (writes are then
+// refused). loading is 0: the server listens only after Load.
+func (s *Server) persistenceInfo(dirty int64) [][2]string {
+	s.dur.mu.Lock()
+	d := &s.dur
+	bgRunning, bgCur := "0", "-1"
+	if !d.bgStart.IsZero() {
+		bgRunning = "1"
+		bgCur = strconv.FormatInt(int64(time.Since(d.bgStart).Seconds()), 10)
+	}
+	bgStatus := "ok"
+	if d.bgFailed {
+		bgStatus = "err"
+	}
+	bgLast := "-1"
+	if d.bgDone {
+		bgLast = strconv.FormatInt(d.bgLastSecs, 10)
+	}
+	saves, lastDir, loaded := d.saves, d.lastDir, d.loaded
+	s.dur.mu.Unlock()
+	lastSave := s.lastSaveTime()
+
+	_, durable := s.store.(checkpointer)
+	writeStatus := "ok"
+	if s.readOnly.Load() {
+		writeStatus = "err"
+	}
+	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+	out := [][2]string{
+		{"loading", "0"},
+		{"async_loading", "0"},
+		{"current_cow_peak", "0"},
+		{"current_cow_size", "0"},
+		{"current_cow_size_age", "0"},
+		{"current_fork_perc", "0.00"},
+		{"current_save_keys_processed", "0"},
+		{"current_save_keys_total", "0"},
+		{"rdb_changes_since_last_save", i(dirty)},
+		{"rdb_bgsave_in_progress", bgRunning},
+		{"rdb_last_save_time", i(lastSave)},
+		{"rdb_last_bgsave_status", bgStatus},
+		{"rdb_last_bgsave_time_sec", bgLast},
+		{"rdb_current_bgsave_time_sec", bgCur},
+		{"rdb_saves", i(saves)},
+		{"rdb_last_cow_size", "0"},
+		{"rdb_last_load_keys_expired", "0"},
+		{"rdb_last_load_keys_loaded", i(int64(loaded.Keys))},
+		{"aof_enabled", map[bool]string{true: "1", false: "0"}[durable]},
+		{"aof_rewrite_in_progress", "0"},
+		{"aof_rewrite_scheduled", "0"},
+		{"aof_last_rewrite_time_sec", "-1"},
+		{"aof_current_rewrite_time_sec", "-1"},
+		{"aof_last_bgrewrite_status", "ok"},
+		{"aof_rewrites", "0"},
+		{"aof_rewrites_consecutive_failures", "0"},
+		{"aof_last_write_status", writeStatus},
+		{"aof_last_cow_size", "0"},
+		{"module_fork_in_progress", "0"},
+		{"module_fork_last_cow_size", "0"},
+	}
+	var size uint64
+	if du, ok := s.store.(diskUser); ok {
+		size = du.DiskUsage()
+	}
+	if durable {
+		out = append(out,
+			[2]string{"aof_current_size", strconv.FormatUint(size, 10)},
+			[2]string{"aof_base_size", "0"},
+			[2]string{"aof_pending_rewrite", "0"},
+			[2]string{"aof_buffer_length", "0"},
+			[2]string{"aof_pending_bio_fsync", "0"},
+			[2]string{"aof_delayed_fsync", "0"},
+		)
+	}
+	policy := "none"
+	if p, ok := s.store.(policyOwner); ok {
+		policy = p.Policy().String()
+	}
+	out = append(out,
+		[2]string{"runnel_appendfsync", policy},
+		[2]string{"runnel_disk_usage_bytes", strconv.FormatUint(size, 10)},
+		[2]string{"runnel_last_load_entries", i(int64(loaded.Entries))},
+		[2]string{"runnel_last_load_time_ms", i(loaded.Duration.Milliseconds())},
+		[2]string{"runnel_last_save_dir", lastDir},
+	)
+	return out
+}

@@ -1,0 +1,273 @@
+package commands
+
+import (
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/runnel-db/runnel/persist"
+)
+
+// openPebble opens a Pebble store in dir, closed by the server using it.
+func openPebble(t testing.TB, dir string) *persist.Pebble {
+	t.Helper()
+	p, err := persist.Open(dir, persist.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// infoValue returns one field of persistenceInfo.
+func infoValue(t testing.TB, s *Server, name string) string {
+	t.Helper()
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	for _, kv := range s.persistenceInfo(dirty) {
+		if kv[0] == name {
+			return kv[1]
+		}
+	}
+	t.Fatalf("INFO persistence has no %s", name)
+	return ""
+}
+
+func backups(t testing.TB, dir string) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "backup-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestSaveBackupStarts: SAVE writes a backup another server starts from,
+// with what was acknowledged before SAVE; it resets the unsaved-changes
+// count and moves LASTSAVE.
+func TestSaveBackupStarts(t *testing.T) {
+	dir, saves := t.TempDir(), t.TempDir()
+	f := newFake(t, Options{Dir: dir, SaveDir: saves, Store: openPebble(t, dir)})
+	for i := 1; i <= 5; i++ {
+		f.do("XADD", "s", strconv.Itoa(i)+"-0", "f", strconv.Itoa(i))
+	}
+	if got := infoValue(t, f.s, "rdb_changes_since_last_save"); got != "5" {
+		t.Fatalf("rdb_changes_since_last_save = %s before SAVE, want 5", got)
+	}
+	startLast := f.do("LASTSAVE")
+	if want := ":" + strconv.FormatInt(f.s.startTime.Unix(), 10) + "\r\n"; startLast != want {
+		t.Fatalf("LASTSAVE before any save = %q, want the start time %q", startLast, want)
+	}
+	want := f.do("XRANGE", "s", "-", "+")
+	if got := f.do("SAVE"); got != "+OK\r\n" {
+		t.Fatalf("SAVE = %q", got)
+	}
+	f.do("XADD", "s", "6-0", "after", "save")
+	if got := infoValue(t, f.s, "rdb_changes_since_last_save"); got != "1" {
+		t.Errorf("rdb_changes_since_last_save = %s after SAVE and one XADD, want 1", got)
+	}
+	if got := infoValue(t, f.s, "rdb_saves"); got != "1" {
+		t.Errorf("rdb_saves = %s", got)
+	}
+	b := backups(t, saves)
+	if len(b) != 1 || infoValue(t, f.s, "runnel_last_save_dir") != b[0] {
+		t.Fatalf("backups %v, last save dir %q", b, infoValue(t, f.s, "runnel_last_save_dir"))
+	}
+	if ls, _ := strconv.ParseInt(strings.Trim(f.do("LASTSAVE"), ":\r\n"), 10, 64); ls < time.Now().Unix()-5 {
+		t.Errorf("LASTSAVE = %d after SAVE", ls)
+	}
+	// Start a second server on the backup while the first still runs.
+	p := openPebble(t, b[0])
+	g := newFake(t, Options{Dir: b[0], Store: p})
+	if _, err := g.s.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.do("XRANGE", "s", "-", "+"); got != want {
+		t.Fatalf("XRANGE on the backup = %q, want %q", got, want)
+	}
+}
+
+// TestBGSave: BGSAVE replies at once, writes a backup by itself and
+// refuses a second save while it runs.
+func TestBGSave(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake(t, Options{Dir: dir, Store: openPebble(t, dir)})
+	f.do("XADD", "s", "1-0", "f", "v")
+	if got := f.do("BGSAVE", "schedule", "x"); got != "-ERR syntax error\r\n" {
+		t.Errorf("BGSAVE schedule x = %q", got)
+	}
+	if got := f.do("BGSAVE", "nope"); got != "-ERR syntax error\r\n" {
+		t.Errorf("BGSAVE nope = %q", got)
+	}
+	// Pretend one is running: both saves refuse.
+	f.s.dur.mu.Lock()
+	f.s.dur.bgStart = time.Now()
+	f.s.dur.mu.Unlock()
+	for _, cmd := range []string{"SAVE", "BGSAVE"} {
+		if got := f.do(cmd); got != "-"+string(errSaveInProgress)+"\r\n" {
+			t.Errorf("%s during a BGSAVE = %q", cmd, got)
+		}
+	}
+	if got := infoValue(t, f.s, "rdb_bgsave_in_progress"); got != "1" {
+		t.Errorf("rdb_bgsave_in_progress = %s", got)
+	}
+	f.s.dur.mu.Lock()
+	f.s.dur.bgStart = time.Time{}
+	f.s.dur.mu.Unlock()
+
+	if got := f.do("BGSAVE"); got != "+Background saving started\r\n" {
+		t.Fatalf("BGSAVE = %q", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for infoValue(t, f.s, "rdb_bgsave_in_progress") != "0" || infoValue(t, f.s, "rdb_last_bgsave_time_sec") == "-1" {
+		if time.Now().After(deadline) {
+			t.Fatal("BGSAVE did not finish")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := infoValue(t, f.s, "rdb_last_bgsave_status"); got != "ok" {
+		t.Errorf("rdb_last_bgsave_status = %s", got)
+	}
+	if b := backups(t, dir); len(b) != 1 {
+		t.Fatalf("backups after BGSAVE: %v", b)
+	}
+	if got := infoValue(t, f.s, "rdb_changes_since_last_save"); got != "0" {
+		t.Errorf("rdb_changes_since_last_save = %s after BGSAVE", got)
+	}
+}
+
+// TestSaveWithoutStore: in the in-memory mode there is nothing to back up,
+// and INFO says persistence is off.
+func TestSaveWithoutStore(t *testing.T) {
+	f := newFake(t, Options{})
+	for _, cmd := range []string{"SAVE", "BGSAVE"} {
+		if got := f.do(cmd); got != "-"+string(errNoStoreToSave)+"\r\n" {
+			t.Errorf("%s = %q", cmd, got)
+		}
+	}
+	if got := infoValue(t, f.s, "aof_enabled"); got != "0" {
+		t.Errorf("aof_enabled = %s", got)
+	}
+	if got := infoValue(t, f.s, "runnel_appendfsync"); got != "none" {
+		t.Errorf("runnel_appendfsync = %s", got)
+	}
+}
+
+// TestPersistenceInfo checks the section's shape against Redis 7.0's with
+// the AOF on (the field names and order a client may parse), then runnel's
+// own fields.
+func TestPersistenceInfo(t *testing.T) {
+	dir := t.TempDir()
+	p, err := persist.Open(dir, persist.Options{Fsync: persist.EverySec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(t, Options{Dir: dir, Store: p})
+	f.do("XADD", "s", "1-0", "f", "v")
+	var names []string
+	vals := map[string]string{}
+	for _, kv := range f.s.persistenceInfo(1) {
+		names = append(names, kv[0])
+		vals[kv[0]] = kv[1]
+	}
+	redis := []string{"loading", "async_loading", "current_cow_peak", "current_cow_size",
+		"current_cow_size_age", "current_fork_perc", "current_save_keys_processed",
+		"current_save_keys_total", "rdb_changes_since_last_save", "rdb_bgsave_in_progress",
+		"rdb_last_save_time", "rdb_last_bgsave_status", "rdb_last_bgsave_time_sec",
+		"rdb_current_bgsave_time_sec", "rdb_saves", "rdb_last_cow_size",
+		"rdb_last_load_keys_expired", "rdb_last_load_keys_loaded", "aof_enabled",
+		"aof_rewrite_in_progress", "aof_rewrite_scheduled", "aof_last_rewrite_time_sec",
+		"aof_current_rewrite_time_sec", "aof_last_bgrewrite_status", "aof_rewrites",
+		"aof_rewrites_consecutive_failures", "aof_last_write_status", "aof_last_cow_size",
+		"module_fork_in_progress", "module_fork_last_cow_size", "aof_current_size",
+		"aof_base_size", "aof_pending_rewrite", "aof_buffer_length", "aof_pending_bio_fsync",
+		"aof_delayed_fsync"}
+	if len(names) < len(redis) || !reflect.DeepEqual(names[:len(redis)], redis) {
+		t.Fatalf("field names %v\nwant Redis's %v first", names, redis)
+	}
+	for _, n := range names[len(redis):] {
+		if !strings.HasPrefix(n, "runnel_") {
+			t.Errorf("extra field %s is not prefixed runnel_", n)
+		}
+	}
+	for name, want := range map[string]string{"loading": "0", "aof_enabled": "1", "runnel_appendfsync": "everysec",
+		"rdb_changes_since_last_save": "1", "aof_last_write_status": "ok", "rdb_bgsave_in_progress": "0"} {
+		if vals[name] != want {
+			t.Errorf("%s = %q, want %q", name, vals[name], want)
+		}
+	}
+	if n, _ := strconv.ParseUint(vals["runnel_disk_usage_bytes"], 10, 64); n == 0 || vals["aof_current_size"] != vals["runnel_disk_usage_bytes"] {
+		t.Errorf("data size: runnel_disk_usage_bytes %q, aof_current_size %q", vals["runnel_disk_usage_bytes"], vals["aof_current_size"])
+	}
+}
+
+// TestSaveNotInMulti: as in Redis, SAVE is refused inside a transaction
+// (which it dooms), BGSAVE is queued.
+func TestSaveNotInMulti(t *testing.T) {
+	dir := t.TempDir()
+	f := newFake(t, Options{Dir: dir, Store: openPebble(t, dir)})
+	for _, st := range []struct{ cmd, want string }{
+		{"MULTI", "+OK\r\n"},
+		{"SAVE", errReply(ErrNotInMulti)},
+		{"BGSAVE", "+QUEUED\r\n"},
+	} {
+		if got := f.do(st.cmd); got != st.want {
+			t.Fatalf("%s = %q, want %q", st.cmd, got, st.want)
+		}
+	}
+	if got := f.do("EXEC"); !strings.HasPrefix(got, "-EXECABORT") {
+		t.Fatalf("EXEC = %q", got)
+	}
+	if b := backups(t, dir); len(b) != 0 {
+		t.Fatalf("a doomed MULTI wrote %v", b)
+	}
+}
+
+// TestShutdownCommand: SHUTDOWN ABORT has nothing to abort; SHUTDOWN SAVE
+// writes a backup, closes the connection without a reply and stops the
+// server, whose store is then closed.
+func TestShutdownCommand(t *testing.T) {
+	dir := t.TempDir()
+	p := openPebble(t, dir)
+	s := startServerWith(t, Options{Dir: dir, Store: p})
+	s.SetShutdown(func() { go s.Close() })
+	served := make(chan error, 1)
+	go func() { served <- s.Serve() }()
+	c := dialStream(t, s)
+	if got := c.do("XADD", "s", "1-0", "f", "v"); got != "$3\r\n1-0\r\n" {
+		t.Fatalf("XADD = %q", got)
+	}
+	if got := c.do("SHUTDOWN", "ABORT"); got != "-ERR No shutdown in progress.\r\n" {
+		t.Fatalf("SHUTDOWN ABORT = %q", got)
+	}
+	c.send("SHUTDOWN", "SAVE")
+	if !closedWithoutReply(c, 10*time.Second) {
+		t.Fatal("SHUTDOWN: the connection did not close without a reply")
+	}
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("Serve = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after SHUTDOWN")
+	}
+	if b := backups(t, dir); len(b) != 1 {
+		t.Fatalf("SHUTDOWN SAVE wrote backups %v", b)
+	}
+	if _, err := p.Apply(&persist.Batch{}); err != persist.ErrClosed {
+		t.Fatalf("store after SHUTDOWN: Apply = %v, want ErrClosed", err)
+	}
+	// The data is all there for the next start.
+	q := openPebble(t, dir)
+	g := newFake(t, Options{Store: q})
+	if _, err := g.s.Load(q); err != nil {
+		t.Fatal(err)
+	}
+	if got := g.do("XLEN", "s"); got != ":1\r\n" {
+		t.Fatalf("XLEN after restart = %q", got)
+	}
+}
