@@ -2,6 +2,7 @@
 //
 //	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
 //	       [--appendfsync always|everysec|no] [--requirepass password]
+//	       [--cpuprofile file] [--memprofile file]
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
@@ -28,6 +29,7 @@ func main() {
 	fs.String("dir", "./data", "data directory")
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
+	prof := addProfileFlags(fs)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -45,6 +47,9 @@ func main() {
 	if err := srv.Listen(); err != nil {
 		logger.Fatalf("cannot listen: %v", err)
 	}
+	if err := prof.start(); err != nil {
+		logger.Fatalf("cannot profile: %v", err)
+	}
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	srv.SetShutdown(func() {
@@ -60,9 +65,11 @@ func main() {
 	}()
 	fmt.Fprintf(os.Stdout, "runnel %s listening on %s\n", commands.Version, srv.Addr())
 	if err := srv.Serve(); err != nil {
+		prof.stop()
 		logger.Fatal(err)
 	}
 	srv.Close()
+	prof.stop()
 }
 
 // configure applies the config file, then every flag given explicitly, so
@@ -75,7 +82,7 @@ func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
 	}
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "config" || err != nil {
+		if f.Name == "config" || processFlags[f.Name] || err != nil {
 			return
 		}
 		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {
