@@ -124,10 +124,15 @@ func (s *Server) unregisterWaiter(w *waiter) {
 // the order they blocked, and returns the waiters it served; the caller
 // releases them once their replies have a commit sequence.
 func (s *Server) serveReady(ctx *Ctx) []*waiter {
+	if len(s.ready) == 0 {
+		return nil
+	}
 	var served []*waiter
-	now := nowMs()
+	var now int64
 	if ctx != nil {
 		now = ctx.Now
+	} else {
+		now = nowMs()
 	}
 	for len(s.ready) > 0 {
 		r := s.ready[0]

@@ -114,7 +114,12 @@ func (c *Client) DBIndex() int {
 	return c.db
 }
 
-// setDB selects database i for the client.
+// ownDB is DBIndex for the client's own goroutine, the only one that
+// changes the selected database (setDB): it reads it without the lock.
+func (c *Client) ownDB() int { return c.db }
+
+// setDB selects database i for the client. Only the client's own
+// goroutine calls it.
 func (c *Client) setDB(i int) {
 	c.mu.Lock()
 	c.db = i

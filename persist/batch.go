@@ -74,6 +74,9 @@ type StreamMeta struct {
 type Batch struct {
 	Ops   []Op
 	arena []byte
+	// slab holds the Fields slices of the EntryPut ops, reused as arena is,
+	// so that adding an entry to a reused batch allocates nothing.
+	slab [][]byte
 }
 
 // Reset empties the batch for reuse, keeping its memory.
@@ -81,6 +84,8 @@ func (b *Batch) Reset() {
 	clear(b.Ops)
 	b.Ops = b.Ops[:0]
 	b.arena = b.arena[:0]
+	clear(b.slab)
+	b.slab = b.slab[:0]
 }
 
 // Len returns the number of ops.
@@ -101,12 +106,17 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		// A fresh arena: earlier ops keep pointing into the old one.
 		b.arena = make([]byte, 0, max(n, 4096))
 	}
-	cp := make([][]byte, len(fields))
-	for i, f := range fields {
+	if cap(b.slab)-len(b.slab) < len(fields) {
+		// A fresh slab: earlier ops keep pointing into the old one.
+		b.slab = make([][]byte, 0, max(len(fields), 256))
+	}
+	first := len(b.slab)
+	for _, f := range fields {
 		start := len(b.arena)
 		b.arena = append(b.arena, f...)
-		cp[i] = b.arena[start:len(b.arena):len(b.arena)]
+		b.slab = append(b.slab, b.arena[start:len(b.arena):len(b.arena)])
 	}
+	cp := b.slab[first:len(b.slab):len(b.slab)]
 	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: cp})
 }
 
