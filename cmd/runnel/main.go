@@ -2,7 +2,7 @@
 //
 //	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
 //	       [--appendfsync always|everysec|no] [--requirepass password]
-//	       [--cpuprofile file] [--memprofile file]
+//	       [--gc-slack MB] [--cpuprofile file] [--memprofile file]
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
@@ -30,6 +30,7 @@ func main() {
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
 	prof := addProfileFlags(fs)
+	gcSlack := addGCFlag(fs)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(2)
 	}
@@ -50,6 +51,7 @@ func main() {
 	if err := prof.start(); err != nil {
 		logger.Fatalf("cannot profile: %v", err)
 	}
+	startGCTuner(*gcSlack, nil)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	srv.SetShutdown(func() {
