@@ -4,7 +4,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/tidwall/redcon"
+	"github.com/runnel-db/runnel/resp"
 )
 
 // waiter is a client blocked on keys (XREAD / XREADGROUP with BLOCK).
@@ -172,9 +172,7 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// (c.w is empty here: the blocking command wrote nothing, and from now
 	// on the goroutine that serves the waiter writes into it.)
 	if err := s.commit.wait(c.needSeq); err == nil {
-		if bw := redcon.BaseWriter(c.conn); bw != nil {
-			bw.Flush()
-		}
+		resp.Flush(c.conn)
 	}
 	var timer <-chan time.Time
 	if !w.deadline.IsZero() {

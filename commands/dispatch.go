@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnel-db/runnel/resp"
 	"github.com/tidwall/redcon"
 )
 
@@ -28,9 +29,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
-			if w := redcon.BaseWriter(conn); w != nil {
-				w.SetBuffer(nil)
-			}
+			resp.DiscardOutput(conn)
 			conn.NetConn().Close()
 			return
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/runnel-db/runnel/persist"
-	"github.com/tidwall/redcon"
+	"github.com/runnel-db/runnel/resp"
 )
 
 // Version is runnel's own version, reported as runnel_version in INFO.
@@ -69,7 +69,7 @@ type Server struct {
 	clients   map[uint64]*Client // guarded by clientsMu
 	nextID    atomic.Uint64
 
-	rc        *redcon.Server
+	rc        *resp.Server
 	ln        net.Listener
 	startTime time.Time
 	closeOnce sync.Once
@@ -117,7 +117,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
-	s.rc = redcon.NewServerNetwork("tcp", ln.Addr().String(), s.handle, s.accept, s.closedConn)
+	s.rc = resp.NewServer(s.handle, s.accept, s.closedConn)
 	return nil
 }
 
@@ -142,8 +142,9 @@ func (s *Server) Close() error {
 		close(s.closed)
 		if s.rc != nil {
 			s.rc.Close()
-		} else if s.ln != nil {
-			s.ln.Close()
+		}
+		if s.ln != nil {
+			s.ln.Close() // in case Serve never ran
 		}
 		s.wg.Wait()
 		// Take the keyspace lock so no command is half way through, then
