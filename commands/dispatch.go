@@ -26,6 +26,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 		conn.WriteRaw(c.w.B)
 	}
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 {
+		c.clockSet = false // the next batch reads the wall clock again
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
@@ -77,7 +78,7 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	}
 	// One clock reading per command serves CLIENT LIST's idle time, the
 	// command's time and its duration's start.
-	start := time.Now()
+	start := c.commandTime()
 	c.mu.Lock()
 	c.lastCmd = cmd.Name
 	c.lastActive = start

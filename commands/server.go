@@ -102,6 +102,9 @@ func New(opts Options) *Server {
 		s.dbs[i] = newDB(i)
 	}
 	s.commit = newCommitter(s.store, s.onCommitError)
+	if s.commit.instant {
+		s.batch.CountOnly() // nothing reads the effects: count them only
+	}
 	s.stats.init()
 	return s
 }

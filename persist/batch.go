@@ -77,7 +77,16 @@ type Batch struct {
 	// slab holds the Fields slices of the EntryPut ops, reused as arena is,
 	// so that adding an entry to a reused batch allocates nothing.
 	slab [][]byte
+	// counting is set by CountOnly; n is then the number of ops added.
+	counting bool
+	n        int
 }
+
+// CountOnly makes b count the ops added to it instead of keeping them: Len
+// reports how many were added since the last Reset and Ops stays empty.
+// It serves a store that keeps nothing (Memory), whose writers only need
+// to know whether a command changed anything.
+func (b *Batch) CountOnly() { b.counting = true }
 
 // Reset empties the batch for reuse, keeping its memory.
 func (b *Batch) Reset() {
@@ -86,18 +95,34 @@ func (b *Batch) Reset() {
 	b.arena = b.arena[:0]
 	clear(b.slab)
 	b.slab = b.slab[:0]
+	b.n = 0
 }
 
 // Len returns the number of ops.
-func (b *Batch) Len() int { return len(b.Ops) }
+func (b *Batch) Len() int {
+	if b.counting {
+		return b.n
+	}
+	return len(b.Ops)
+}
 
 // Add appends op. Callers that pass Fields must use AddEntry instead so the
 // batch owns the bytes.
-func (b *Batch) Add(op Op) { b.Ops = append(b.Ops, op) }
+func (b *Batch) Add(op Op) {
+	if b.counting {
+		b.n++
+		return
+	}
+	b.Ops = append(b.Ops, op)
+}
 
 // AddEntry appends an EntryPut, copying fields into memory the batch owns:
 // the caller's argument buffers may be reused before the batch commits.
 func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
+	if b.counting {
+		b.n++
+		return
+	}
 	n := 0
 	for _, f := range fields {
 		n += len(f)
