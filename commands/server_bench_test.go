@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/runnel-db/runnel/persist"
 )
 
 // The benchmarks in this file drive the whole server path — socket,
@@ -161,5 +163,42 @@ func BenchmarkServerXRange(b *testing.B) {
 			}
 			runPipelined(b, addr, 50, depth, cmd)
 		})
+	}
+}
+
+// startStoreServer runs a Server on store on a free loopback port for the
+// benchmark's lifetime and returns its address.
+func startStoreServer(b *testing.B, store persist.Store) string {
+	s := New(Options{Bind: "127.0.0.1", Port: 0, Store: store, Logf: func(string, ...any) {}})
+	if err := s.Listen(); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		s.Serve()
+		close(done)
+	}()
+	b.Cleanup(func() {
+		s.Close()
+		<-done
+	})
+	return s.Addr().String()
+}
+
+// BenchmarkServerXAddDurable is BenchmarkServerXAdd on the Pebble store,
+// at appendfsync always and no: the commit path (group commit, the wait
+// of each pipeline) on top of the command path.
+func BenchmarkServerXAddDurable(b *testing.B) {
+	cmd := encodeCmd("XADD", "s", "*", "f", "v")
+	for _, policy := range []persist.FsyncPolicy{persist.Always, persist.No} {
+		for _, depth := range []int{16, 1} {
+			b.Run(policy.String()+"/c50/P"+strconv.Itoa(depth), func(b *testing.B) {
+				store, err := persist.Open(b.TempDir(), persist.Options{Fsync: policy})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runPipelined(b, startStoreServer(b, store), 50, depth, cmd)
+			})
+		}
 	}
 }
