@@ -101,13 +101,8 @@ var servers = []struct {
 	}},
 }
 
-// startGuardServer serves miniHandler through redcon on a guarded loopback
-// listener and returns its address.
-func startGuardServer(t testing.TB, requirepass string) string {
-	return startGuardServerWith(t, requirepass, servers[0].serve)
-}
-
-// startGuardServerWith is startGuardServer with the given connection loop.
+// startGuardServerWith serves miniHandler through the given connection loop
+// on a guarded loopback listener and returns its address.
 func startGuardServerWith(t testing.TB, requirepass string, serve serveFunc) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
