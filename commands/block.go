@@ -4,7 +4,7 @@ import (
 	"errors"
 	"time"
 
-	"github.com/tidwall/redcon"
+	"github.com/runnel-db/runnel/resp"
 )
 
 // waiter is a client blocked on keys (XREAD / XREADGROUP with BLOCK).
@@ -124,10 +124,15 @@ func (s *Server) unregisterWaiter(w *waiter) {
 // the order they blocked, and returns the waiters it served; the caller
 // releases them once their replies have a commit sequence.
 func (s *Server) serveReady(ctx *Ctx) []*waiter {
+	if len(s.ready) == 0 {
+		return nil
+	}
 	var served []*waiter
-	now := nowMs()
+	var now int64
 	if ctx != nil {
 		now = ctx.Now
+	} else {
+		now = nowMs()
 	}
 	for len(s.ready) > 0 {
 		r := s.ready[0]
@@ -167,9 +172,7 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// (c.w is empty here: the blocking command wrote nothing, and from now
 	// on the goroutine that serves the waiter writes into it.)
 	if err := s.commit.wait(c.needSeq); err == nil {
-		if bw := redcon.BaseWriter(c.conn); bw != nil && len(bw.Buffer()) > 0 {
-			bw.Flush()
-		}
+		resp.Flush(c.conn)
 	}
 	var timer <-chan time.Time
 	if !w.deadline.IsZero() {

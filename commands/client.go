@@ -39,6 +39,12 @@ type Client struct {
 	argvMem                int
 
 	authed bool
+	// published is set once publish has stored the fields it owns.
+	published bool
+	// clock and clockSet: the time the running batch of pipelined commands
+	// began, read once per batch (see commandTime).
+	clock    time.Time
+	clockSet bool
 	// w collects the replies of the command being run; they leave once the
 	// state they show is durable.
 	w resp.Writer
@@ -80,11 +86,30 @@ func (c *Client) publish(args [][]byte) {
 	for _, a := range args {
 		mem += len(a)
 	}
+	if c.published && n == c.multiCount && len(c.watched) == c.watchCount && mem == c.argvMem {
+		// Unchanged (a pipeline of like commands): the owner may read the
+		// fields it alone writes without the lock.
+		return
+	}
 	c.mu.Lock()
 	c.multiCount = n
 	c.watchCount = len(c.watched)
 	c.argvMem = mem
 	c.mu.Unlock()
+	c.published = true
+}
+
+// commandTime returns the time of the command about to run. The first
+// command of a batch of pipelined commands reads the clock; the others add
+// the monotonic time elapsed since then, which is cheaper than reading the
+// wall clock again and equal to it but for a clock step within the batch.
+func (c *Client) commandTime() time.Time {
+	if !c.clockSet {
+		c.clock = time.Now()
+		c.clockSet = true
+		return c.clock
+	}
+	return c.clock.Add(time.Since(c.clock))
 }
 
 // filterReply applies CLIENT REPLY OFF/SKIP to the reply just produced.
@@ -114,7 +139,12 @@ func (c *Client) DBIndex() int {
 	return c.db
 }
 
-// setDB selects database i for the client.
+// ownDB is DBIndex for the client's own goroutine, the only one that
+// changes the selected database (setDB): it reads it without the lock.
+func (c *Client) ownDB() int { return c.db }
+
+// setDB selects database i for the client. Only the client's own
+// goroutine calls it.
 func (c *Client) setDB(i int) {
 	c.mu.Lock()
 	c.db = i

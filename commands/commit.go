@@ -67,8 +67,7 @@ func (c *committer) newBatch() *persist.Batch { return c.pool.Get().(*persist.Ba
 // committer.
 func (c *committer) enqueue(b *persist.Batch) uint64 {
 	if c.instant {
-		n := c.assigned.Add(1)
-		c.durable.Store(n)
+		n := c.commitInstant()
 		b.Reset()
 		c.pool.Put(b)
 		return n
@@ -88,6 +87,14 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 	case c.kick <- struct{}{}:
 	default:
 	}
+	return n
+}
+
+// commitInstant is enqueue for a store that keeps nothing (instant): the
+// caller resets and keeps its batch, so the batch is not pooled.
+func (c *committer) commitInstant() uint64 {
+	n := c.assigned.Add(1)
+	c.durable.Store(n)
 	return n
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnel-db/runnel/resp"
 	"github.com/tidwall/redcon"
 )
 
@@ -35,12 +36,11 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	closing := s.shut.closing.Load()
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
+		c.clockSet = false // the next batch reads the wall clock again
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
-			if w := redcon.BaseWriter(conn); w != nil {
-				w.SetBuffer(nil)
-			}
+			resp.DiscardOutput(conn)
 			conn.NetConn().Close()
 			return
 		}
@@ -90,16 +90,19 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, ErrNotInMulti)
 		return
 	}
+	// One clock reading per command serves CLIENT LIST's idle time, the
+	// command's time and its duration's start.
+	start := c.commandTime()
 	c.mu.Lock()
 	c.lastCmd = cmd.Name
-	c.lastActive = time.Now()
+	c.lastActive = start
 	c.mu.Unlock()
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
 		c.w.Simple("QUEUED")
 		return
 	}
-	s.run(c, cmd, args)
+	s.run(c, cmd, args, start)
 }
 
 // reject answers a command that was refused before running (unknown, wrong
@@ -123,12 +126,12 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 
 // run executes cmd for c, taking the keyspace lock unless the command does
 // not touch the keyspace, and blocks the client if the command asks to.
-func (s *Server) run(c *Client, cmd *Command, args [][]byte) {
-	start := time.Now()
+// start is the time the command began.
+func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	ctx := &c.ctx
 	*ctx = Ctx{S: s, C: c, Cmd: cmd, Args: args, W: &c.w, Now: start.UnixMilli()}
 	if cmd.Flags&NoKeyspace != 0 {
-		ctx.DB = s.dbs[c.DBIndex()]
+		ctx.DB = s.dbs[c.ownDB()]
 		err := s.call(ctx)
 		s.stats.called(cmd, err, time.Since(start))
 		return
@@ -138,7 +141,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte) {
 		return
 	}
 	s.mu.Lock()
-	ctx.DB = s.dbs[c.DBIndex()]
+	ctx.DB = s.dbs[c.ownDB()]
 	err := s.call(ctx)
 	w := ctx.block
 	if w != nil {
@@ -176,10 +179,15 @@ func (s *Server) call(ctx *Ctx) error {
 func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
 	var seq uint64
-	if s.batch.Len() > 0 {
+	switch {
+	case s.batch.Len() > 0 && s.commit.instant:
+		// Nothing to keep: the batch is reused at once.
+		seq = s.commit.commitInstant()
+		s.batch.Reset()
+	case s.batch.Len() > 0:
 		seq = s.commit.enqueue(s.batch)
 		s.batch = s.commit.newBatch()
-	} else {
+	default:
 		seq = s.commit.latest()
 	}
 	for _, w := range served {

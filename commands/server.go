@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/runnel-db/runnel/persist"
-	"github.com/tidwall/redcon"
+	"github.com/runnel-db/runnel/resp"
 )
 
 // Version is runnel's own version, reported as runnel_version in INFO.
@@ -72,7 +72,7 @@ type Server struct {
 	clients   map[uint64]*Client // guarded by clientsMu
 	nextID    atomic.Uint64
 
-	rc        *redcon.Server
+	rc        *resp.Server
 	ln        net.Listener
 	startTime time.Time
 	closeOnce sync.Once
@@ -107,6 +107,9 @@ func New(opts Options) *Server {
 		s.dbs[i] = newDB(i)
 	}
 	s.commit = newCommitter(s.store, s.onCommitError)
+	if s.commit.instant {
+		s.batch.CountOnly() // nothing reads the effects: count them only
+	}
 	s.stats.init()
 	return s
 }
@@ -122,7 +125,7 @@ func (s *Server) Listen() error {
 		return err
 	}
 	s.ln = ln
-	s.rc = redcon.NewServerNetwork("tcp", ln.Addr().String(), s.handle, s.accept, s.closedConn)
+	s.rc = resp.NewServer(s.handle, s.accept, s.closedConn)
 	return nil
 }
 
@@ -141,7 +144,7 @@ func (s *Server) Serve() error {
 		return nil
 	}
 	if s.rc == nil { // a listener installed without Listen (tests)
-		s.rc = redcon.NewServerNetwork("tcp", s.ln.Addr().String(), s.handle, s.accept, s.closedConn)
+		s.rc = resp.NewServer(s.handle, s.accept, s.closedConn)
 	}
 	s.wg.Add(1)
 	s.shut.mu.Unlock()

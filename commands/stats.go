@@ -32,8 +32,11 @@ type stats struct {
 	// peak is the highest memory estimate INFO has reported.
 	peak atomic.Int64
 
-	mu       sync.Mutex
-	perCmd   map[*Command]*cmdStat
+	mu     sync.Mutex
+	perCmd map[*Command]*cmdStat
+	// byID holds perCmd's counters by Command.statID, so counting a call
+	// needs no map lookup. perCmd and byID are written only by init.
+	byID     []*cmdStat
 	perError map[string]int64
 }
 
@@ -43,10 +46,15 @@ type cmdStat struct {
 
 func (st *stats) init() {
 	st.perCmd = map[*Command]*cmdStat{}
+	st.byID = make([]*cmdStat, registered+1)
 	st.perError = map[string]int64{}
 	var add func(c *Command)
 	add = func(c *Command) {
-		st.perCmd[c] = &cmdStat{}
+		cs := &cmdStat{}
+		st.perCmd[c] = cs
+		if c.statID > 0 && c.statID < len(st.byID) {
+			st.byID[c.statID] = cs
+		}
 		for _, s := range c.Sub {
 			add(s)
 		}
@@ -70,21 +78,27 @@ func (st *stats) countError(err error) {
 	st.mu.Unlock()
 }
 
+// lookup returns cmd's counters, nil for nil or a row that has none.
+func (st *stats) lookup(cmd *Command) *cmdStat {
+	if cmd == nil || cmd.statID <= 0 || cmd.statID >= len(st.byID) {
+		return nil
+	}
+	return st.byID[cmd.statID]
+}
+
 // rejected counts a command refused before it ran. Like Redis, it counts
 // as an error reply but not as a processed command.
 func (st *stats) rejected(cmd *Command, err error) {
 	st.countError(err)
-	if cmd != nil {
-		if cs := st.perCmd[cmd]; cs != nil {
-			cs.rejected.Add(1)
-		}
+	if cs := st.lookup(cmd); cs != nil {
+		cs.rejected.Add(1)
 	}
 }
 
 // called counts a command that ran, failed or not.
 func (st *stats) called(cmd *Command, err error, d time.Duration) {
 	st.commands.Add(1)
-	cs := st.perCmd[cmd]
+	cs := st.lookup(cmd)
 	if cs == nil {
 		return
 	}

@@ -126,7 +126,18 @@ type recordingStore struct {
 func newRecordingStore() *recordingStore { return &recordingStore{ops: make(chan []persist.Op, 1024)} }
 
 func (r *recordingStore) Commit(b *persist.Batch) error {
-	r.ops <- append([]persist.Op(nil), b.Ops...)
+	// The batch is reused once Commit returns: keep copies of its fields.
+	ops := append([]persist.Op(nil), b.Ops...)
+	for i := range ops {
+		if ops[i].Fields != nil {
+			f := make([][]byte, len(ops[i].Fields))
+			for j, x := range ops[i].Fields {
+				f[j] = append([]byte{}, x...)
+			}
+			ops[i].Fields = f
+		}
+	}
+	r.ops <- ops
 	return nil
 }
 

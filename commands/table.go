@@ -85,7 +85,14 @@ type Command struct {
 	// GETKEYS also follows. When nil, one range spec is derived from
 	// FirstKey, LastKey and Step (keyspec.go).
 	KeySpecs []KeySpec
+
+	// statID numbers the row for the per-command counters (stats.go); it is
+	// set by register, from 1, and 0 for a row never registered.
+	statID int
 }
+
+// registered counts the rows register has numbered (Command.statID).
+var registered int
 
 // table maps lower-case command names to their rows. It is filled by the
 // register calls in each command family's init and read-only afterwards.
@@ -95,6 +102,8 @@ var table = map[string]*Command{}
 // container's name before a '|'.
 func register(cmds ...*Command) {
 	for _, c := range cmds {
+		registered++
+		c.statID = registered
 		if i := strings.IndexByte(c.Name, '|'); i >= 0 {
 			parent := table[c.Name[:i]]
 			if parent == nil {

@@ -14,7 +14,7 @@ func wrapListener(ln net.Listener, s *Server) net.Listener {
 	limits := func() resp.Limits {
 		l := resp.DefaultLimits()
 		l.MaxBulkLen = s.config.protoMaxBulk.Load()
-		l.AuthRequired = s.config.requirePass() != ""
+		l.AuthRequired = s.config.authRequired()
 		return l
 	}
 	return resp.NewListener(ln, limits, resp.OnProtocolError(func(string) {

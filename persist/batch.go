@@ -74,25 +74,55 @@ type StreamMeta struct {
 type Batch struct {
 	Ops   []Op
 	arena []byte
+	// slab holds the Fields slices of the EntryPut ops, reused as arena is,
+	// so that adding an entry to a reused batch allocates nothing.
+	slab [][]byte
+	// counting is set by CountOnly; n is then the number of ops added.
+	counting bool
+	n        int
 }
+
+// CountOnly makes b count the ops added to it instead of keeping them: Len
+// reports how many were added since the last Reset and Ops stays empty.
+// It serves a store that keeps nothing (Memory), whose writers only need
+// to know whether a command changed anything.
+func (b *Batch) CountOnly() { b.counting = true }
 
 // Reset empties the batch for reuse, keeping its memory.
 func (b *Batch) Reset() {
 	clear(b.Ops)
 	b.Ops = b.Ops[:0]
 	b.arena = b.arena[:0]
+	clear(b.slab)
+	b.slab = b.slab[:0]
+	b.n = 0
 }
 
 // Len returns the number of ops.
-func (b *Batch) Len() int { return len(b.Ops) }
+func (b *Batch) Len() int {
+	if b.counting {
+		return b.n
+	}
+	return len(b.Ops)
+}
 
 // Add appends op. Callers that pass Fields must use AddEntry instead so the
 // batch owns the bytes.
-func (b *Batch) Add(op Op) { b.Ops = append(b.Ops, op) }
+func (b *Batch) Add(op Op) {
+	if b.counting {
+		b.n++
+		return
+	}
+	b.Ops = append(b.Ops, op)
+}
 
 // AddEntry appends an EntryPut, copying fields into memory the batch owns:
 // the caller's argument buffers may be reused before the batch commits.
 func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
+	if b.counting {
+		b.n++
+		return
+	}
 	n := 0
 	for _, f := range fields {
 		n += len(f)
@@ -101,12 +131,17 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		// A fresh arena: earlier ops keep pointing into the old one.
 		b.arena = make([]byte, 0, max(n, 4096))
 	}
-	cp := make([][]byte, len(fields))
-	for i, f := range fields {
+	if cap(b.slab)-len(b.slab) < len(fields) {
+		// A fresh slab: earlier ops keep pointing into the old one.
+		b.slab = make([][]byte, 0, max(len(fields), 256))
+	}
+	first := len(b.slab)
+	for _, f := range fields {
 		start := len(b.arena)
 		b.arena = append(b.arena, f...)
-		cp[i] = b.arena[start:len(b.arena):len(b.arena)]
+		b.slab = append(b.slab, b.arena[start:len(b.arena):len(b.arena)])
 	}
+	cp := b.slab[first:len(b.slab):len(b.slab)]
 	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: cp})
 }
 

@@ -41,8 +41,20 @@ func benchStream(b *testing.B, stream []byte, guarded bool) {
 	}
 }
 
-// BenchmarkReader compares redcon's reader alone with redcon's reader
-// behind a guard, on the same streams.
+// benchServerLoop runs Server's connection loop, behind a guard, over the
+// stream with a handler that does nothing.
+func benchServerLoop(b *testing.B, stream []byte) {
+	c := &streamConn{}
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		c.r.Reset(stream)
+		_ = newConn(NewGuard(c, nil)).loop(func(redcon.Conn, redcon.Command) {})
+	}
+}
+
+// BenchmarkReader compares redcon's reader alone, redcon's reader behind a
+// guard and Server's connection loop behind a guard, on the same streams.
 func BenchmarkReader(b *testing.B) {
 	xadd := bytes.Repeat([]byte("*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n"), 20000)
 	big := append([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4194304\r\n"), bytes.Repeat([]byte{'x'}, 4<<20)...)
@@ -54,6 +66,7 @@ func BenchmarkReader(b *testing.B) {
 	}{{"xadd-pipeline", xadd}, {"4MB-bulk", big}, {"inline-pipeline", inline}} {
 		b.Run(s.name+"/redcon", func(b *testing.B) { benchStream(b, s.stream, false) })
 		b.Run(s.name+"/guard+redcon", func(b *testing.B) { benchStream(b, s.stream, true) })
+		b.Run(s.name+"/guard+server", func(b *testing.B) { benchServerLoop(b, s.stream) })
 	}
 }
 

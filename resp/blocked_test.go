@@ -16,6 +16,12 @@ import (
 // XREAD BLOCK: a handler that waits for a wake-up, a timeout or the
 // client's departure, watching the socket below redcon and the guard.
 func TestBlockedCommandThroughRedcon(t *testing.T) {
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) { blockedCommand(t, srv.serve) })
+	}
+}
+
+func blockedCommand(t *testing.T, serve serveFunc) {
 	wake := make(chan struct{})
 	left := make(chan string, 4)
 	handler := func(c redcon.Conn, cmd redcon.Command) {
@@ -42,7 +48,7 @@ func TestBlockedCommandThroughRedcon(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = redcon.Serve(NewListener(ln, nil), handler, nil, nil)
+		_ = serve(NewListener(ln, nil), handler)
 	}()
 	defer func() { ln.Close(); <-done }()
 

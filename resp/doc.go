@@ -1,5 +1,16 @@
 // Package resp is runnel's RESP wire layer on top of github.com/tidwall/redcon.
 //
+// # Connection loop
+//
+// [Server] runs the connections, as redcon.Server would, behind the guard:
+// one goroutine per connection, the handler called for every command with
+// redcon's Conn and Command types, and the replies of each batch sent in
+// one write. Unlike redcon's reader it allocates nothing per command (the
+// arguments alias its read buffer, valid until the handler returns), and
+// it stops running a batch once the handler closes the connection, as
+// Redis does after QUIT. Write through [Flush] and [DiscardOutput] rather
+// than redcon.BaseWriter, which knows only redcon's own connections.
+//
 // # Protocol guard
 //
 // redcon parses commands itself but neither enforces Redis's limits nor

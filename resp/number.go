@@ -36,6 +36,19 @@ func (x *number) value() (int64, bool) {
 // string2ll is Redis's util.c string2ll: the strict decimal parse Redis
 // applies to every length in the protocol.
 func string2ll(s []byte) (int64, bool) {
+	// The common case first: a positive number short enough that it cannot
+	// overflow (18 digits), which is what clients send. The checks are the
+	// general path's.
+	if n := len(s); n > 0 && n <= 18 && s[0] >= '1' && s[0] <= '9' {
+		v := int64(s[0] - '0')
+		for _, c := range s[1:] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v, true
+	}
 	if len(s) == 0 || len(s) > maxNumLen {
 		return 0, false
 	}

@@ -7,13 +7,22 @@ import (
 )
 
 // TestAgainstRedis replays the case table against a real redis-server and
-// against redcon behind a guard, and compares the raw bytes each sends back
-// and whether each closes the connection.
+// against a guard in front of redcon's and of this package's connection
+// loop, and compares the raw bytes each sends back and whether each closes
+// the connection.
 func TestAgainstRedis(t *testing.T) {
 	redisPlain := startRedis(t)
 	redisAuth := startRedis(t, "--requirepass", testPassword)
-	guardPlain := startGuardServer(t, "")
-	guardAuth := startGuardServer(t, testPassword)
+	for _, srv := range servers {
+		t.Run(srv.name, func(t *testing.T) {
+			againstRedis(t, redisPlain, redisAuth, srv.serve)
+		})
+	}
+}
+
+func againstRedis(t *testing.T, redisPlain, redisAuth string, serve serveFunc) {
+	guardPlain := startGuardServerWith(t, "", serve)
+	guardAuth := startGuardServerWith(t, testPassword, serve)
 
 	type got struct {
 		redis, guard           []byte

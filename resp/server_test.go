@@ -84,9 +84,26 @@ func unknownCommand(args [][]byte) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }
 
-// startGuardServer serves miniHandler through redcon on a guarded loopback
-// listener and returns its address.
-func startGuardServer(t testing.TB, requirepass string) string {
+// serveFunc serves handler on a guarded listener until the listener closes:
+// through redcon's server or through this package's Server.
+type serveFunc func(ln net.Listener, handler func(redcon.Conn, redcon.Command)) error
+
+// servers are the two connection loops the guard is tested under.
+var servers = []struct {
+	name  string
+	serve serveFunc
+}{
+	{"redcon", func(ln net.Listener, h func(redcon.Conn, redcon.Command)) error {
+		return redcon.Serve(ln, h, nil, nil)
+	}},
+	{"server", func(ln net.Listener, h func(redcon.Conn, redcon.Command)) error {
+		return NewServer(h, nil, nil).Serve(ln)
+	}},
+}
+
+// startGuardServerWith serves miniHandler through the given connection loop
+// on a guarded loopback listener and returns its address.
+func startGuardServerWith(t testing.TB, requirepass string, serve serveFunc) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -98,7 +115,7 @@ func startGuardServer(t testing.TB, requirepass string) string {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = redcon.Serve(gl, miniHandler(requirepass), nil, nil)
+		_ = serve(gl, miniHandler(requirepass))
 	}()
 	t.Cleanup(func() {
 		ln.Close()

@@ -2,7 +2,7 @@
 //
 //	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
 //	       [--appendfsync always|everysec|no] [--requirepass password]
-//	       [--backup-dir dir]
+//	       [--backup-dir dir] [--gc-slack MB] [--cpuprofile file] [--memprofile file]
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
@@ -49,6 +49,8 @@ func run() int {
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
 	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
+	prof := addProfileFlags(fs)
+	gcSlack := addGCFlag(fs)
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		return 2
 	}
@@ -107,7 +109,11 @@ func run() int {
 	if err := srv.Listen(); err != nil {
 		return fail("runnel: cannot listen: %v", err)
 	}
-
+	if err := prof.start(); err != nil {
+		return fail("runnel: cannot profile: %v", err)
+	}
+	defer prof.stop()
+	startGCTuner(*gcSlack, nil)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	// SHUTDOWN asks through the same channel; a shutdown already asked for
@@ -175,7 +181,7 @@ func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
 	}
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "config" || f.Name == "backup-dir" || err != nil {
+		if f.Name == "config" || f.Name == "backup-dir" || processFlags[f.Name] || err != nil {
 			return
 		}
 		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {

@@ -1,0 +1,535 @@
+package resp
+
+import (
+	"errors"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/tidwall/redcon"
+)
+
+// Server serves RESP clients the way redcon.Server does — one goroutine
+// per connection, a handler call per command, the replies of every batch
+// of commands read together sent in one write — with a connection loop
+// that allocates nothing per command: arguments alias the connection's
+// read buffer instead of being copied out of it, and the buffers are
+// reused from batch to batch.
+//
+// It expects the byte stream a [Guard] hands over (see the package
+// documentation): multibulk commands only, every header line and payload
+// terminated by CRLF. Hand it a listener from [NewListener]. A stream that
+// is not of that form gets "-ERR Protocol error: ..." and is closed.
+//
+// Connections are redcon.Conn values, so handlers written for redcon run
+// unchanged, with these differences: a command's Args and Raw are valid
+// only until the handler returns (copy what must outlive it); after the
+// handler closes the connection, the commands pipelined behind it are not
+// run, as in Redis; Detach is not supported; redcon.BaseWriter returns nil
+// for these connections — use [Flush] and [DiscardOutput].
+type Server struct {
+	handler func(redcon.Conn, redcon.Command)
+	accept  func(redcon.Conn) bool
+	closed  func(redcon.Conn, error)
+
+	mu    sync.Mutex // guards the fields below
+	ln    net.Listener
+	conns map[*Conn]struct{}
+	done  bool
+}
+
+// NewServer returns a server that calls handler for every command. accept,
+// if not nil, is called for every new connection and refuses it by
+// returning false; closed, if not nil, is called once a connection that
+// was accepted has ended, with the error that ended it (nil for a clean
+// close). All three run on the connection's goroutine.
+func NewServer(handler func(redcon.Conn, redcon.Command), accept func(redcon.Conn) bool, closed func(redcon.Conn, error)) *Server {
+	return &Server{handler: handler, accept: accept, closed: closed, conns: map[*Conn]struct{}{}}
+}
+
+// Serve accepts connections on ln until Close, and then closes ln and
+// every connection. It returns nil after Close (at once when Close came
+// first) and the listener's error if it fails otherwise.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.done {
+		s.mu.Unlock()
+		ln.Close()
+		return nil
+	}
+	s.ln = ln
+	s.mu.Unlock()
+	defer func() {
+		ln.Close()
+		s.mu.Lock()
+		for c := range s.conns {
+			c.nc.Close()
+		}
+		s.mu.Unlock()
+	}()
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			done := s.done
+			s.mu.Unlock()
+			if done || errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			// Out of file descriptors and the like: wait a little rather
+			// than spin, as net/http does.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		c := newConn(nc)
+		s.mu.Lock()
+		if s.done {
+			s.mu.Unlock()
+			nc.Close()
+			return nil
+		}
+		s.conns[c] = struct{}{}
+		s.mu.Unlock()
+		if s.accept != nil && !s.accept(c) {
+			s.forget(c)
+			c.Close()
+			continue
+		}
+		go s.serveConn(c)
+	}
+}
+
+// Close stops Serve: it closes the listener, and Serve then closes every
+// connection.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done = true
+	if s.ln != nil {
+		return s.ln.Close()
+	}
+	return nil
+}
+
+func (s *Server) forget(c *Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) serveConn(c *Conn) {
+	err := c.loop(s.handler)
+	c.nc.Close()
+	s.forget(c)
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	if s.closed != nil {
+		s.closed(c, err)
+	}
+}
+
+// Buffer sizes of a connection.
+const (
+	// readSize is the read buffer a connection starts with and returns to
+	// once drained; larger commands grow it.
+	readSize = 4096
+	// minRead is the least free room a read is issued with.
+	minRead = 1024
+	// maxKeptOutput is the largest output buffer kept for reuse after a
+	// flush.
+	maxKeptOutput = 64 << 10
+)
+
+// errProtocolStream is what ends a connection whose stream is not the
+// guard's canonical form.
+var errProtocolStream = errors.New("resp: protocol error")
+
+// Conn is one client connection of a Server. Its methods must be called
+// from the connection's goroutine (the handler's), except NetConn,
+// RemoteAddr and Context, which are safe anywhere once the connection was
+// accepted and its context set.
+type Conn struct {
+	nc   net.Conn
+	addr string
+	ctx  any
+
+	// in[r:w] holds input not yet run. need, when not 0, is the length
+	// in[r:] must reach before the incomplete command at r can be complete.
+	in     []byte
+	r, w   int
+	need   int
+	cmds   []redcon.Command // the batch being run, aliasing in and argv
+	argv   [][]byte         // the arguments of cmds
+	cur    int              // index in cmds of the command being run
+	end    int              // cmds[cur+1:end] are still to run
+	out    []byte           // replies not yet written
+	werr   error            // the first write error; later writes are dropped
+	closed bool
+}
+
+func newConn(nc net.Conn) *Conn {
+	return &Conn{nc: nc, addr: nc.RemoteAddr().String()}
+}
+
+// loop runs the connection until it ends, and returns why.
+func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
+	for {
+		n, err := c.parse()
+		if err != nil {
+			c.out = append(c.out, "-ERR Protocol error: "...)
+			c.out = append(c.out, err.Error()...)
+			c.out = append(c.out, "\r\n"...)
+			c.Flush()
+			return errProtocolStream
+		}
+		if n == 0 {
+			if err := c.fill(); err != nil {
+				return err
+			}
+			continue
+		}
+		c.end = n
+		for c.cur = 0; c.cur < c.end && !c.closed; c.cur++ {
+			handler(c, c.cmds[c.cur])
+		}
+		if c.closed {
+			return nil
+		}
+		if err := c.Flush(); err != nil {
+			return err
+		}
+	}
+}
+
+// fill reads more input, making room for it first.
+func (c *Conn) fill() error {
+	if c.r == c.w {
+		c.r, c.w = 0, 0
+		if len(c.in) > readSize {
+			c.in = nil // a large command has gone: do not keep its buffer
+		}
+	}
+	if c.in == nil {
+		c.in = make([]byte, readSize)
+	}
+	if len(c.in)-c.w < minRead {
+		avail := c.w - c.r
+		if c.r > 0 && len(c.in)-avail >= minRead && len(c.in) >= c.need {
+			c.w = copy(c.in, c.in[c.r:c.w])
+			c.r = 0
+		} else {
+			// Grow by doubling, and for a large payload no further than the
+			// command needs: the buffer follows what arrived, so a declared
+			// length alone costs no memory.
+			size := max(2*len(c.in), avail+minRead)
+			if c.need > 0 {
+				size = min(size, max(c.need, avail+minRead))
+			}
+			in := make([]byte, size)
+			c.w = copy(in, c.in[c.r:c.w])
+			c.r = 0
+			c.in = in
+		}
+	}
+	n, err := c.nc.Read(c.in[c.w:])
+	c.w += n
+	if n > 0 {
+		return nil // an error comes back with the next read
+	}
+	return err
+}
+
+// parse splits the complete commands at the start of in[r:w] into cmds and
+// returns how many there are; r moves past them.
+func (c *Conn) parse() (int, error) {
+	if c.need > 0 && c.w-c.r < c.need {
+		return 0, nil
+	}
+	c.need = 0
+	c.cmds = c.cmds[:0]
+	c.argv = c.argv[:0]
+	b := c.in[c.r:c.w]
+	p := 0
+	for p < len(b) {
+		start := p
+		if b[p] != '*' {
+			return 0, errors.New("expected '*', got '" + string(b[p:p+1]) + "'")
+		}
+		count, q, ok := parseLine(b, p+1)
+		if !ok {
+			if q < 0 {
+				return 0, errors.New("invalid multibulk length")
+			}
+			break // the header line is not complete
+		}
+		if count <= 0 {
+			return 0, errors.New("invalid multibulk length")
+		}
+		p = q
+		first := len(c.argv)
+		complete := true
+		for i := int64(0); i < count; i++ {
+			if p >= len(b) {
+				complete = false
+				break
+			}
+			if b[p] != '$' {
+				return 0, errors.New("expected '$', got '" + string(b[p:p+1]) + "'")
+			}
+			size, q, ok := parseLine(b, p+1)
+			if !ok {
+				if q < 0 {
+					return 0, errors.New("invalid bulk length")
+				}
+				complete = false
+				break
+			}
+			if size < 0 {
+				return 0, errors.New("invalid bulk length")
+			}
+			if int64(len(b)-q) < size+2 {
+				// Only a payload is missing: wait for all of it at once.
+				c.need = q + int(size) + 2 - start
+				complete = false
+				break
+			}
+			e := q + int(size)
+			if b[e] != '\r' || b[e+1] != '\n' {
+				return 0, errors.New("invalid bulk length")
+			}
+			c.argv = append(c.argv, b[q:e:e])
+			p = e + 2
+		}
+		if !complete {
+			c.argv = c.argv[:first]
+			p = start
+			break
+		}
+		c.cmds = append(c.cmds, redcon.Command{Raw: b[start:p:p]})
+		c.cmds[len(c.cmds)-1].Args = c.argv[first:len(c.argv):len(c.argv)]
+	}
+	c.r += p
+	if len(c.cmds) > 0 {
+		c.need = 0
+	}
+	return len(c.cmds), nil
+}
+
+// parseLine reads the decimal number of a header line whose digits start
+// at b[i] and returns it and the position after the line's CRLF. ok is
+// false when the line is not complete (q >= 0) or malformed (q < 0).
+func parseLine(b []byte, i int) (v int64, q int, ok bool) {
+	neg := false
+	if i < len(b) && b[i] == '-' {
+		neg = true
+		i++
+	}
+	digits := 0
+	for ; i < len(b); i++ {
+		ch := b[i]
+		if ch == '\r' {
+			if i+1 >= len(b) {
+				return 0, 0, false
+			}
+			if b[i+1] != '\n' || digits == 0 {
+				return 0, -1, false
+			}
+			if neg {
+				v = -v
+			}
+			return v, i + 2, true
+		}
+		if ch < '0' || ch > '9' || digits >= 18 {
+			return 0, -1, false
+		}
+		v = v*10 + int64(ch-'0')
+		digits++
+	}
+	return 0, 0, false
+}
+
+// Flush writes the buffered replies to the client. After a write error
+// the connection drops every later reply and Flush returns that error.
+func (c *Conn) Flush() error {
+	if c.werr != nil {
+		return c.werr
+	}
+	if len(c.out) > 0 {
+		_, c.werr = c.nc.Write(c.out)
+	}
+	if cap(c.out) > maxKeptOutput {
+		c.out = nil
+	} else {
+		c.out = c.out[:0]
+	}
+	return c.werr
+}
+
+// RemoteAddr returns the client's address.
+func (c *Conn) RemoteAddr() string { return c.addr }
+
+// Close sends the buffered replies and closes the connection; the commands
+// pipelined behind the running one are not run.
+func (c *Conn) Close() error {
+	c.Flush()
+	c.closed = true
+	return c.nc.Close()
+}
+
+// WriteError writes an error reply; line breaks in msg become spaces.
+func (c *Conn) WriteError(msg string) {
+	if c.werr == nil {
+		c.out = redcon.AppendError(c.out, msg)
+	}
+}
+
+// WriteString writes a simple string reply; line breaks become spaces.
+func (c *Conn) WriteString(str string) {
+	if c.werr == nil {
+		c.out = redcon.AppendString(c.out, str)
+	}
+}
+
+// WriteBulk writes a bulk string reply.
+func (c *Conn) WriteBulk(bulk []byte) {
+	if c.werr == nil {
+		c.out = redcon.AppendBulk(c.out, bulk)
+	}
+}
+
+// WriteBulkString writes a bulk string reply.
+func (c *Conn) WriteBulkString(bulk string) {
+	if c.werr == nil {
+		c.out = redcon.AppendBulkString(c.out, bulk)
+	}
+}
+
+// WriteInt writes an integer reply.
+func (c *Conn) WriteInt(num int) { c.WriteInt64(int64(num)) }
+
+// WriteInt64 writes an integer reply.
+func (c *Conn) WriteInt64(num int64) {
+	if c.werr == nil {
+		c.out = redcon.AppendInt(c.out, num)
+	}
+}
+
+// WriteUint64 writes an integer reply.
+func (c *Conn) WriteUint64(num uint64) {
+	if c.werr == nil {
+		c.out = redcon.AppendUint(c.out, num)
+	}
+}
+
+// WriteArray writes an array header; its elements follow.
+func (c *Conn) WriteArray(count int) {
+	if c.werr == nil {
+		c.out = redcon.AppendArray(c.out, count)
+	}
+}
+
+// WriteNull writes a null bulk string.
+func (c *Conn) WriteNull() {
+	if c.werr == nil {
+		c.out = redcon.AppendNull(c.out)
+	}
+}
+
+// WriteRaw appends encoded replies as they are.
+func (c *Conn) WriteRaw(data []byte) {
+	if c.werr == nil {
+		c.out = append(c.out, data...)
+	}
+}
+
+// WriteAny writes v as redcon.AppendAny encodes it.
+func (c *Conn) WriteAny(v any) {
+	if c.werr == nil {
+		c.out = redcon.AppendAny(c.out, v)
+	}
+}
+
+// WriteBulkFrom writes a bulk string of n bytes read from rb.
+func (c *Conn) WriteBulkFrom(n int64, rb io.Reader) {
+	if c.werr != nil {
+		return
+	}
+	c.out = append(c.out, '$')
+	c.out = strconv.AppendInt(c.out, n, 10)
+	c.out = append(c.out, '\r', '\n')
+	start := len(c.out)
+	c.out = append(c.out, make([]byte, n)...)
+	if _, err := io.ReadFull(rb, c.out[start:]); err != nil {
+		c.werr = err
+		return
+	}
+	c.out = append(c.out, '\r', '\n')
+}
+
+// Context returns the value set by SetContext.
+func (c *Conn) Context() any { return c.ctx }
+
+// SetContext attaches a value to the connection.
+func (c *Conn) SetContext(v any) { c.ctx = v }
+
+// SetReadBuffer does nothing: the read buffer grows as commands need.
+func (c *Conn) SetReadBuffer(int) {}
+
+// Detach is not supported and returns nil.
+func (c *Conn) Detach() redcon.DetachedConn { return nil }
+
+// ReadPipeline returns the commands read with the running one that have
+// not run yet, and takes them out of the pipeline: they will not run. They
+// are valid until the handler returns.
+func (c *Conn) ReadPipeline() []redcon.Command {
+	rest := c.PeekPipeline()
+	c.end = c.cur + 1
+	return rest
+}
+
+// PeekPipeline returns the commands read with the running one that have
+// not run yet; they stay in the pipeline. They are valid until the handler
+// returns.
+func (c *Conn) PeekPipeline() []redcon.Command {
+	if c.cur+1 >= c.end {
+		return nil
+	}
+	return c.cmds[c.cur+1 : c.end : c.end]
+}
+
+// NetConn returns the underlying connection.
+func (c *Conn) NetConn() net.Conn { return c.nc }
+
+// Flush sends what the handler wrote to conn so far, for a connection of a
+// Server or of a redcon.Server (and does nothing for other connections).
+func Flush(conn redcon.Conn) error {
+	if c, ok := conn.(*Conn); ok {
+		return c.Flush()
+	}
+	if w := redcon.BaseWriter(conn); w != nil {
+		return w.Flush()
+	}
+	return nil
+}
+
+// DiscardOutput drops the replies written to conn and not yet sent, for a
+// connection of a Server or of a redcon.Server.
+func DiscardOutput(conn redcon.Conn) {
+	if c, ok := conn.(*Conn); ok {
+		c.out = c.out[:0]
+		return
+	}
+	if w := redcon.BaseWriter(conn); w != nil {
+		w.SetBuffer(nil)
+	}
+}
