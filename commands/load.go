@@ -28,6 +28,12 @@ func (s *Server) SetStore(st persist.Store) {
 	s.store = st
 	s.opts.Store = st
 	s.commit = newCommitter(st, s.onCommitError)
+	// The batch New made for a store that keeps nothing only counts its
+	// ops; a real store needs them.
+	s.batch = &persist.Batch{}
+	if s.commit.instant {
+		s.batch.CountOnly()
+	}
 }
 
 // Load rebuilds the keyspace from src: every database, key, expiry, stream
