@@ -48,9 +48,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c.closeAfterReply {
 		conn.Close()
 	} else if closing {
-		if bw := redcon.BaseWriter(conn); bw != nil {
-			_ = bw.Flush()
-		}
+		_ = resp.Flush(conn)
 	}
 }
 

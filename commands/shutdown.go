@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/runnel-db/runnel/resp"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -116,9 +117,7 @@ func (l drainListener) Accept() (net.Conn, error) {
 func (s *Server) refuseAtShutdown(conn redcon.Conn, c *Client) {
 	c.closeAfterReply = true
 	if err := s.commit.wait(c.needSeq); err != nil {
-		if bw := redcon.BaseWriter(conn); bw != nil {
-			bw.SetBuffer(nil)
-		}
+		resp.DiscardOutput(conn)
 		conn.NetConn().Close()
 		return
 	}

@@ -65,10 +65,13 @@ func FormatNumber(v float64) string {
 	return strconv.FormatFloat(v, 'f', 3, 64)
 }
 
+// statCell shows a side's figures; "n/a" is a metric the side did not
+// report, because its run failed (the Failures section says so) or because
+// the scenario has no such step for it (runnel's recover needs no SAVE).
 func statCell(s Stat) string {
 	switch s.N {
 	case 0:
-		return "failed"
+		return "n/a"
 	case 1:
 		return FormatNumber(s.Median)
 	}
