@@ -1,0 +1,85 @@
+package commands
+
+// WAIT, OBJECT and MEMORY USAGE: commands clients and tools (frameworks
+// that WAIT after writes, redis-cli --memkeys/--hotkeys) call on any
+// server. runnel has no replicas and one encoding.
+
+func init() {
+	register(
+		&Command{Name: "wait", Arity: 3, Flags: NoKeyspace, ACL: []string{"@slow", "@connection"},
+			Tips:    []string{"request_policy:all_shards", "response_policy:agg_min"},
+			Handler: waitCmd, Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.",
+			Since: "3.0.0", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "object", Arity: -2, ACL: []string{"@slow"},
+			Summary: "A container for object introspection commands.", Since: "2.2.3", Group: "generic", Complexity: "Depends on subcommand."},
+		&Command{Name: "object|encoding", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
+			ACL: []string{"@keyspace", "@read", "@slow"}, Handler: objectEncodingCmd,
+			Summary: "Returns the internal encoding of a Redis object.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "object|refcount", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
+			ACL: []string{"@keyspace", "@read", "@slow"}, Handler: objectRefcountCmd,
+			Summary: "Returns the reference count of a value of a key.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "memory", Arity: -2, ACL: []string{"@slow"},
+			Summary: "A container for memory diagnostics commands.", Since: "4.0.0", Group: "server", Complexity: "Depends on subcommand."},
+		&Command{Name: "memory|usage", Arity: -3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
+			ACL: []string{"@read", "@slow"}, Handler: memoryUsageCmd,
+			Summary: "Estimates the memory usage of a key.", Since: "4.0.0", Group: "server", Complexity: "O(N) where N is the number of samples."},
+	)
+}
+
+// WAIT numreplicas timeout — with no replicas the answer is 0 at once.
+func waitCmd(c *Ctx) error {
+	if _, ok := ParseInt(c.Args[1]); !ok {
+		return ErrNotInteger
+	}
+	t, ok := ParseInt(c.Args[2])
+	if !ok {
+		return ErrTimeoutNotInt
+	}
+	if t < 0 {
+		return ErrTimeoutNegative
+	}
+	c.W.Int(0)
+	return nil
+}
+
+// OBJECT ENCODING key — every runnel value is a stream.
+func objectEncodingCmd(c *Ctx) error {
+	if c.Lookup(c.Args[2]) == nil {
+		c.W.Null()
+		return nil
+	}
+	c.W.BulkString("stream")
+	return nil
+}
+
+// OBJECT REFCOUNT key — values are never shared.
+func objectRefcountCmd(c *Ctx) error {
+	if c.Lookup(c.Args[2]) == nil {
+		c.W.Null()
+		return nil
+	}
+	c.W.Int(1)
+	return nil
+}
+
+// MEMORY USAGE key [SAMPLES count] — runnel's own estimate of the key, on
+// the same terms as INFO memory's used_memory (info.go).
+func memoryUsageCmd(c *Ctx) error {
+	p := NewArgs(c.Args[3:])
+	for p.More() {
+		if !p.Keyword("samples") {
+			return ErrSyntax
+		}
+		p.Int64(ErrNotInteger)
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	o := c.Lookup(c.Args[2])
+	if o == nil {
+		c.W.Null()
+		return nil
+	}
+	c.W.Int(int64(keyOverhead + len(c.Args[2]) + o.Stream.MemoryUsage()))
+	return nil
+}
