@@ -138,7 +138,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	if blocked {
 		fl = append(fl, 'b')
 	}
-	if cl.closeAfterReply && cl == self {
+	if cl == self && cl.closeAfterReply { // only the caller's own field: another client's is not ours to read
 		fl = append(fl, 'c')
 	}
 	if noEvict {

@@ -30,9 +30,11 @@
 //     background sync (about one second's worth; the sync runs once a second
 //     when something was written). On a process kill, at most the log
 //     writer's buffer not yet handed to the operating system.
-//   - No: on a power loss, everything since Pebble last synced on its own
-//     (when it switches log files, every MemTableSize bytes). On a process
-//     kill, as EverySec.
+//   - No: Pebble buffers unsynced log records itself instead of handing
+//     each to the OS, so a process kill could lose writes of any age; No
+//     therefore also syncs once a second in the background and loses what
+//     EverySec loses. (Without that sync, the crash test lost everything
+//     since Pebble last synced on its own, when it switched log files.)
 //
 // Close syncs and flushes, so a clean shutdown loses nothing under any
 // policy.

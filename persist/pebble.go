@@ -134,7 +134,11 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
 	s := &Pebble{db: db, lock: lock, policy: opts.Fsync, log: logger, hook: opts.afterBackgroundSync}
-	if s.policy == EverySec {
+	// No syncs in the background too: Pebble keeps unsynced log records in
+	// its own buffer rather than handing each to the OS as Redis's
+	// appendfsync no does, so without a sync a process kill could lose
+	// writes of any age. A sync a second bounds that loss as EverySec's.
+	if s.policy == EverySec || s.policy == No {
 		iv := opts.syncInterval
 		if iv <= 0 {
 			iv = defaultSyncInterval
@@ -376,7 +380,7 @@ func (s *Pebble) fail(err error) error {
 	return *s.failed.Load()
 }
 
-// syncLoop is EverySec's ticker: it syncs the log when batches were applied
+// syncLoop is EverySec's (and No's) ticker: it syncs the log when batches were applied
 // since the last sync.
 func (s *Pebble) syncLoop(every time.Duration) {
 	defer close(s.loopDone)
