@@ -416,3 +416,49 @@ func TestParseFsync(t *testing.T) {
 		t.Error("Open accepted fsync policy 7")
 	}
 }
+
+// TestSupersededMetadataSkipped checks that a batch writing one metadata
+// record several times (a merged group commit of many commands on one
+// stream) stores only the final value, and that deletions in between keep
+// their effect.
+func TestSupersededMetadataSkipped(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	m := newModel()
+	b := &Batch{}
+	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+	for i := uint64(1); i <= 3; i++ {
+		b.AddEntry(1, id(i, 0), fields("f", "v"))
+		b.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{LastID: id(i, 0), EntriesAdded: i}})
+	}
+	b.Add(Op{Kind: GroupPut, UID: 1, Group: "g", GroupLastID: id(1, 0), EntriesRead: 1})
+	b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g", Consumer: "c", SeenTime: 5, ActiveTime: 5})
+	b.Add(Op{Kind: GroupDel, UID: 1, Group: "g"})
+	b.Add(Op{Kind: GroupPut, UID: 1, Group: "g", GroupLastID: id(2, 0), EntriesRead: 2})
+	b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g", Consumer: "d", SeenTime: 6, ActiveTime: 6})
+	b.Add(Op{Kind: ConsumerPut, UID: 1, Group: "g", Consumer: "d", SeenTime: 7, ActiveTime: 7})
+
+	tr := s.translator()
+	tr.pb = s.db.NewBatch()
+	if err := tr.translate(b); err != nil {
+		t.Fatal(err)
+	}
+	// key + 3 entries + final meta + consumer c + group del + final group
+	// put + final consumer d: the first group put is overwritten too.
+	if got, want := tr.pb.Count(), uint32(1+3+1+1+1+1+1); got != want {
+		t.Errorf("translated %d records, want %d", got, want)
+	}
+	_ = tr.pb.Close()
+	tr.pb = nil
+
+	commitT(t, s, b)
+	m.apply(b)
+	got, _ := loadT(t, s)
+	if d := diff(m.expected(), got); d != "" {
+		t.Fatal(d)
+	}
+	g := got.Streams[1].Groups["g"]
+	if g == nil || g.LastID != id(2, 0) || len(g.Consumers) != 1 || got.Streams[1].Meta.EntriesAdded != 3 {
+		t.Fatalf("final state %+v / %+v", got.Streams[1].Meta, g)
+	}
+}

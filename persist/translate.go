@@ -28,6 +28,69 @@ type translator struct {
 	flushedDB  map[uint32]bool
 	flushedAll bool
 	read       func(db uint32, fn func(name []byte, uid uint64) error) error
+
+	// last maps each metadata record a batch writes more than once to the
+	// index of its final write (see superseded).
+	last map[recordRef]int
+}
+
+// recordRef names a stream, group or consumer metadata record.
+type recordRef struct {
+	kind            OpKind
+	uid             uint64
+	group, consumer string
+}
+
+// superseded marks in t.last the metadata records b writes more than once
+// and reports whether there are any. A merged batch of many commands on one
+// stream rewrites the stream's metadata (and a group's cursor, a
+// consumer's clocks) once per command; the batch is applied atomically, so
+// only the final value can ever be read, and the earlier writes are
+// skipped instead of filling the log and memtable.
+func (t *translator) superseded(b *Batch) bool {
+	n := 0
+	for i := range b.Ops {
+		switch b.Ops[i].Kind {
+		case StreamMetaPut, GroupPut, ConsumerPut:
+			n++
+		}
+	}
+	if n < 2 {
+		return false
+	}
+	if t.last == nil {
+		t.last = map[recordRef]int{}
+	}
+	clear(t.last)
+	for i := range b.Ops {
+		op := &b.Ops[i]
+		switch op.Kind {
+		case StreamMetaPut:
+			t.last[recordRef{kind: op.Kind, uid: op.UID}] = i
+		case GroupPut:
+			t.last[recordRef{kind: op.Kind, uid: op.UID, group: op.Group}] = i
+		case ConsumerPut:
+			t.last[recordRef{kind: op.Kind, uid: op.UID, group: op.Group, consumer: op.Consumer}] = i
+		}
+	}
+	return len(t.last) < n
+}
+
+// isSuperseded reports whether op, the i-th op of its batch, is a metadata
+// write that a later op of the batch overwrites.
+func (t *translator) isSuperseded(op *Op, i int) bool {
+	var ref recordRef
+	switch op.Kind {
+	case StreamMetaPut:
+		ref = recordRef{kind: op.Kind, uid: op.UID}
+	case GroupPut:
+		ref = recordRef{kind: op.Kind, uid: op.UID, group: op.Group}
+	case ConsumerPut:
+		ref = recordRef{kind: op.Kind, uid: op.UID, group: op.Group, consumer: op.Consumer}
+	default:
+		return false
+	}
+	return t.last[ref] != i
 }
 
 // needsExclusive reports whether translating b reads the store, so that no
@@ -57,7 +120,11 @@ func (t *translator) translate(b *Batch) error {
 		t.flushedDB = map[uint32]bool{}
 		t.flushedAll = false
 	}
+	skip := t.superseded(b)
 	for i := range b.Ops {
+		if skip && t.isSuperseded(&b.Ops[i], i) {
+			continue
+		}
 		if err := t.op(&b.Ops[i]); err != nil {
 			return fmt.Errorf("op %d: %w", i, err)
 		}
