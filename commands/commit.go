@@ -1,8 +1,10 @@
 package commands
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/runnel-db/runnel/persist"
 )
@@ -14,47 +16,76 @@ var errStoreClosed = Error("ERR server is shutting down")
 // produced them and tracks how far they are durable.
 //
 // Every write command's batch gets a sequence number while its command still
-// holds the keyspace lock (enqueue); one goroutine then commits all queued
-// batches as a single store batch — one fsync for every client that wrote
-// meanwhile (group commit) — and advances the durable watermark. A reply
-// that shows state up to sequence n leaves only once durable >= n, so no
-// client, writer or reader, observes a write that a crash could still lose;
-// the keyspace lock is never held while waiting for that.
+// holds the keyspace lock (enqueue). A reply that shows state up to sequence
+// n leaves only once durable >= n (wait), so no client, writer or reader,
+// observes a write that a crash could still lose; the keyspace lock is never
+// held while waiting for that.
+//
+// There is no committer goroutine on the hot path: the first goroutine that
+// waits for a batch nobody has applied yet becomes the leader, applies every
+// queued batch as one store batch and, for a store that syncs, waits for
+// that sync; the others wait for it. While a leader waits for its sync, the
+// next one may already apply the batches queued meanwhile, and the store
+// syncs them together after the sync in progress (group commit) — so the
+// log is kept busy, every client that wrote during one sync shares the next,
+// and no hand-off to another goroutine sits between a command and its
+// commit. A background tick applies batches that no reply waits for (key
+// expiry) within a few milliseconds.
 type committer struct {
 	store persist.Store
 	// instant is set for stores that keep nothing (persist.Memory): batches
 	// are durable the moment they are queued.
 	instant bool
-	onErr   func(error)
+	// syncs is set for a store that syncs every commit (appendfsync
+	// always), whose leaders gather before they commit.
+	syncs bool
+	onErr func(error)
 
 	// assigned is the last sequence handed out; written under the keyspace
 	// lock and mu, read anywhere.
 	assigned atomic.Uint64
-	// durable is the last sequence whose batch the store committed.
+	// durable is the last sequence whose batch the store made durable;
+	// written under mu.
 	durable atomic.Uint64
 
-	mu     sync.Mutex // guards queue, failed, stopped; cond waits on it
-	cond   *sync.Cond
-	queue  []*persist.Batch
-	failed error
+	mu sync.Mutex // guards everything below
+	// appliedCond wakes waiters whose batch is not applied yet when a
+	// leader finishes applying; durableCond wakes the others when durable
+	// advances or a commit fails.
+	appliedCond, durableCond sync.Cond
+	queue                    []*persist.Batch
+	// applied is the last sequence handed to the store's Apply.
+	applied uint64
+	// leading is set while a leader applies; spare is the emptied queue
+	// the next leader swaps in, and merged the batch it fills.
+	leading bool
+	spare   []*persist.Batch
+	merged  persist.Batch
+	failed  error
 	// stopped is set by close; later batches fail instead of committing.
 	stopped bool
-	kick    chan struct{}
+	quit    chan struct{}
 	done    chan struct{}
-	merged  persist.Batch
 	pool    sync.Pool
 }
 
+// tickInterval is how soon a batch that no reply waits for is applied.
+const tickInterval = 5 * time.Millisecond
+
 func newCommitter(store persist.Store, onErr func(error)) *committer {
-	c := &committer{store: store, onErr: onErr, kick: make(chan struct{}, 1), done: make(chan struct{})}
-	c.cond = sync.NewCond(&c.mu)
+	c := &committer{store: store, onErr: onErr, quit: make(chan struct{}), done: make(chan struct{})}
+	c.appliedCond.L = &c.mu
+	c.durableCond.L = &c.mu
 	c.pool.New = func() any { return new(persist.Batch) }
 	if _, ok := store.(persist.Memory); ok {
 		c.instant = true
 		close(c.done)
 		return c
 	}
-	go c.loop()
+	if p, ok := store.(interface{ Policy() persist.FsyncPolicy }); ok && p.Policy() == persist.Always {
+		c.syncs = true
+	}
+	go c.tick()
 	return c
 }
 
@@ -83,10 +114,6 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 	}
 	c.queue = append(c.queue, b)
 	c.mu.Unlock()
-	select {
-	case c.kick <- struct{}{}:
-	default:
-	}
 	return n
 }
 
@@ -102,7 +129,8 @@ func (c *committer) commitInstant() uint64 {
 // may have observed its effects.
 func (c *committer) latest() uint64 { return c.assigned.Load() }
 
-// wait blocks until everything up to seq is durable. It returns the
+// wait blocks until everything up to seq is durable, leading the commit of
+// the queued batches itself when no other goroutine is. It returns the
 // store's error if a commit failed, in which case replies that depend on
 // seq must not be sent.
 func (c *committer) wait(seq uint64) error {
@@ -112,7 +140,14 @@ func (c *committer) wait(seq uint64) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.durable.Load() < seq && c.failed == nil {
-		c.cond.Wait()
+		switch {
+		case c.applied >= seq:
+			c.durableCond.Wait()
+		case !c.leading:
+			c.lead()
+		default:
+			c.appliedCond.Wait()
+		}
 	}
 	if c.durable.Load() >= seq {
 		return nil
@@ -120,27 +155,72 @@ func (c *committer) wait(seq uint64) error {
 	return c.failed
 }
 
-func (c *committer) loop() {
-	defer close(c.done)
-	for {
-		_, ok := <-c.kick
-		c.mu.Lock()
-		q := c.queue
-		c.queue = nil
-		last := c.assigned.Load()
+// lead applies every queued batch as one store batch, then waits for its
+// sync and advances durable past it. It is called with mu held, releases it
+// while the store works, and returns with it held.
+func (c *committer) lead() {
+	c.leading = true
+	c.gather()
+	q := c.queue
+	c.queue = c.spare[:0]
+	last := c.assigned.Load()
+	c.mu.Unlock()
+
+	t, err := c.apply(q)
+
+	c.mu.Lock()
+	clear(q)
+	c.spare = q[:0]
+	c.leading = false
+	if err == nil {
+		c.applied = last
+	}
+	c.appliedCond.Broadcast()
+	if err == nil {
 		c.mu.Unlock()
-		if len(q) > 0 {
-			c.commitAll(q, last)
-		}
-		if !ok {
+		err = t.Wait()
+		c.mu.Lock()
+	}
+	if err != nil {
+		c.failLocked(err)
+		return
+	}
+	if c.failed == nil && last > c.durable.Load() {
+		c.durable.Store(last)
+	}
+	c.durableCond.Broadcast()
+}
+
+// gather lets the goroutines that are ready to run — connections whose
+// commands have arrived — run before a leader takes the queue, for as long
+// as they keep adding to it (a few rounds at most). A sync then carries
+// every command that was ready, as Redis's event loop syncs once after
+// serving every ready client, instead of syncing at once for the first
+// and making the rest wait for a second sync. Called and returns with mu
+// held.
+func (c *committer) gather() {
+	if !c.syncs {
+		return
+	}
+	for range maxGatherRounds {
+		n := len(c.queue)
+		c.mu.Unlock()
+		runtime.Gosched()
+		c.mu.Lock()
+		if len(c.queue) == n {
 			return
 		}
 	}
 }
 
-// commitAll commits the queued batches as one store batch. last is the
-// sequence of the final batch of q.
-func (c *committer) commitAll(q []*persist.Batch, last uint64) {
+// maxGatherRounds bounds how long gather lets others run.
+const maxGatherRounds = 4
+
+// apply applies q as one store batch and recycles q's batches.
+func (c *committer) apply(q []*persist.Batch) (persist.Ticket, error) {
+	if len(q) == 0 {
+		return persist.Ticket{}, nil
+	}
 	b := q[0]
 	if len(q) > 1 {
 		c.merged.Reset()
@@ -149,27 +229,52 @@ func (c *committer) commitAll(q []*persist.Batch, last uint64) {
 		}
 		b = &c.merged
 	}
-	err := c.store.Commit(b)
-	c.mu.Lock()
-	if err != nil && c.failed == nil {
-		c.failed = err
-	}
-	if err == nil {
-		c.durable.Store(last)
-	}
-	c.cond.Broadcast()
-	c.mu.Unlock()
-	if err != nil && c.onErr != nil {
-		c.onErr(err)
-	}
+	t, err := c.store.Apply(b)
 	for _, x := range q {
 		x.Reset()
 		c.pool.Put(x)
 	}
+	return t, err
 }
 
-// close commits what is queued and stops the loop. The caller holds the
-// keyspace lock, so nothing new is queued.
+// failLocked records the store's first error, which every waiting and
+// later reply then reports, and wakes every waiter. mu is held.
+func (c *committer) failLocked(err error) {
+	first := c.failed == nil
+	if first {
+		c.failed = err
+	}
+	c.appliedCond.Broadcast()
+	c.durableCond.Broadcast()
+	if first && c.onErr != nil {
+		c.mu.Unlock()
+		c.onErr(err)
+		c.mu.Lock()
+	}
+}
+
+// tick applies, every tickInterval, the batches that no reply waits for.
+func (c *committer) tick() {
+	defer close(c.done)
+	t := time.NewTicker(tickInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.quit:
+			return
+		case <-t.C:
+		}
+		c.mu.Lock()
+		idle := c.applied >= c.assigned.Load() || c.leading
+		c.mu.Unlock()
+		if !idle {
+			_ = c.wait(c.assigned.Load())
+		}
+	}
+}
+
+// close commits what is queued and stops the background tick. The caller
+// holds the keyspace lock, so nothing new is queued.
 func (c *committer) close() {
 	if c.instant {
 		return
@@ -181,6 +286,7 @@ func (c *committer) close() {
 	}
 	c.stopped = true
 	c.mu.Unlock()
-	close(c.kick)
+	close(c.quit)
 	<-c.done
+	_ = c.wait(c.assigned.Load())
 }
