@@ -80,6 +80,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, errWrongArity(cmd.Name))
 		return
 	}
+	if cmd.Flags&Protected != 0 && !s.protectedAllowed(c) {
+		s.reject(c, cmd, ErrDebugNotAllowed)
+		return
+	}
 	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
 		return

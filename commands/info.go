@@ -154,8 +154,9 @@ func (s *Server) infoServer(b *infoBuilder) {
 	b.kvi("server_time_usec", now.UnixMicro())
 	b.kvi("uptime_in_seconds", int64(up/time.Second))
 	b.kvi("uptime_in_days", int64(up/(24*time.Hour)))
-	b.kv("hz", "10")
-	b.kv("configured_hz", "10")
+	hz := s.config.value("hz")
+	b.kv("hz", hz)
+	b.kv("configured_hz", hz)
 	b.kvi("lru_clock", (now.UnixMilli()/1000)&(1<<24-1))
 	b.kv("executable", exe)
 	b.kv("config_file", s.config.configFile)
@@ -391,40 +392,9 @@ func (s *Server) infoPersistence(b *infoBuilder) {
 	unlock := b.lock(s)
 	dirty := s.dirty
 	unlock()
-	status := "ok"
-	if s.readOnly.Load() {
-		status = "err"
+	for _, kv := range s.persistenceInfo(dirty) {
+		b.kv(kv[0], kv[1])
 	}
-	b.kv("loading", "0")
-	b.kv("async_loading", "0")
-	b.kv("current_cow_peak", "0")
-	b.kv("current_cow_size", "0")
-	b.kv("current_cow_size_age", "0")
-	b.kv("current_fork_perc", "0.00")
-	b.kv("current_save_keys_processed", "0")
-	b.kv("current_save_keys_total", "0")
-	b.kvi("rdb_changes_since_last_save", dirty)
-	b.kv("rdb_bgsave_in_progress", "0")
-	b.kvi("rdb_last_save_time", s.startTime.Unix())
-	b.kv("rdb_last_bgsave_status", "ok")
-	b.kv("rdb_last_bgsave_time_sec", "-1")
-	b.kv("rdb_current_bgsave_time_sec", "-1")
-	b.kv("rdb_saves", "0")
-	b.kv("rdb_last_cow_size", "0")
-	b.kv("rdb_last_load_keys_expired", "0")
-	b.kv("rdb_last_load_keys_loaded", "0")
-	b.kv("aof_enabled", "1")
-	b.kv("aof_rewrite_in_progress", "0")
-	b.kv("aof_rewrite_scheduled", "0")
-	b.kv("aof_last_rewrite_time_sec", "-1")
-	b.kv("aof_current_rewrite_time_sec", "-1")
-	b.kv("aof_last_bgrewrite_status", "ok")
-	b.kv("aof_rewrites", "0")
-	b.kv("aof_rewrites_consecutive_failures", "0")
-	b.kv("aof_last_write_status", status)
-	b.kv("aof_last_cow_size", "0")
-	b.kv("module_fork_in_progress", "0")
-	b.kv("module_fork_last_cow_size", "0")
 }
 
 func (s *Server) infoStats(b *infoBuilder) {

@@ -317,3 +317,11 @@ func (s *Server) persistenceInfo(dirty int64) [][2]string {
 	)
 	return out
 }
+
+// durable reports whether the server runs on a store that keeps its data
+// (a data directory), not in memory: INFO's aof_enabled and CONFIG GET
+// appendonly.
+func (s *Server) durable() bool {
+	_, ok := s.store.(checkpointer)
+	return ok
+}
