@@ -33,6 +33,8 @@ func init() {
 		sub("unblock", -3, fa, admin, clientUnblockCmd, "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0", "O(log N) where N is the number of client connections"),
 		sub("no-evict", 3, fa, admin, clientNoEvictCmd, "Sets the client eviction mode of the connection.", "7.0.0", "O(1)"),
 		sub("no-touch", 3, f, conn, clientNoTouchCmd, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)"),
+		sub("pause", -3, fa, admin, clientPauseCmd, "Suspends commands processing.", "3.0.0", "O(1)"),
+		sub("unpause", 2, fa, admin, clientUnpauseCmd, "Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients"),
 		sub("reply", 3, f, conn, clientReplyCmd, "Instructs the server whether to reply to commands.", "3.2.0", "O(1)"),
 		sub("getredir", 2, f, conn, clientGetredirCmd, "Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)"),
 		sub("trackinginfo", 2, f, conn, clientTrackinginfoCmd, "Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)"),
@@ -117,7 +119,7 @@ func clientSetinfoCmd(c *Ctx) error {
 func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cl.mu.Lock()
 	name, lib, ver, db, proto := cl.name, cl.libName, cl.libVer, cl.db, cl.proto
-	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil
+	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch := cl.noEvict, cl.noTouch
 	cl.mu.Unlock()

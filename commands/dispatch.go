@@ -99,6 +99,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.lastCmd = cmd.Name
 	c.lastActive = start
 	c.mu.Unlock()
+	if s.pause.active() && !s.waitPause(c, cmd) {
+		return
+	}
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
 		c.w.Simple("QUEUED")

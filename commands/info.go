@@ -216,7 +216,7 @@ func (s *Server) infoClients(b *infoBuilder) {
 	b.kvi("maxclients", int64(s.config.maxClients()))
 	b.kv("client_recent_max_input_buffer", "0")
 	b.kv("client_recent_max_output_buffer", "0")
-	b.kvi("blocked_clients", int64(cc.blocked))
+	b.kvi("blocked_clients", int64(cc.blocked)+s.pause.waiting.Load())
 	b.kv("tracking_clients", "0")
 	b.kv("pubsub_clients", "0")
 	b.kvi("watching_clients", int64(cc.watching))
