@@ -36,6 +36,8 @@ func init() {
 		sub("pause", -3, fa, admin, clientPauseCmd, "Suspends commands processing.", "3.0.0", "O(1)"),
 		sub("unpause", 2, fa, admin, clientUnpauseCmd, "Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients"),
 		sub("reply", 3, f, conn, clientReplyCmd, "Instructs the server whether to reply to commands.", "3.2.0", "O(1)"),
+		sub("tracking", -3, f, conn, clientTrackingCmd, "Controls server-assisted client-side caching for the connection.", "6.0.0", "O(1). Some options may introduce additional complexity."),
+		sub("caching", 3, f, conn, clientCachingCmd, "Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)"),
 		sub("getredir", 2, f, conn, clientGetredirCmd, "Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)"),
 		sub("trackinginfo", 2, f, conn, clientTrackinginfoCmd, "Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)"),
 		sub("help", 2, NoKeyspace|Loading|Stale, conn, clientHelpCmd, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
@@ -503,25 +505,6 @@ func clientReplyCmd(c *Ctx) error {
 	default:
 		return ErrSyntax
 	}
-	return nil
-}
-
-// CLIENT GETREDIR: runnel has no client tracking, so never a redirect.
-func clientGetredirCmd(c *Ctx) error {
-	c.W.Int(-1)
-	return nil
-}
-
-// CLIENT TRACKINGINFO: tracking is always off.
-func clientTrackinginfoCmd(c *Ctx) error {
-	c.W.Map(3)
-	c.W.BulkString("flags")
-	c.W.Set(1)
-	c.W.BulkString("off")
-	c.W.BulkString("redirect")
-	c.W.Int(-1)
-	c.W.BulkString("prefixes")
-	c.W.Array(0)
 	return nil
 }
 
