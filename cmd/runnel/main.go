@@ -19,9 +19,10 @@
 // it cannot use (held by another runnel, corrupt, written by a newer
 // runnel, or not a runnel store), and on an appendfsync other than always,
 // everysec or no. An empty dir ("") runs without persistence: nothing
-// survives a restart, and a warning says so. SAVE and BGSAVE write backups
-// (backup-<unix ms> directories, each a data directory runnel can start
-// on) into --backup-dir, by default the data directory.
+// survives a restart, and a warning says so. SAVE and BGSAVE write a backup
+// (a backup-<unix ms> directory, a data directory runnel can start on)
+// into --backup-dir, by default the data directory, and then remove the
+// older backups there: only the latest is kept.
 //
 // SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
 // accepting, finish the commands in flight, commit, close the store. The
@@ -57,7 +58,7 @@ func run() int {
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
 	fs.String("enable-debug-command", "no", `allow DEBUG: "no", "yes", or "local" (from loopback connections only)`)
-	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
+	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write their backup-<unix ms> directory, keeping only the latest (default: the data directory)")
 	prof := addProfileFlags(fs)
 	gcSlack := addGCFlag(fs)
 	switch err := fs.Parse(os.Args[1:]); {
