@@ -149,6 +149,7 @@ func configResetstatCmd(c *Ctx) error {
 	c.S.stats.reset()
 	c.S.dur.mu.Lock()
 	c.S.dur.saves = 0
+	c.S.dur.rewrites = 0
 	c.S.dur.mu.Unlock()
 	c.W.OK()
 	return nil
