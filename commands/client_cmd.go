@@ -409,6 +409,12 @@ func clientKillCmd(c *Ctx) error {
 	return nil
 }
 
+// errClientSubArgs is Redis's reply to a CLIENT subcommand given more
+// arguments than it takes.
+func errClientSubArgs(sub []byte) Error {
+	return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(sub, 128)) + "'. Try CLIENT HELP.")
+}
+
 // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 //
 // The target's wait ends under the keyspace lock, so a key signalled at
@@ -416,7 +422,7 @@ func clientKillCmd(c *Ctx) error {
 // unblock reply, and the reply here says which happened.
 func clientUnblockCmd(c *Ctx) error {
 	if len(c.Args) > 4 {
-		return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(c.Args[1], 128)) + "'. Try CLIENT HELP.")
+		return errClientSubArgs(c.Args[1])
 	}
 	asErr := false
 	if len(c.Args) == 4 {

@@ -205,7 +205,7 @@ func (s *Server) waitPause(c *Client, cmd *Command) bool {
 // CLIENT PAUSE timeout [WRITE|ALL]
 func clientPauseCmd(c *Ctx) error {
 	if len(c.Args) > 4 {
-		return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(c.Args[1], 128)) + "'. Try CLIENT HELP.")
+		return errClientSubArgs(c.Args[1])
 	}
 	end, err := parseTimeout(c.Args[2], c.Now)
 	if err != nil {
