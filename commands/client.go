@@ -29,6 +29,8 @@ type Client struct {
 	lastActive            time.Time
 	killed                bool
 	blockedOn             *waiter
+	// paused is set while a CLIENT PAUSE holds the client's command.
+	paused bool
 	// noEvict and noTouch are CLIENT NO-EVICT / NO-TOUCH (flags e, T).
 	noEvict, noTouch bool
 	// multiCount (-1 outside MULTI), watchCount, dirtyShown and argvMem

@@ -33,7 +33,11 @@ func init() {
 		sub("unblock", -3, fa, admin, clientUnblockCmd, "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0", "O(log N) where N is the number of client connections"),
 		sub("no-evict", 3, fa, admin, clientNoEvictCmd, "Sets the client eviction mode of the connection.", "7.0.0", "O(1)"),
 		sub("no-touch", 3, f, conn, clientNoTouchCmd, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)"),
+		sub("pause", -3, fa, admin, clientPauseCmd, "Suspends commands processing.", "3.0.0", "O(1)"),
+		sub("unpause", 2, fa, admin, clientUnpauseCmd, "Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients"),
 		sub("reply", 3, f, conn, clientReplyCmd, "Instructs the server whether to reply to commands.", "3.2.0", "O(1)"),
+		sub("tracking", -3, f, conn, clientTrackingCmd, "Controls server-assisted client-side caching for the connection.", "6.0.0", "O(1). Some options may introduce additional complexity."),
+		sub("caching", 3, f, conn, clientCachingCmd, "Instructs the server whether to track the keys in the next request.", "6.0.0", "O(1)"),
 		sub("getredir", 2, f, conn, clientGetredirCmd, "Returns the client ID to which the connection's tracking notifications are redirected.", "6.0.0", "O(1)"),
 		sub("trackinginfo", 2, f, conn, clientTrackinginfoCmd, "Returns information about server-assisted client-side caching for the connection.", "6.2.0", "O(1)"),
 		sub("help", 2, NoKeyspace|Loading|Stale, conn, clientHelpCmd, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
@@ -117,7 +121,7 @@ func clientSetinfoCmd(c *Ctx) error {
 func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cl.mu.Lock()
 	name, lib, ver, db, proto := cl.name, cl.libName, cl.libVer, cl.db, cl.proto
-	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil
+	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch := cl.noEvict, cl.noTouch
 	cl.mu.Unlock()
@@ -405,6 +409,12 @@ func clientKillCmd(c *Ctx) error {
 	return nil
 }
 
+// errClientSubArgs is Redis's reply to a CLIENT subcommand given more
+// arguments than it takes.
+func errClientSubArgs(sub []byte) Error {
+	return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(sub, 128)) + "'. Try CLIENT HELP.")
+}
+
 // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 //
 // The target's wait ends under the keyspace lock, so a key signalled at
@@ -412,7 +422,7 @@ func clientKillCmd(c *Ctx) error {
 // unblock reply, and the reply here says which happened.
 func clientUnblockCmd(c *Ctx) error {
 	if len(c.Args) > 4 {
-		return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(c.Args[1], 128)) + "'. Try CLIENT HELP.")
+		return errClientSubArgs(c.Args[1])
 	}
 	asErr := false
 	if len(c.Args) == 4 {
@@ -501,25 +511,6 @@ func clientReplyCmd(c *Ctx) error {
 	default:
 		return ErrSyntax
 	}
-	return nil
-}
-
-// CLIENT GETREDIR: runnel has no client tracking, so never a redirect.
-func clientGetredirCmd(c *Ctx) error {
-	c.W.Int(-1)
-	return nil
-}
-
-// CLIENT TRACKINGINFO: tracking is always off.
-func clientTrackinginfoCmd(c *Ctx) error {
-	c.W.Map(3)
-	c.W.BulkString("flags")
-	c.W.Set(1)
-	c.W.BulkString("off")
-	c.W.BulkString("redirect")
-	c.W.Int(-1)
-	c.W.BulkString("prefixes")
-	c.W.Array(0)
 	return nil
 }
 

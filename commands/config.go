@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"fmt"
 	"math"
 	"net"
 	"strconv"
@@ -135,6 +136,17 @@ type param struct {
 	streams bool
 	// check validates a string parameter; it returns the error text.
 	check func(string) (string, string)
+	// alias is a second name that CONFIG GET and SET accept for the same
+	// parameter (Redis's slave-* names of replica-* parameters).
+	alias string
+	// clamp maps a valid integer into the range the parameter really
+	// takes, as Redis's hz keeps to 1..500 whatever CONFIG SET was given.
+	clamp func(int64) int64
+	// settable, when set, says whether CONFIG SET may change a mutable
+	// parameter to the canonical value v now; it returns the error text
+	// (without the "CONFIG SET failed" prefix) for a change runnel cannot
+	// make at run time.
+	settable func(s *Server, v string) string
 	// get and set reach parameters stored outside values; nil for plain
 	// ones. set receives the canonical, validated value.
 	get func(s *Server) string
@@ -169,14 +181,15 @@ func init() {
 				s.config.needAuth.Store(v != "")
 			}},
 		{name: "databases", kind: kindInt, min: 1, max: math.MaxInt32, def: strconv.Itoa(NumDBs)},
-		{name: "bind", kind: kindString,
+		{name: "bind", kind: kindString, mutable: true, settable: unchanged("bind"),
 			get: func(s *Server) string { return s.opts.Bind }, set: func(s *Server, v string) { s.opts.Bind = firstWord(v) }},
 		{name: "port", kind: kindInt, min: 0, max: 65535,
 			get: func(s *Server) string { return strconv.Itoa(s.port()) },
 			set: func(s *Server, v string) { s.opts.Port, _ = strconv.Atoi(v) }},
 		{name: "dir", kind: kindString, protected: true,
 			get: func(s *Server) string { return s.opts.Dir }, set: func(s *Server, v string) { s.opts.Dir = v }},
-		{name: "appendonly", kind: kindBool, def: "yes"},
+		{name: "appendonly", kind: kindBool, mutable: true, settable: settableAppendonly,
+			get: func(s *Server) string { return yesNo(s.durable()) }, set: func(*Server, string) {}},
 		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true},
 		{name: "save", kind: kindString, mutable: true, check: checkSave},
 		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
@@ -189,12 +202,57 @@ func init() {
 		{name: "loglevel", kind: kindEnum, enum: []string{"debug", "verbose", "notice", "warning", "nothing"}, def: "notice", mutable: true},
 		{name: "logfile", kind: kindString},
 		{name: "daemonize", kind: kindBool, def: "no"},
-		{name: "hz", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true},
+		{name: "hz", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true, clamp: clampHz},
 		{name: "tcp-keepalive", kind: kindInt, min: 0, max: math.MaxInt32, def: "300", mutable: true},
 		{name: "io-threads", kind: kindInt, min: 1, max: 128, def: "1"},
 		{name: "cluster-enabled", kind: kindBool, def: "no"},
-		{name: "replica-read-only", kind: kindBool, def: "yes", mutable: true},
-		{name: "slave-read-only", kind: kindBool, def: "yes", mutable: true},
+		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes", mutable: true},
+		{name: "enable-debug-command", kind: kindEnum, enum: []string{"no", "yes", "local"}, def: "no"},
+	}
+}
+
+// Redis's bounds of the hz actually used (CONFIG_MIN_HZ, CONFIG_MAX_HZ).
+const (
+	minHz = 1
+	maxHz = 500
+)
+
+// clampHz keeps hz within minHz..maxHz, as Redis does with the value
+// CONFIG SET or the config file gives.
+func clampHz(n int64) int64 { return min(max(n, minHz), maxHz) }
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// unchanged is the settable check of a parameter runnel cannot change at
+// run time: CONFIG SET to the current value succeeds and changes nothing;
+// another value gets Redis's text for a parameter that cannot change.
+func unchanged(name string) func(s *Server, v string) string {
+	return func(s *Server, v string) string {
+		if cur, _ := s.ConfigValue(name); cur == v {
+			return ""
+		}
+		return "can't set immutable config"
+	}
+}
+
+// settableAppendonly: appendonly shows whether the server has a store,
+// which it keeps from start to end. Asking for the state it is in
+// succeeds; turning it on in the in-memory mode fails with Redis's text
+// for an AOF that cannot start; turning the store off is refused.
+func settableAppendonly(s *Server, v string) string {
+	switch on := s.durable(); {
+	case (v == "yes") == on:
+		return ""
+	case !on:
+		s.logf("CONFIG SET appendonly yes: runnel was started without a data directory (--dir \"\") and cannot open a store at run time")
+		return "Unable to turn on AOF. Check server logs."
+	default:
+		return "runnel cannot run without its store once started; restart with --dir \"\" for the in-memory mode"
 	}
 }
 
@@ -215,13 +273,26 @@ func (s *Server) port() int {
 	return s.opts.Port
 }
 
+// lookupParam finds a parameter by its name or alias, in any case.
 func lookupParam(name string) *param {
+	p, _ := lookupParamName(name)
+	return p
+}
+
+// lookupParamName is lookupParam that also returns the name matched, the
+// parameter's or its alias's, as the table spells it. Like Redis, CONFIG
+// SET names that one in its errors and treats a name and its alias as two
+// parameters when looking for duplicates.
+func lookupParamName(name string) (*param, string) {
 	for _, p := range params {
 		if strings.EqualFold(p.name, name) {
-			return p
+			return p, p.name
+		}
+		if p.alias != "" && strings.EqualFold(p.alias, name) {
+			return p, p.alias
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // parseMemory reads a memory value as Redis's memtoull does: digits and an
@@ -291,6 +362,9 @@ func (p *param) normalize(v string) (string, string) {
 		}
 		if n < p.min || n > p.max {
 			return "", "argument must be between " + strconv.FormatInt(p.min, 10) + " and " + strconv.FormatInt(p.max, 10) + " inclusive"
+		}
+		if p.clamp != nil {
+			n = p.clamp(n)
 		}
 		return strconv.FormatInt(n, 10), ""
 	case kindBool:
@@ -436,26 +510,42 @@ func (s *Server) ConfigValue(name string) (string, bool) {
 	return s.getParam(p), true
 }
 
+// ParamError is SetConfig's error: the parameter is unknown or does not
+// take the value. Msg is the reason alone, as Redis words it after "CONFIG
+// SET failed" or in a config file error ("argument must be between 0 and
+// 65535 inclusive").
+type ParamError struct {
+	Name, Value, Msg string
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("invalid value %q for %s: %s", e.Value, e.Name, e.Msg)
+}
+
 // SetConfig sets a configuration parameter at start-up, as a config file or
 // flag would; it takes the same names and values as CONFIG SET, and also
-// sets the start-up-only parameters (bind, port, dir), which take effect
-// at Listen. It is not safe to call concurrently with Listen.
+// sets the start-up-only parameters (bind, port, dir, enable-debug-command),
+// which take effect at Listen. A bad name or value is a *ParamError. It is
+// not safe to call concurrently with Listen.
 func (s *Server) SetConfig(name, value string) error {
 	p := lookupParam(name)
 	if p == nil {
-		return Error("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'")
+		return &ParamError{Name: name, Value: value, Msg: "Bad directive or wrong number of arguments"}
 	}
+	bad := func(msg string) error { return &ParamError{Name: p.name, Value: value, Msg: msg} }
 	v, msg := p.normalize(value)
 	if msg != "" {
-		return Error("ERR CONFIG SET failed (possibly related to argument '" + p.name + "') - " + msg)
+		return bad(msg)
 	}
 	switch {
 	case p.name == "databases" && v != strconv.Itoa(NumDBs):
-		return Error("ERR runnel has " + strconv.Itoa(NumDBs) + " databases; databases cannot be changed")
+		return bad("runnel has " + strconv.Itoa(NumDBs) + " databases; databases cannot be changed")
 	case p.name == "appendonly" && v != "yes":
-		return Error("ERR runnel always persists: appendonly must be yes")
+		return bad(`runnel always persists: appendonly must be yes (--dir "" runs in memory)`)
+	case p.name == "appendonly":
+		return nil // the store, opened after the settings, makes it yes
 	case (p.name == "bind" || p.name == "port" || p.name == "dir") && s.ln != nil:
-		return Error("ERR " + p.name + " can only be set before the server listens")
+		return bad(p.name + " can only be set before the server listens")
 	}
 	s.applyParam(p, v)
 	if p.streams {

@@ -1,6 +1,9 @@
 package commands
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // CONFIG and its subcommands.
 
@@ -28,8 +31,10 @@ func init() {
 
 // CONFIG GET parameter [parameter ...]
 //
-// Each argument is a name (any case; the reply echoes it as given) or a
-// glob over the parameter names; a parameter is listed once.
+// Each argument is a name or alias (any case; the reply echoes it as
+// given) or a glob over the names and aliases. As in Redis a name is
+// listed once, but a parameter asked for by its name and its alias is
+// listed under both.
 func configGetCmd(c *Ctx) error {
 	type kv struct{ k, v string }
 	var out []kv
@@ -37,19 +42,22 @@ func configGetCmd(c *Ctx) error {
 	for _, a := range c.Args[2:] {
 		if !bytes.ContainsAny(a, "[*?") {
 			p := lookupParam(string(a))
-			if p == nil || seen[p.name] {
+			key := strings.ToLower(string(a))
+			if p == nil || seen[key] {
 				continue
 			}
-			seen[p.name] = true
+			seen[key] = true
 			out = append(out, kv{string(a), c.S.getParam(p)})
 			continue
 		}
 		for _, p := range params {
-			if seen[p.name] || !globMatch(a, []byte(p.name), true) {
-				continue
+			for _, name := range [2]string{p.name, p.alias} {
+				if name == "" || seen[name] || !globMatch(a, []byte(name), true) {
+					continue
+				}
+				seen[name] = true
+				out = append(out, kv{name, c.S.getParam(p)})
 			}
-			seen[p.name] = true
-			out = append(out, kv{p.name, c.S.getParam(p)})
 		}
 	}
 	c.W.Map(len(out))
@@ -71,10 +79,11 @@ func configSetCmd(c *Ctx) error {
 	}
 	n := (len(args) - 2) / 2
 	ps := make([]*param, n)
+	names := make([]string, n) // as matched: the parameter's name or alias
 	var unknown, failArg, failMsg string
 	for i := 0; i < n; i++ {
 		name := string(args[2+2*i])
-		p := lookupParam(name)
+		p, matched := lookupParamName(name)
 		if p == nil {
 			if failMsg == "" && unknown == "" {
 				unknown = name
@@ -92,11 +101,11 @@ func configSetCmd(c *Ctx) error {
 			continue
 		}
 		for j := 0; j < i; j++ {
-			if ps[j] == p {
+			if names[j] == matched {
 				failArg, failMsg = name, "duplicate parameter"
 			}
 		}
-		ps[i] = p
+		ps[i], names[i] = p, matched
 	}
 	if unknown != "" {
 		return Error("ERR Unknown option or number of arguments for CONFIG SET - '" + unknown + "'")
@@ -108,9 +117,17 @@ func configSetCmd(c *Ctx) error {
 	for i, p := range ps {
 		v, msg := p.normalize(string(args[3+2*i]))
 		if msg != "" {
-			return Error("ERR CONFIG SET failed (possibly related to argument '" + p.name + "') - " + msg)
+			return Error("ERR CONFIG SET failed (possibly related to argument '" + names[i] + "') - " + msg)
 		}
 		vals[i] = v
+	}
+	for i, p := range ps {
+		if p.settable == nil {
+			continue
+		}
+		if msg := p.settable(c.S, vals[i]); msg != "" {
+			return Error("ERR CONFIG SET failed (possibly related to argument '" + names[i] + "') - " + msg)
+		}
 	}
 	streams := false
 	for i, p := range ps {
@@ -126,9 +143,14 @@ func configSetCmd(c *Ctx) error {
 	return nil
 }
 
-// CONFIG RESETSTAT
+// CONFIG RESETSTAT: the INFO counters, and like Redis the save and
+// rewrite counts (rdb_saves, aof_rewrites).
 func configResetstatCmd(c *Ctx) error {
 	c.S.stats.reset()
+	c.S.dur.mu.Lock()
+	c.S.dur.saves = 0
+	c.S.dur.rewrites = 0
+	c.S.dur.mu.Unlock()
 	c.W.OK()
 	return nil
 }

@@ -142,3 +142,84 @@ func TestParseMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRuntimeLimits: the parameters runnel cannot change at run time
+// accept their current value and refuse another with Redis's wording; hz
+// is clamped as Redis clamps it; slave-read-only is replica-read-only.
+func TestConfigRuntimeLimits(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	runSteps(t, c, []step{
+		s(bulks("appendonly", "no"), "config", "get", "appendonly"),
+		s(ok, "config", "set", "appendonly", "no"),
+		s(cfgErr("appendonly", "Unable to turn on AOF. Check server logs."), "config", "set", "appendonly", "yes"),
+		s(cfgErr("appendonly", "argument must be 'yes' or 'no'"), "config", "set", "appendonly", "maybe"),
+		s(bulks("bind", "127.0.0.1"), "config", "get", "bind"),
+		s(ok, "config", "set", "bind", "127.0.0.1"),
+		s(cfgErr("bind", "can't set immutable config"), "config", "set", "bind", "0.0.0.0"),
+		s(ok, "config", "set", "hz", "0"),
+		s(bulks("hz", "1"), "config", "get", "hz"),
+		s(ok, "config", "set", "hz", "501"),
+		s(bulks("hz", "500"), "config", "get", "hz"),
+		s(ok, "config", "set", "slave-read-only", "no"),
+		s(bulks("replica-read-only", "no"), "config", "get", "replica-read-only"),
+		s(bulks("replica-read-only", "no", "slave-read-only", "no"), "config", "get", "*read-only"),
+		s(ok, "config", "set", "replica-read-only", "no", "slave-read-only", "no"),
+		s(cfgErr("slave-read-only", "argument must be 'yes' or 'no'"), "config", "set", "slave-read-only", "maybe"),
+		s(cfgErr("HZ", "duplicate parameter"), "config", "set", "hz", "1", "HZ", "2"),
+		s(bulks("enable-debug-command", "no"), "config", "get", "enable-debug-command"),
+		s(cfgErr("enable-debug-command", "can't set immutable config"), "config", "set", "enable-debug-command", "yes"),
+		s(errReply(ErrDebugNotAllowed), "debug", "sleep", "0"),
+	})
+	if !strings.Contains(c.do("info", "server"), "\r\nhz:500\r\nconfigured_hz:500\r\n") {
+		t.Errorf("INFO server does not show hz 500")
+	}
+	if !strings.Contains(c.do("info", "persistence"), "\r\naof_enabled:0\r\n") {
+		t.Errorf("INFO persistence: aof_enabled is not 0 in memory")
+	}
+
+	// On a store appendonly is yes and stays so.
+	dir := t.TempDir()
+	f := newFake(t, Options{Dir: dir, Store: openPebble(t, dir)})
+	if got := f.do("CONFIG", "GET", "appendonly"); got != bulks("appendonly", "yes") {
+		t.Errorf("CONFIG GET appendonly on a store = %q", got)
+	}
+	if got := f.do("CONFIG", "SET", "appendonly", "yes"); got != ok {
+		t.Errorf("CONFIG SET appendonly yes on a store = %q", got)
+	}
+	if got := f.do("CONFIG", "SET", "appendonly", "no"); !strings.HasPrefix(got, "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - ") {
+		t.Errorf("CONFIG SET appendonly no on a store = %q", got)
+	}
+	if got := infoValue(t, f.s, "aof_enabled"); got != "1" {
+		t.Errorf("aof_enabled on a store = %s", got)
+	}
+}
+
+// TestDebugAllowed: enable-debug-command yes allows DEBUG from anywhere,
+// local from a loopback connection only.
+func TestDebugAllowed(t *testing.T) {
+	for _, mode := range []string{"yes", "local"} {
+		_, addr := startServer(t, func(s *Server) {
+			if err := s.SetConfig("enable-debug-command", mode); err != nil {
+				t.Fatal(err)
+			}
+		})
+		c := dialRaw(t, addr)
+		runSteps(t, c, []step{
+			s(ok, "debug", "sleep", "0"),
+			s(errReply(ErrNotFloat), "debug", "sleep", "x"),
+			s(errReply("ERR unknown subcommand 'nope'. Try DEBUG HELP."), "debug", "nope"),
+		})
+		if help := c.do("debug", "help"); !strings.HasPrefix(help, "*5\r\n+DEBUG <subcommand>") {
+			t.Errorf("%s: DEBUG HELP = %q", mode, help)
+		}
+	}
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{{"127.0.0.1:5", true}, {"127.1.2.3:5", true}, {"[::1]:7", true}, {"10.0.0.1:5", false}, {"", false}, {"[2001:db8::1]:6379", false}} {
+		if got := isLoopback(tc.addr); got != tc.want {
+			t.Errorf("isLoopback(%q) = %v", tc.addr, got)
+		}
+	}
+}

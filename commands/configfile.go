@@ -78,12 +78,11 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 			return bad("Bad directive or wrong number of arguments")
 		}
 		if err := s.SetConfig(p.name, value); err != nil {
-			var e Error
-			msg := err.Error()
-			if errors.As(err, &e) {
-				msg = strings.TrimPrefix(msg, "ERR ")
+			var pe *ParamError
+			if errors.As(err, &pe) {
+				return bad(pe.Msg)
 			}
-			return bad(msg)
+			return bad(err.Error())
 		}
 	}
 	return sc.Err()

@@ -60,6 +60,12 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 		return nil
 	}
 	if o.Expire != 0 && o.Expire <= c.Now {
+		if s.pause.active() && c.Cmd != nil && c.Cmd.Flags&Write == 0 {
+			// Expired, but a paused server deletes nothing. A write that
+			// got past the pause before it began still deletes, as it
+			// may then create the key afresh.
+			return nil
+		}
 		s.deleteKey(db, string(key))
 		s.stats.expired.Add(1)
 		return nil
@@ -121,6 +127,9 @@ func (s *Server) expireLoop() {
 }
 
 func (s *Server) activeExpire() {
+	if s.pause.active() {
+		return // no key expires while clients are paused
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := nowMs()

@@ -28,10 +28,12 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	defer s.shut.exit()
 	c.w.Reset()
+	s.stats.netIn.Add(requestSize(rc.Args))
 	s.execute(c, rc.Args)
 	c.publish(rc.Args)
 	c.filterReply()
 	if c.w.Len() > 0 {
+		s.stats.netOut.Add(int64(c.w.Len()))
 		conn.WriteRaw(c.w.B)
 	}
 	closing := s.shut.closing.Load()
@@ -80,6 +82,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, errWrongArity(cmd.Name))
 		return
 	}
+	if cmd.Flags&Protected != 0 && !s.protectedAllowed(c) {
+		s.reject(c, cmd, ErrDebugNotAllowed)
+		return
+	}
 	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
 		return
@@ -95,6 +101,9 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.lastCmd = cmd.Name
 	c.lastActive = start
 	c.mu.Unlock()
+	if s.pause.active() && !s.waitPause(c, cmd) {
+		return
+	}
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
 		c.w.Simple("QUEUED")
@@ -193,6 +202,26 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 		close(w.done)
 	}
 	return seq
+}
+
+// requestSize is the size of args as a RESP array, what a client sends
+// for a command (INFO's total_net_input_bytes; an inline command counts as
+// its array form).
+func requestSize(args [][]byte) int64 {
+	n := 3 + digits(len(args))
+	for _, a := range args {
+		n += 5 + digits(len(a)) + len(a)
+	}
+	return int64(n)
+}
+
+func digits(n int) int {
+	d := 1
+	for n >= 10 {
+		n /= 10
+		d++
+	}
+	return d
 }
 
 func copyArgs(args [][]byte) [][]byte {

@@ -33,6 +33,7 @@
 //
 // # Lock order
 //
+// durability.saveMu (save.go, held while a backup is written) →
 // Server.mu (keyspace) → Server.clientsMu → Client.mu → config.mu →
 // durability.mu (save.go) → committer.mu. Code holding a lock never takes
 // one listed before it.

@@ -24,9 +24,11 @@ func (e Error) Code() string {
 // Redis's error texts, verbatim. Texts that embed arguments are built by the
 // functions below.
 const (
-	ErrSyntax           Error = "ERR syntax error"
-	ErrNotInteger       Error = "ERR value is not an integer or out of range"
-	ErrNotFloat         Error = "ERR value is not a valid float"
+	ErrSyntax     Error = "ERR syntax error"
+	ErrNotInteger Error = "ERR value is not an integer or out of range"
+	ErrNotFloat   Error = "ERR value is not a valid float"
+	// ErrDebugNotAllowed refuses DEBUG while enable-debug-command forbids it.
+	ErrDebugNotAllowed  Error = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server."
 	ErrWrongType        Error = "WRONGTYPE Operation against a key holding the wrong kind of value"
 	ErrNoSuchKey        Error = "ERR no such key"
 	ErrNoAuth           Error = "NOAUTH Authentication required."

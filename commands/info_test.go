@@ -150,3 +150,19 @@ func TestMemoryEstimateGrows(t *testing.T) {
 		t.Errorf("estimate grew by %d for 1000 keys (dataset %d)", after-before, dataset)
 	}
 }
+
+// TestInfoNetBytes: INFO stats counts the bytes of the commands read and
+// the replies sent, from CONFIG RESETSTAT on.
+func TestInfoNetBytes(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	c.do("CONFIG", "RESETSTAT")   // its own reply, +OK\r\n, counts: 5 bytes out
+	c.do("PING")                  // *1\r\n$4\r\nPING\r\n in (14), +PONG\r\n out
+	info := c.do("INFO", "stats") // counted in before it runs: 25 bytes
+	if !strings.Contains(info, "\r\ntotal_net_input_bytes:39\r\n") || !strings.Contains(info, "\r\ntotal_net_output_bytes:12\r\n") {
+		t.Errorf("INFO stats net bytes:\n%s", info)
+	}
+	if got := requestSize([][]byte{[]byte("XADD"), []byte("s"), []byte("1-1"), []byte("f"), []byte("v")}); got != int64(len(encodeCmd("XADD", "s", "1-1", "f", "v"))) {
+		t.Errorf("requestSize = %d", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,8 +15,8 @@ import (
 // The persistence commands. Every write is already durable before its
 // reply (commit.go), so SAVE and BGSAVE do not make anything durable: they
 // write a backup, a consistent checkpoint of the store in a directory of
-// its own (backup-<unix ms> under Options.SaveDir) that runnel can be
-// started on with --dir. LASTSAVE (lastSaveTime) reports the last one;
+// its own (backup-<unix ms> under Options.SaveDir; only the latest is
+// kept) that runnel can be started on with --dir. LASTSAVE (lastSaveTime) reports the last one;
 // SHUTDOWN SAVE (server_cmds.go) writes one first (saveBeforeShutdown).
 
 func init() {
@@ -28,7 +29,24 @@ func init() {
 			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: bgsaveCmd,
 			Summary: "Asynchronously saves the database(s) to disk.", Since: "1.0.0", Group: "server",
 			Complexity: "O(1)", History: [][2]string{{"3.2.2", "Added the `SCHEDULE` option."}}},
+		&Command{Name: "bgrewriteaof", Arity: 1, Flags: NoKeyspace | Admin | NoScript | NoAsyncLoading,
+			ACL: []string{"@admin", "@slow", "@dangerous"}, Handler: bgrewriteaofCmd,
+			Summary: "Asynchronously rewrites the append-only file to disk.", Since: "1.0.0", Group: "server",
+			Complexity: "O(1)"},
 	)
+}
+
+// BGREWRITEAOF: runnel's store is no append-only file that grows with
+// every write — Pebble compacts its log and tables by itself — so there is
+// nothing to rewrite. The command answers as Redis does when it starts a
+// rewrite, does nothing else, and counts in INFO's aof_rewrites, so tools
+// that call it after bulk loads work unchanged.
+func bgrewriteaofCmd(c *Ctx) error {
+	c.S.dur.mu.Lock()
+	c.S.dur.rewrites++
+	c.S.dur.mu.Unlock()
+	c.W.Simple("Background append only file rewriting started")
+	return nil
 }
 
 const (
@@ -59,6 +77,8 @@ type durability struct {
 	// counts the data as saved at start-up).
 	lastSave int64
 	saves    int64
+	// rewrites counts BGREWRITEAOF calls (aof_rewrites).
+	rewrites int64
 	lastDir  string
 	// bgStart is set while a BGSAVE runs.
 	bgStart    time.Time
@@ -69,7 +89,10 @@ type durability struct {
 	// one running (Close waits for it before closing the store).
 	closing bool
 	bg      sync.WaitGroup
-	loaded  persist.Stats
+	// saveMu is held by the backup being written (backup); it is taken
+	// before the keyspace lock, never while holding it or mu.
+	saveMu sync.Mutex
+	loaded persist.Stats
 }
 
 // saveDir returns the directory backups go into.
@@ -80,16 +103,29 @@ func (s *Server) saveDir() string {
 	return s.opts.Dir
 }
 
-// backup writes a checkpoint of everything committed so far into a new
-// backup-<unix ms> directory and returns its path. Every write acknowledged
-// before the call is in it: it waits for the batches queued so far to
-// commit first. On success the changes counted until then no longer count
-// as unsaved.
+// backup writes a checkpoint of everything committed so far and returns
+// its directory. Every write acknowledged before the call is in it: it
+// waits for the batches queued so far to commit first. On success the
+// changes counted until then no longer count as unsaved.
+//
+// Only the latest backup is kept. The checkpoint is written under a
+// temporary name (backup-<unix ms>.tmp), renamed to backup-<unix ms> once
+// complete, and only then are the older backup-* directories removed, so a
+// directory named backup-<ms> is always a whole checkpoint and, whatever
+// fails or crashes when, at least the previous one is left. Without this
+// each SAVE would add a checkpoint to the data directory for ever: they
+// share table files with the store at first, but each grows to the full
+// size of the data as the live store compacts away from it.
+//
+// saveMu serializes backups (SAVE from two clients, SHUTDOWN SAVE during
+// a BGSAVE), as Redis's single thread does.
 func (s *Server) backup() (string, error) {
 	cp, ok := s.store.(checkpointer)
 	if !ok {
 		return "", errNoStoreToSave
 	}
+	s.dur.saveMu.Lock()
+	defer s.dur.saveMu.Unlock()
 	s.mu.Lock()
 	seq := s.commit.latest()
 	dirty := s.dirty
@@ -102,7 +138,7 @@ func (s *Server) backup() (string, error) {
 		return "", err
 	}
 	now := time.Now()
-	base := filepath.Join(parent, "backup-"+strconv.FormatInt(now.UnixMilli(), 10))
+	base := filepath.Join(parent, backupPrefix+strconv.FormatInt(now.UnixMilli(), 10))
 	dir := base
 	for i := 2; ; i++ {
 		if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
@@ -110,8 +146,23 @@ func (s *Server) backup() (string, error) {
 		}
 		dir = base + "-" + strconv.Itoa(i)
 	}
-	if err := cp.Checkpoint(dir); err != nil {
+	tmp := dir + backupTmp
+	if err := os.RemoveAll(tmp); err != nil {
 		return "", err
+	}
+	if err := cp.Checkpoint(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	if err := syncDir(parent); err != nil {
+		return "", err
+	}
+	if err := removeOldBackups(parent, filepath.Base(dir)); err != nil {
+		s.logf("SAVE: removing older backups: %v", err)
 	}
 	s.mu.Lock()
 	s.dirty -= dirty
@@ -122,6 +173,67 @@ func (s *Server) backup() (string, error) {
 	s.dur.lastDir = dir
 	s.dur.mu.Unlock()
 	return dir, nil
+}
+
+// The names of backup directories: backup-<unix ms>[-n], and the same
+// with backupTmp while being written.
+const (
+	backupPrefix = "backup-"
+	backupTmp    = ".tmp"
+)
+
+// isBackupName reports whether name is one backup writes: backup-<digits>,
+// optionally -<digits>, optionally .tmp. Nothing else in the directory is
+// ever removed.
+func isBackupName(name string) bool {
+	rest, ok := strings.CutPrefix(name, backupPrefix)
+	if !ok {
+		return false
+	}
+	rest = strings.TrimSuffix(rest, backupTmp)
+	ms, n, hasN := strings.Cut(rest, "-")
+	return allDigits(ms) && (!hasN || allDigits(n))
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// removeOldBackups removes the backup directories in parent other than
+// keep, stale temporary ones included.
+func removeOldBackups(parent, keep string) error {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == keep || !isBackupName(e.Name()) {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // SAVE
@@ -248,7 +360,7 @@ func (s *Server) persistenceInfo(dirty int64) [][2]string {
 	if d.bgDone {
 		bgLast = strconv.FormatInt(d.bgLastSecs, 10)
 	}
-	saves, lastDir, loaded := d.saves, d.lastDir, d.loaded
+	saves, rewrites, lastDir, loaded := d.saves, d.rewrites, d.lastDir, d.loaded
 	s.dur.mu.Unlock()
 	lastSave := s.lastSaveTime()
 
@@ -283,7 +395,7 @@ func (s *Server) persistenceInfo(dirty int64) [][2]string {
 		{"aof_last_rewrite_time_sec", "-1"},
 		{"aof_current_rewrite_time_sec", "-1"},
 		{"aof_last_bgrewrite_status", "ok"},
-		{"aof_rewrites", "0"},
+		{"aof_rewrites", i(rewrites)},
 		{"aof_rewrites_consecutive_failures", "0"},
 		{"aof_last_write_status", writeStatus},
 		{"aof_last_cow_size", "0"},
@@ -316,4 +428,12 @@ func (s *Server) persistenceInfo(dirty int64) [][2]string {
 		[2]string{"runnel_last_save_dir", lastDir},
 	)
 	return out
+}
+
+// durable reports whether the server runs on a store that keeps its data
+// (a data directory), not in memory: INFO's aof_enabled and CONFIG GET
+// appendonly.
+func (s *Server) durable() bool {
+	_, ok := s.store.(checkpointer)
+	return ok
 }

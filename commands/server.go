@@ -82,6 +82,7 @@ type Server struct {
 	shutdown  func()      // asks the process to stop (SHUTDOWN)
 	shut      shutdownState
 	dur       durability
+	pause     pauseState // CLIENT PAUSE (pause.go)
 }
 
 // New returns a server that has not started listening.
@@ -166,6 +167,7 @@ func (s *Server) Close() error {
 		rc := s.rc
 		s.shut.mu.Unlock()
 		close(s.closed)
+		s.pause.unpause()
 		// Stop accepting. redcon's Close is a no-op until its Serve has
 		// started, so close the listener itself too.
 		if rc != nil {

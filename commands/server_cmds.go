@@ -1,11 +1,12 @@
 package commands
 
 import (
+	"net"
 	"strconv"
 	"time"
 )
 
-// Server commands: TIME, LASTSAVE, ROLE, SHUTDOWN and DEBUG SLEEP.
+// Server commands: TIME, LASTSAVE, ROLE, SHUTDOWN and DEBUG (SLEEP, HELP).
 
 func init() {
 	register(
@@ -21,7 +22,7 @@ func init() {
 			Handler: shutdownCmd, Summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.", Since: "1.0.0", Group: "server",
 			Complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
 			History:    [][2]string{{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}},
-		&Command{Name: "debug", Arity: -2, Flags: Admin | NoScript | Loading | Stale, ACL: []string{"@admin", "@slow", "@dangerous"},
+		&Command{Name: "debug", Arity: -2, Flags: Admin | NoScript | Loading | Stale | Protected, ACL: []string{"@admin", "@slow", "@dangerous"},
 			Handler: debugCmd, Summary: "A container for debugging commands.", Since: "1.0.0", Group: "server", Complexity: "Depends on subcommand."},
 	)
 }
@@ -95,9 +96,47 @@ func shutdownCmd(c *Ctx) error {
 	return nil
 }
 
-// DEBUG SLEEP seconds: holds the keyspace lock for that long, stalling
-// every keyspace command as Redis's single thread stalls.
+// protectedAllowed reports whether c may run a Protected command (DEBUG)
+// under enable-debug-command: "yes" from anywhere, "local" from a loopback
+// address (Redis counts 127.0.0.1, ::1 and Unix sockets as local; runnel
+// counts every loopback address), "no" never.
+func (s *Server) protectedAllowed(c *Client) bool {
+	switch s.config.value("enable-debug-command") {
+	case "yes":
+		return true
+	case "local":
+		return isLoopback(c.addr)
+	}
+	return false
+}
+
+// isLoopback reports whether a host:port address is on the loopback
+// interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// debugHelp lists the DEBUG subcommands runnel has.
+var debugHelp = []string{
+	"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	"SLEEP <seconds>",
+	"    Stop the server for <seconds>. Decimals allowed.",
+}
+
+// DEBUG SLEEP seconds | DEBUG HELP. SLEEP holds the keyspace lock for
+// that long, stalling every keyspace command as Redis's single thread
+// stalls. The dispatcher runs DEBUG only where enable-debug-command allows
+// it (Protected).
 func debugCmd(c *Ctx) error {
+	if EqualFold(c.Args[1], "help") && len(c.Args) == 2 {
+		writeHelp(c, debugHelp)
+		return nil
+	}
 	if EqualFold(c.Args[1], "sleep") && len(c.Args) == 3 {
 		f, ok := ParseFloat(c.Args[2])
 		if !ok {

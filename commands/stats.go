@@ -21,6 +21,9 @@ type stats struct {
 	expired atomic.Int64
 	// authFailures counts failed AUTH/HELLO AUTH (acl_access_denied_auth).
 	authFailures atomic.Int64
+	// netIn and netOut count the bytes of the commands read and the
+	// replies written (total_net_input_bytes, total_net_output_bytes).
+	netIn, netOut atomic.Int64
 
 	// opsMu guards the last sample of total_commands_processed that
 	// instantaneous_ops_per_sec is computed against.
@@ -118,6 +121,8 @@ func (st *stats) reset() {
 	st.rejectedConns.Store(0)
 	st.expired.Store(0)
 	st.authFailures.Store(0)
+	st.netIn.Store(0)
+	st.netOut.Store(0)
 	for _, cs := range st.perCmd {
 		cs.calls.Store(0)
 		cs.usec.Store(0)

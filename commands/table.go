@@ -45,6 +45,13 @@ const (
 	// DenyMulti commands are refused inside MULTI (Redis's "no_multi"):
 	// "ERR Command not allowed inside a transaction".
 	DenyMulti
+	// Protected commands (DEBUG) run only as enable-debug-command allows:
+	// "yes" from any connection, "local" from a loopback one, "no" (the
+	// default) never. COMMAND INFO does not show it, as Redis does not.
+	Protected
+	// MayReplicate commands are delayed by CLIENT PAUSE WRITE although
+	// they are not writes (Redis's "may_replicate": PUBLISH, EVAL, ...).
+	MayReplicate
 )
 
 // Handler runs one command. It writes its reply through c.W and returns nil,

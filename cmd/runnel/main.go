@@ -2,7 +2,11 @@
 //
 //	runnel [--config file] [--bind 127.0.0.1] [--port 6379] [--dir ./data]
 //	       [--appendfsync always|everysec|no] [--requirepass password]
-//	       [--backup-dir dir] [--gc-slack MB] [--cpuprofile file] [--memprofile file]
+//	       [--enable-debug-command no|yes|local] [--backup-dir dir]
+//	       [--gc-slack MB] [--cpuprofile file] [--memprofile file]
+//
+// --help prints the flags on standard output and exits 0; a bad flag or
+// flag value prints what is wrong with it on standard error and exits 2.
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
@@ -15,9 +19,10 @@
 // it cannot use (held by another runnel, corrupt, written by a newer
 // runnel, or not a runnel store), and on an appendfsync other than always,
 // everysec or no. An empty dir ("") runs without persistence: nothing
-// survives a restart, and a warning says so. SAVE and BGSAVE write backups
-// (backup-<unix ms> directories, each a data directory runnel can start
-// on) into --backup-dir, by default the data directory.
+// survives a restart, and a warning says so. SAVE and BGSAVE write a backup
+// (a backup-<unix ms> directory, a data directory runnel can start on)
+// into --backup-dir, by default the data directory, and then remove the
+// older backups there: only the latest is kept.
 //
 // SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
 // accepting, finish the commands in flight, commit, close the store. The
@@ -28,6 +33,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"os/signal"
@@ -42,26 +48,36 @@ func main() { os.Exit(run()) }
 
 func run() int {
 	fs := flag.NewFlagSet("runnel", flag.ContinueOnError)
+	// The flag package would print the usage on standard error for --help
+	// too; run prints it itself, where each case wants it.
+	fs.SetOutput(io.Discard)
 	configFile := fs.String("config", "", "redis.conf-style configuration file")
 	fs.String("bind", "127.0.0.1", "address to listen on")
 	fs.Int("port", 6379, "TCP port (0 picks a free one)")
 	fs.String("dir", "./data", `data directory ("" runs in memory, persisting nothing)`)
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
-	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write backup-<unix ms> directories (default: the data directory)")
+	fs.String("enable-debug-command", "no", `allow DEBUG: "no", "yes", or "local" (from loopback connections only)`)
+	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write their backup-<unix ms> directory, keeping only the latest (default: the data directory)")
 	prof := addProfileFlags(fs)
 	gcSlack := addGCFlag(fs)
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "runnel: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	switch err := fs.Parse(os.Args[1:]); {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(os.Stdout, fs)
+		return 0
+	case err != nil:
+		return usageError(err.Error())
+	case fs.NArg() > 0:
+		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
 	srv := commands.New(commands.Options{Bind: "127.0.0.1", Port: 6379, Dir: "./data", SaveDir: *backupDir, Logf: logger.Printf})
 	if err := configure(srv, fs, *configFile); err != nil {
+		var fe flagError
+		if errors.As(err, &fe) {
+			return usageError(fe.Error())
+		}
 		fmt.Fprintf(os.Stderr, "runnel: %v\n", err)
 		return 1
 	}
@@ -171,6 +187,31 @@ func openHint(err error) string {
 	return ""
 }
 
+// printUsage writes --help's text.
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: runnel [flags]\n\nrunnel is a Redis-protocol streams server. Flags override the --config file,\nwhich takes redis.conf-style \"name value\" lines of the parameters CONFIG GET lists.\n\nFlags:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// usageError reports a bad command line on standard error and returns the
+// exit status for it, 2 as the flag package uses.
+func usageError(msg string) int {
+	fmt.Fprintf(os.Stderr, "runnel: %s\nRun 'runnel --help' for the flags.\n", msg)
+	return 2
+}
+
+// flagError is a flag value the server's settings do not take.
+type flagError struct {
+	flag string
+	pe   *commands.ParamError
+}
+
+func (e flagError) Error() string {
+	return fmt.Sprintf("invalid value %q for flag --%s: %s", e.pe.Value, e.flag, e.pe.Msg)
+}
+
 // configure applies the config file, then every flag given explicitly, so
 // flags win over the file. --backup-dir is runnel's own, not a parameter.
 func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
@@ -185,7 +226,12 @@ func configure(srv *commands.Server, fs *flag.FlagSet, file string) error {
 			return
 		}
 		if e := srv.SetConfig(f.Name, f.Value.String()); e != nil {
-			err = fmt.Errorf("--%s: %v", f.Name, e)
+			var pe *commands.ParamError
+			if errors.As(e, &pe) {
+				err = flagError{f.Name, pe}
+			} else {
+				err = fmt.Errorf("--%s: %v", f.Name, e)
+			}
 		}
 	})
 	return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,5 +208,85 @@ func TestShutdown(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("runnel still running after SHUTDOWN")
+	}
+}
+
+// TestHelpAndBadFlags: --help prints the flags on standard output and
+// exits 0; a bad flag or flag value exits 2 with a message on standard
+// error that names the flag, in the words of a command line, not of CONFIG
+// SET.
+func TestHelpAndBadFlags(t *testing.T) {
+	bin := buildRunnel(t)
+	for _, arg := range []string{"--help", "-h"} {
+		cmd := exec.Command(bin, arg)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Errorf("%s: %v (stderr %q)", arg, err, stderr.String())
+		}
+		for _, want := range []string{"Usage: runnel", "-appendfsync", "-enable-debug-command", "-backup-dir"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("%s: stdout lacks %q:\n%s", arg, want, stdout.String())
+			}
+		}
+		if stderr.Len() != 0 {
+			t.Errorf("%s: stderr %q", arg, stderr.String())
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--port", "abc"}, `invalid value "abc" for flag -port`},
+		{[]string{"--appendfsync", "sometimes"}, `invalid value "sometimes" for flag --appendfsync: argument(s) must be one of the following: everysec, always, no`},
+		{[]string{"--enable-debug-command", "maybe"}, `invalid value "maybe" for flag --enable-debug-command`},
+		{[]string{"--nosuchflag"}, "flag provided but not defined: -nosuchflag"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	} {
+		cmd := exec.Command(bin, append([]string{"--dir", ""}, tc.args...)...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%q: exit %v, want status 2", tc.args, err)
+		}
+		if !strings.Contains(stderr.String(), tc.want) || strings.Contains(stderr.String(), "CONFIG SET") {
+			t.Errorf("%q: stderr %q, want %q and no CONFIG SET wording", tc.args, stderr.String(), tc.want)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("%q: stdout %q", tc.args, stdout.String())
+		}
+	}
+}
+
+// TestDebugFlag: DEBUG is refused by default and allowed by
+// --enable-debug-command yes, and local allows it from loopback, where
+// the test connects.
+func TestDebugFlag(t *testing.T) {
+	cli := redisCLI(t)
+	bin := buildRunnel(t)
+	for _, tc := range []struct{ flag, want string }{
+		{"", "ERR DEBUG command not allowed."},
+		{"yes", "OK"},
+		{"local", "OK"},
+	} {
+		var args []string
+		if tc.flag != "" {
+			args = []string{"--enable-debug-command", tc.flag}
+		}
+		port := startRunnel(t, bin, args...)
+		out, _ := exec.Command(cli, "-p", port, "DEBUG", "SLEEP", "0").CombinedOutput()
+		if !strings.HasPrefix(string(out), tc.want) {
+			t.Errorf("--enable-debug-command %q: DEBUG SLEEP 0 = %q, want %q", tc.flag, out, tc.want)
+		}
+		want := tc.flag
+		if want == "" {
+			want = "no"
+		}
+		out, _ = exec.Command(cli, "-p", port, "CONFIG", "GET", "enable-debug-command").CombinedOutput()
+		if string(out) != "enable-debug-command\n"+want+"\n" {
+			t.Errorf("CONFIG GET enable-debug-command = %q, want %q", out, want)
+		}
 	}
 }
