@@ -1,6 +1,10 @@
 package commands
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/runnel-db/runnel/glob"
+)
 
 // CONFIG and its subcommands.
 
@@ -45,7 +49,7 @@ func configGetCmd(c *Ctx) error {
 			continue
 		}
 		for _, p := range params {
-			if seen[p.name] || !globMatch(a, []byte(p.name), true) {
+			if seen[p.name] || !glob.Match(a, []byte(p.name), true) {
 				continue
 			}
 			seen[p.name] = true
