@@ -32,6 +32,10 @@ type committer struct {
 	assigned atomic.Uint64
 	// durable is the last sequence whose batch the store committed.
 	durable atomic.Uint64
+	// waiting counts wait calls blocked on cond (changed under mu), so an
+	// instant commit wakes them only when there are some: a Pub/Sub
+	// outbox may wait for the sequence a command is about to get.
+	waiting atomic.Int32
 
 	mu     sync.Mutex // guards queue, failed, stopped; cond waits on it
 	cond   *sync.Cond
@@ -61,7 +65,8 @@ func newCommitter(store persist.Store, onErr func(error)) *committer {
 // newBatch returns an empty batch to collect the next command's effects.
 func (c *committer) newBatch() *persist.Batch { return c.pool.Get().(*persist.Batch) }
 
-// enqueue queues b (non-empty) for commit and returns its sequence number.
+// enqueue queues b for commit and returns its sequence number (b is empty
+// only when a keyspace notification awaits the sequence, see notify.go).
 // It must be called under the keyspace lock so sequence order is the order
 // in which the effects were applied in memory. Ownership of b passes to the
 // committer.
@@ -95,6 +100,11 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 func (c *committer) commitInstant() uint64 {
 	n := c.assigned.Add(1)
 	c.durable.Store(n)
+	if c.waiting.Load() > 0 {
+		c.mu.Lock()
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	}
 	return n
 }
 
@@ -111,9 +121,11 @@ func (c *committer) wait(seq uint64) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.waiting.Add(1)
 	for c.durable.Load() < seq && c.failed == nil {
 		c.cond.Wait()
 	}
+	c.waiting.Add(-1)
 	if c.durable.Load() >= seq {
 		return nil
 	}

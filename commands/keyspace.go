@@ -53,6 +53,7 @@ func delCmd(c *Ctx) error {
 		if c.Delete(k) {
 			n++
 			c.Dirty(1)
+			c.Notify(evGeneric, "del", k)
 		}
 	}
 	c.W.Int(int64(n))
