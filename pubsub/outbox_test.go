@@ -56,36 +56,32 @@ func (s *sink) String() string {
 	return s.got.String()
 }
 
-// waitIdle waits until the outbox's goroutine has ended.
-func waitIdle(t *testing.T, o *Outbox) {
+// waitFor polls the outbox's state until cond holds.
+func waitFor(t *testing.T, o *Outbox, what string, cond func(o *Outbox) bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		o.mu.Lock()
-		running := o.running
+		ok := cond(o)
 		o.mu.Unlock()
-		if !running {
+		if ok {
 			return
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatal("the outbox goroutine did not end")
+	t.Fatal(what)
+}
+
+// waitIdle waits until the outbox's goroutine has ended.
+func waitIdle(t *testing.T, o *Outbox) {
+	t.Helper()
+	waitFor(t, o, "the outbox goroutine did not end", func(o *Outbox) bool { return !o.running })
 }
 
 // waitTaken waits until the outbox's goroutine has taken a chunk.
 func waitTaken(t *testing.T, o *Outbox) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		o.mu.Lock()
-		out := o.out
-		o.mu.Unlock()
-		if out > 0 {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("the outbox goroutine took nothing")
+	waitFor(t, o, "the outbox goroutine took nothing", func(o *Outbox) bool { return o.out > 0 })
 }
 
 func TestOutboxOrderAndSeq(t *testing.T) {
