@@ -188,24 +188,28 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 		// redcon reads from it again.
 		defer stop()
 	}
-	select {
-	case <-w.done:
-	case <-timer:
-		s.expireWaiter(w, false, false)
-	case asErr := <-w.unblock:
-		s.expireWaiter(w, true, asErr)
-	case <-s.closed:
-		// Shutdown: like Redis, close the connection without a reply (a
-		// timeout reply would be a lie for BLOCK 0).
-		s.expireWaiter(w, false, false)
-		c.closeAfterReply = true
-		c.w.Reset()
-	case <-gone:
-		s.expireWaiter(w, false, false)
-		c.closeAfterReply = true
-		c.w.Reset()
-	}
-	<-w.done
+	// Meanwhile Pub/Sub messages may reach the client (a RESP3 subscriber
+	// can block): the connection is open to its outbox's writer.
+	resp.Idle(c.conn, func() {
+		select {
+		case <-w.done:
+		case <-timer:
+			s.expireWaiter(w, false, false)
+		case asErr := <-w.unblock:
+			s.expireWaiter(w, true, asErr)
+		case <-s.closed:
+			// Shutdown: like Redis, close the connection without a reply (a
+			// timeout reply would be a lie for BLOCK 0).
+			s.expireWaiter(w, false, false)
+			c.closeAfterReply = true
+			c.w.Reset()
+		case <-gone:
+			s.expireWaiter(w, false, false)
+			c.closeAfterReply = true
+			c.w.Reset()
+		}
+		<-w.done
+	})
 	if w.seq > c.needSeq {
 		c.needSeq = w.seq
 	}

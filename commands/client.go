@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/runnel-db/runnel/pubsub"
 	"github.com/runnel-db/runnel/resp"
 	"github.com/tidwall/redcon"
 )
@@ -73,7 +74,19 @@ type Client struct {
 	replyOff, replySkip, replySkipNext bool
 	// fd is the socket's file descriptor (CLIENT LIST fd=), -1 if unknown.
 	fd int
+
+	// Pub/Sub (notify.go): sub and sink are made on the first subscription;
+	// sub is written under mu (CLIENT LIST reads it). subCount (channels
+	// plus patterns) and shardCount are the counts the last (un)subscribe
+	// left, for the client's own goroutine; others ask sub.
+	sub                  *pubsub.Subscriber
+	sink                 *pushSink
+	subCount, shardCount int
 }
+
+// subscribed reports whether the client is in Pub/Sub mode (any
+// subscription), for its own goroutine.
+func (c *Client) subscribed() bool { return c.subCount+c.shardCount > 0 }
 
 // publish copies the owner-only MULTI/WATCH state into the fields other
 // clients read under mu. The connection's goroutine calls it after each
@@ -162,6 +175,9 @@ func (c *Client) setProto(p int) {
 	c.proto = p
 	c.mu.Unlock()
 	c.w.Proto = p
+	if c.sink != nil {
+		c.sink.proto.Store(int32(p))
+	}
 }
 
 func (s *Server) accept(conn redcon.Conn) bool {
@@ -234,6 +250,7 @@ func (s *Server) closedConn(conn redcon.Conn, err error) {
 	s.mu.Lock()
 	s.unwatchAll(c)
 	s.mu.Unlock()
+	c.closePubSub(true)
 	s.clientsMu.Lock()
 	delete(s.clients, c.ID)
 	s.clientsMu.Unlock()

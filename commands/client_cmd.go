@@ -124,6 +124,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch := cl.noEvict, cl.noTouch
+	sub := cl.sub
 	cl.mu.Unlock()
 	if cl == self {
 		multi, watch = -1, len(cl.watched)
@@ -136,6 +137,13 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 		}
 	}
 	var fl []byte
+	nsub, npsub, nssub := 0, 0, 0
+	if sub != nil {
+		nsub, npsub, nssub = sub.Counts()
+	}
+	if nsub+npsub+nssub > 0 {
+		fl = append(fl, 'P')
+	}
 	if multi >= 0 {
 		fl = append(fl, 'x')
 	}
@@ -176,9 +184,9 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	kv("idle", itoa(int(idle/time.Second)))
 	kv("flags", string(fl))
 	kv("db", itoa(db))
-	kv("sub", "0")
-	kv("psub", "0")
-	kv("ssub", "0")
+	kv("sub", itoa(nsub))
+	kv("psub", itoa(npsub))
+	kv("ssub", itoa(nssub))
 	kv("multi", itoa(multi))
 	kv("watch", itoa(watch))
 	kv("qbuf", "0")

@@ -3,6 +3,8 @@ package commands
 import (
 	"sort"
 	"strings"
+
+	"github.com/runnel-db/runnel/glob"
 )
 
 // COMMAND and its subcommands: everything they report is derived from the
@@ -405,7 +407,7 @@ func commandListCmd(c *Ctx) error {
 				return false
 			}
 		case EqualFold(args[3], "pattern"):
-			keep = func(cmd *Command) bool { return globMatch(v, []byte(cmd.Name), true) }
+			keep = func(cmd *Command) bool { return glob.Match(v, []byte(cmd.Name), true) }
 		default:
 			return ErrSyntax
 		}

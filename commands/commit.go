@@ -47,6 +47,11 @@ type committer struct {
 	// durable is the last sequence whose batch the store made durable;
 	// written under mu.
 	durable atomic.Uint64
+	// early counts waits for a sequence not handed out yet (changed under
+	// mu): a Pub/Sub outbox may wait for the sequence the command that
+	// published is about to get. enqueue and commitInstant wake them only
+	// when there are some.
+	early atomic.Int32
 
 	mu sync.Mutex // guards everything below
 	// appliedCond wakes waiters whose batch is not applied yet when a
@@ -92,7 +97,8 @@ func newCommitter(store persist.Store, onErr func(error)) *committer {
 // newBatch returns an empty batch to collect the next command's effects.
 func (c *committer) newBatch() *persist.Batch { return c.pool.Get().(*persist.Batch) }
 
-// enqueue queues b (non-empty) for commit and returns its sequence number.
+// enqueue queues b for commit and returns its sequence number (b is empty
+// only when a keyspace notification awaits the sequence, see notify.go).
 // It must be called under the keyspace lock so sequence order is the order
 // in which the effects were applied in memory. Ownership of b passes to the
 // committer.
@@ -113,6 +119,9 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 		return n
 	}
 	c.queue = append(c.queue, b)
+	if c.early.Load() > 0 {
+		c.appliedCond.Broadcast()
+	}
 	c.mu.Unlock()
 	return n
 }
@@ -122,6 +131,13 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 func (c *committer) commitInstant() uint64 {
 	n := c.assigned.Add(1)
 	c.durable.Store(n)
+	// A waiter counts itself in early before it reads assigned, so either
+	// it sees n or this sees it.
+	if c.early.Load() > 0 {
+		c.mu.Lock()
+		c.appliedCond.Broadcast()
+		c.mu.Unlock()
+	}
 	return n
 }
 
@@ -140,7 +156,16 @@ func (c *committer) wait(seq uint64) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.durable.Load() < seq && c.failed == nil {
+		c.early.Add(1)
+		early := seq > c.assigned.Load()
+		if !early {
+			c.early.Add(-1)
+		}
 		switch {
+		case early:
+			// Not handed out yet: wait for enqueue (or commitInstant).
+			c.appliedCond.Wait()
+			c.early.Add(-1)
 		case c.applied >= seq:
 			c.durableCond.Wait()
 		case !c.leading:

@@ -38,6 +38,9 @@ type config struct {
 	reaper sync.Once
 	// idleTimeout mirrors the timeout parameter in seconds (0: never).
 	idleTimeout atomic.Int64
+	// notifyFlags holds notify-keyspace-events as ev* bits; 0 when no
+	// notification can be sent (no K or E, or no class).
+	notifyFlags atomic.Int64
 }
 
 // SetConfigFile records the configuration file the settings came from, for
@@ -195,7 +198,15 @@ func init() {
 		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
 			get: func(s *Server) string { return strconv.FormatInt(s.config.idleTimeout.Load(), 10) },
 			set: func(s *Server, v string) { n, _ := strconv.ParseInt(v, 10, 64); s.config.idleTimeout.Store(n) }},
-		{name: "notify-keyspace-events", kind: kindString, mutable: true, check: checkKeyspaceEvents},
+		{name: "notify-keyspace-events", kind: kindString, mutable: true, check: checkKeyspaceEvents,
+			get: func(s *Server) string { return s.config.value("notify-keyspace-events") },
+			set: func(s *Server, v string) {
+				flags, _ := parseKeyspaceEvents(v)
+				s.config.mu.Lock()
+				s.config.values["notify-keyspace-events"] = formatKeyspaceEvents(flags, false)
+				s.config.mu.Unlock()
+				s.config.notifyFlags.Store(int64(keyspaceEventFlags(v)))
+			}},
 		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", mutable: true,
 			enum: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
@@ -430,9 +441,58 @@ var eventClasses = []struct {
 	{'x', evExpired}, {'e', evEvicted}, {'t', evStream}, {'d', evModule}, {'n', evNew},
 }
 
-// checkKeyspaceEvents parses notify-keyspace-events and returns the form
-// Redis stores ("AKE" for "KEA").
+// keyspaceEventFlags returns the ev* bits of a checked
+// notify-keyspace-events value, or 0 when it sends nothing: without K or E,
+// or without a class, no event reaches a channel.
+func keyspaceEventFlags(v string) int {
+	flags, _ := parseKeyspaceEvents(v)
+	if flags&(evKeyspace|evKeyevent) == 0 || flags&^(evKeyspace|evKeyevent) == 0 {
+		return 0
+	}
+	return flags
+}
+
+// checkKeyspaceEvents parses notify-keyspace-events and returns it in
+// canonical form ("AKE" for "KEA"), keeping every class: "AKEn" for "KEAn",
+// which CONFIG GET shows as Redis does, "AKE" (see formatKeyspaceEvents).
 func checkKeyspaceEvents(v string) (string, string) {
+	flags, ok := parseKeyspaceEvents(v)
+	if !ok {
+		return "", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+	}
+	return formatKeyspaceEvents(flags, true), ""
+}
+
+// formatKeyspaceEvents writes the classes in Redis's order. Redis's own
+// form leaves 'n' out after 'A' (though the class stays on); all keeps it.
+func formatKeyspaceEvents(flags int, all bool) string {
+	var b []byte
+	if flags&evAll == evAll {
+		b = append(b, 'A')
+		if all && flags&evNew != 0 {
+			b = append(b, 'n')
+		}
+	} else {
+		for _, ec := range eventClasses {
+			if flags&ec.flag != 0 {
+				b = append(b, ec.c)
+			}
+		}
+	}
+	if flags&evKeyspace != 0 {
+		b = append(b, 'K')
+	}
+	if flags&evKeyevent != 0 {
+		b = append(b, 'E')
+	}
+	if flags&evKeyMiss != 0 {
+		b = append(b, 'm')
+	}
+	return string(b)
+}
+
+// parseKeyspaceEvents reads the classes of a notify-keyspace-events value.
+func parseKeyspaceEvents(v string) (int, bool) {
 	flags := 0
 	for i := 0; i < len(v); i++ {
 		ch := v[i]
@@ -454,30 +514,11 @@ func checkKeyspaceEvents(v string) (string, string) {
 				}
 			}
 			if !found {
-				return "", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."
+				return 0, false
 			}
 		}
 	}
-	var b []byte
-	if flags&evAll == evAll {
-		b = append(b, 'A')
-	} else {
-		for _, ec := range eventClasses {
-			if flags&ec.flag != 0 {
-				b = append(b, ec.c)
-			}
-		}
-	}
-	if flags&evKeyspace != 0 {
-		b = append(b, 'K')
-	}
-	if flags&evKeyevent != 0 {
-		b = append(b, 'E')
-	}
-	if flags&evKeyMiss != 0 {
-		b = append(b, 'm')
-	}
-	return string(b), ""
+	return flags, true
 }
 
 // getParam returns p's current value.

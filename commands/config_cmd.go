@@ -3,6 +3,8 @@ package commands
 import (
 	"bytes"
 	"strings"
+
+	"github.com/runnel-db/runnel/glob"
 )
 
 // CONFIG and its subcommands.
@@ -52,7 +54,7 @@ func configGetCmd(c *Ctx) error {
 		}
 		for _, p := range params {
 			for _, name := range [2]string{p.name, p.alias} {
-				if name == "" || seen[name] || !globMatch(a, []byte(name), true) {
+				if name == "" || seen[name] || !glob.Match(a, []byte(name), true) {
 					continue
 				}
 				seen[name] = true

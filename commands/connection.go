@@ -16,6 +16,17 @@ func init() {
 
 // PING [message]
 func pingCmd(c *Ctx) error {
+	if c.C.subscribed() && c.W.Proto == 2 {
+		// RESP2 in Pub/Sub mode: a reply a subscriber's reader can take.
+		c.W.Array(2)
+		c.W.BulkString("pong")
+		if len(c.Args) > 1 {
+			c.W.Bulk(c.Args[1])
+		} else {
+			c.W.BulkString("")
+		}
+		return nil
+	}
 	switch len(c.Args) {
 	case 1:
 		c.W.Simple("PONG")

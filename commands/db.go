@@ -68,6 +68,7 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 		}
 		s.deleteKey(db, string(key))
 		s.stats.expired.Add(1)
+		s.notifyDB(evExpired, "expired", db.index, key)
 		return nil
 	}
 	return o
@@ -80,6 +81,7 @@ func (s *Server) createKey(db *DB, key []byte) *Object {
 	k := string(key)
 	db.add(k, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})
+	s.notifyDB(evNew, "new", db.index, key)
 	return o
 }
 
@@ -144,6 +146,7 @@ func (s *Server) activeExpire() {
 				if o := db.keys[k]; o != nil && o.Expire != 0 && o.Expire <= now {
 					s.deleteKey(db, k)
 					s.stats.expired.Add(1)
+					s.notifyDB(evExpired, "expired", db.index, []byte(k))
 					expired++
 				}
 			}

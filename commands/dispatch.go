@@ -36,6 +36,9 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 		s.stats.netOut.Add(int64(c.w.Len()))
 		conn.WriteRaw(c.w.B)
 	}
+	// Messages published meanwhile, the command's own among them, follow
+	// its reply (notify.go).
+	c.takePushes(conn)
 	closing := s.shut.closing.Load()
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
 		c.clockSet = false // the next batch reads the wall clock again
@@ -88,6 +91,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	}
 	if !c.authed && cmd.Flags&NoAuth == 0 && s.config.authRequired() {
 		s.reject(c, cmd, ErrNoAuth)
+		return
+	}
+	if c.subscribed() && c.w.Proto == 2 && !allowedSubscribed(cmd) {
+		s.reject(c, cmd, errPubSubContext(cmd.Name))
 		return
 	}
 	if c.multi && cmd.Flags&DenyMulti != 0 {
@@ -185,13 +192,17 @@ func (s *Server) call(ctx *Ctx) error {
 // command that changed nothing, the latest batch it may have observed.
 func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
+	// A keyspace event already promised its subscribers the next sequence
+	// (pubSeq): it is handed out even if the batch stayed empty.
+	write := s.batch.Len() > 0 || s.notified
+	s.notified = false
 	var seq uint64
 	switch {
-	case s.batch.Len() > 0 && s.commit.instant:
+	case write && s.commit.instant:
 		// Nothing to keep: the batch is reused at once.
 		seq = s.commit.commitInstant()
 		s.batch.Reset()
-	case s.batch.Len() > 0:
+	case write:
 		seq = s.commit.enqueue(s.batch)
 		s.batch = s.commit.newBatch()
 	default:

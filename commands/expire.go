@@ -128,9 +128,11 @@ func expireCmd(c *Ctx) error {
 	}
 	if a.when <= c.Now {
 		c.Delete(key)
+		c.Notify(evGeneric, "del", key)
 	} else {
 		c.S.setExpire(c.DB, string(key), o, a.when)
 		c.Touch(key)
+		c.Notify(evGeneric, "expire", key)
 	}
 	c.Dirty(1)
 	c.W.Int(1)
@@ -177,6 +179,7 @@ func persistCmd(c *Ctx) error {
 	c.S.setExpire(c.DB, string(key), o, 0)
 	c.Touch(key)
 	c.Dirty(1)
+	c.Notify(evGeneric, "persist", key)
 	c.W.Int(1)
 	return nil
 }

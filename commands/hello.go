@@ -157,6 +157,7 @@ func resetCmd(c *Ctx) error {
 	cl := c.C
 	cl.resetMulti()
 	c.S.unwatchAll(cl)
+	cl.closePubSub(false)
 	cl.setDB(0)
 	cl.setProto(2)
 	cl.setAuthenticated(!c.S.config.authRequired())

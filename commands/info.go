@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/runnel-db/runnel/pubsub"
 )
 
 // INFO [section ...] in Redis's text format: "# Section" headers, one
@@ -218,7 +220,7 @@ func (s *Server) infoClients(b *infoBuilder) {
 	b.kv("client_recent_max_output_buffer", "0")
 	b.kvi("blocked_clients", int64(cc.blocked)+s.pause.waiting.Load())
 	b.kv("tracking_clients", "0")
-	b.kv("pubsub_clients", "0")
+	b.kv("pubsub_clients", strconv.Itoa(s.hub.Active()))
 	b.kvi("watching_clients", int64(cc.watching))
 	b.kvi("clients_in_timeout_table", int64(cc.inTimeout))
 	b.kvi("total_watched_keys", int64(cc.watchedKeys))
@@ -414,9 +416,9 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.kv("expired_subkeys", "0")
 	b.kv("evicted_keys", "0")
 	b.kv("evicted_clients", "0")
-	b.kv("pubsub_channels", "0")
-	b.kv("pubsub_patterns", "0")
-	b.kv("pubsubshard_channels", "0")
+	b.kv("pubsub_channels", strconv.Itoa(s.hub.Len(pubsub.Channel)))
+	b.kv("pubsub_patterns", strconv.Itoa(s.hub.Len(pubsub.Pattern)))
+	b.kv("pubsubshard_channels", strconv.Itoa(s.hub.Len(pubsub.Shard)))
 	b.kv("latest_fork_usec", "0")
 	b.kv("total_forks", "0")
 	b.kv("tracking_total_keys", "0")

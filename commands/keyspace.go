@@ -3,6 +3,8 @@ package commands
 import (
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/runnel-db/runnel/glob"
 )
 
 // The generic keyspace commands. runnel stores streams only, so TYPE is
@@ -51,6 +53,7 @@ func delCmd(c *Ctx) error {
 		if c.Delete(k) {
 			n++
 			c.Dirty(1)
+			c.Notify(evGeneric, "del", k)
 		}
 	}
 	c.W.Int(int64(n))
@@ -89,7 +92,7 @@ func keysCmd(c *Ctx) error {
 		if o.Expire != 0 && o.Expire <= c.Now {
 			continue
 		}
-		if all || globMatch(pat, []byte(k), false) {
+		if all || glob.Match(pat, []byte(k), false) {
 			out = append(out, k)
 		}
 	}
@@ -201,7 +204,7 @@ func scanCmd(c *Ctx) error {
 		if c.Lookup([]byte(k)) == nil {
 			continue
 		}
-		if a.pattern != nil && !globMatch(a.pattern, []byte(k), false) {
+		if a.pattern != nil && !glob.Match(a.pattern, []byte(k), false) {
 			continue
 		}
 		out = append(out, k)

@@ -42,6 +42,7 @@ func (s *Server) relocate(from *DB, src string, to *DB, dst string) {
 	s.batch.Add(persist.Op{Kind: persist.KeyDel, DB: from.index, Key: src})
 	to.add(dst, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: to.index, Key: dst, UID: o.UID, Expire: o.Expire})
+	s.notifyDB(evNew, "new", to.index, []byte(dst))
 	s.signalKey(from, src)
 	s.touchKey(from, src)
 	s.signalKey(to, dst)
@@ -72,6 +73,8 @@ func renameCmd(c *Ctx) error {
 	}
 	c.S.relocate(c.DB, string(src), c.DB, string(dst))
 	c.Dirty(1)
+	c.Notify(evGeneric, "rename_from", src)
+	c.Notify(evGeneric, "rename_to", dst)
 	if nx {
 		c.W.Int(1)
 	} else {
@@ -119,6 +122,8 @@ func moveCmd(c *Ctx) error {
 	}
 	c.S.relocate(c.DB, string(key), dst, string(key))
 	c.Dirty(1)
+	c.Notify(evGeneric, "move_from", key)
+	c.S.notifyDB(evGeneric, "move_to", dst.index, key)
 	c.W.Int(1)
 	return nil
 }

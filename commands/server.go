@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/pubsub"
 	"github.com/runnel-db/runnel/resp"
 )
 
@@ -67,6 +68,12 @@ type Server struct {
 
 	config *config
 	stats  stats
+	// hub holds the Pub/Sub subscriptions (safe for concurrent use; taken
+	// after mu when both are held).
+	hub *pubsub.Hub
+	// notified is set, under mu, once the running command published a
+	// keyspace event, which waits for the command's batch sequence.
+	notified bool
 
 	clientsMu sync.Mutex
 	clients   map[uint64]*Client // guarded by clientsMu
@@ -94,6 +101,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		store:     opts.Store,
 		config:    newConfig(),
+		hub:       pubsub.NewHub(),
 		clients:   map[uint64]*Client{},
 		startTime: time.Now(),
 		closed:    make(chan struct{}),

@@ -115,8 +115,9 @@ func xaddCmd(c *Ctx) error {
 	c.Batch().AddEntry(o.UID, id, a.Fields)
 	writeID(c.W, id)
 	c.Dirty(1)
-	if a.Trim.Strategy != trimNone {
-		trimStream(c, o, &a.Trim)
+	c.Notify(evStream, "xadd", a.Key)
+	if a.Trim.Strategy != trimNone && trimStream(c, o, &a.Trim) > 0 {
+		c.Notify(evStream, "xtrim", a.Key)
 	}
 	putStreamMeta(c, o)
 	c.Touch(a.Key)

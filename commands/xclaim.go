@@ -144,7 +144,7 @@ func xclaimCmd(c *Ctx) error {
 		g.LastID = a.LastID
 		changedLastID = true
 	}
-	cons := seenConsumer(c, g, c.Args[3])
+	cons := seenConsumer(c, c.Args[1], g, c.Args[3])
 	opts := pel.ClaimOptions{
 		MinIdle: a.MinIdle, SetTime: true, Time: a.Time,
 		SetRetryCount: a.RetryCount >= 0, RetryCount: uint64(max(a.RetryCount, 0)),
@@ -252,7 +252,7 @@ func xautoclaimCmd(c *Ctx) error {
 	if g == nil {
 		return errNoKeyOrGroup(key, name)
 	}
-	cons := seenConsumer(c, g, c.Args[3])
+	cons := seenConsumer(c, c.Args[1], g, c.Args[3])
 	s := o.Stream
 	res, err := g.AutoClaim(cons, a.Start, int(a.Count), a.MinIdle, a.JustID, c.Now,
 		func(id stream.ID) bool { _, ok := s.Get(id); return ok })

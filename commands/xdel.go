@@ -63,6 +63,7 @@ func xdelCmd(c *Ctx) error {
 		putStreamMeta(c, o)
 		c.Touch(key)
 		c.Dirty(deleted)
+		c.Notify(evStream, "xdel", key)
 	}
 	c.W.Int(int64(deleted))
 	return nil

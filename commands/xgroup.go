@@ -135,12 +135,14 @@ func delPending(c *Ctx, o *Object, g *pel.Group, id stream.ID) {
 // seenConsumer returns the consumer called name of g, creating it if needed
 // (Redis 7.4 creates the consumer of every XREADGROUP, XCLAIM and
 // XAUTOCLAIM, which counts as a change), and records the attempt at the
-// command's time. The caller records the consumer with putConsumer once
-// its last change is made.
-func seenConsumer(c *Ctx, g *pel.Group, name []byte) *pel.Consumer {
+// command's time. A new consumer fires xgroup-createconsumer on key. The
+// caller records the consumer with putConsumer once its last change is
+// made.
+func seenConsumer(c *Ctx, key []byte, g *pel.Group, name []byte) *pel.Consumer {
 	cons, created := g.CreateConsumer(string(name), c.Now)
 	if created {
 		c.Dirty(1)
+		c.Notify(evStream, "xgroup-createconsumer", key)
 	}
 	cons.SetSeenTime(c.Now)
 	return cons
@@ -261,6 +263,7 @@ func xgroupCmd(c *Ctx) error {
 		o.Groups.Destroy(g.Name())
 		c.Batch().Add(persist.Op{Kind: persist.GroupDel, UID: o.UID, Group: g.Name()})
 		c.Dirty(1)
+		c.Notify(evStream, "xgroup-destroy", key)
 		// Blocked XREADGROUP clients of the group now fail.
 		c.Signal(key)
 		c.W.Int(1)
@@ -273,6 +276,7 @@ func xgroupCmd(c *Ctx) error {
 		}
 		putConsumer(c, o, g, cons)
 		c.Dirty(1)
+		c.Notify(evStream, "xgroup-createconsumer", key)
 		c.W.Int(1)
 		return nil
 	case EqualFold(sub, "delconsumer"):
@@ -282,6 +286,7 @@ func xgroupCmd(c *Ctx) error {
 		if found {
 			c.Batch().Add(persist.Op{Kind: persist.ConsumerDel, UID: o.UID, Group: g.Name(), Consumer: string(c.Args[4])})
 			c.Dirty(1)
+			c.Notify(evStream, "xgroup-delconsumer", key)
 		}
 		c.W.Int(int64(n))
 		return nil
@@ -318,6 +323,7 @@ func xgroupCreate(c *Ctx, o *Object, a xgroupArgs) error {
 	}
 	putGroup(c, o, g)
 	c.Dirty(1)
+	c.Notify(evStream, "xgroup-create", key)
 	c.W.OK()
 	return nil
 }
@@ -344,6 +350,7 @@ func xgroupSetID(c *Ctx, o *Object, g *pel.Group, a xgroupArgs) error {
 	g.EntriesRead = a.EntriesRead
 	putGroup(c, o, g)
 	c.Dirty(1)
+	c.Notify(evStream, "xgroup-setid", c.Args[2])
 	c.W.OK()
 	return nil
 }

@@ -203,7 +203,7 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 	mark := w.Len()
 	served := 0
 	for i, r := range reads {
-		cons := seenConsumer(c, r.g, a.Consumer)
+		cons := seenConsumer(c, a.Keys[i], r.g, a.Consumer)
 		s := r.o.Stream
 		if r.history || hasAfter(s, r.g.LastID) {
 			served++

@@ -99,6 +99,7 @@ func xsetidCmd(c *Ctx) error {
 	}
 	putStreamMeta(c, o)
 	c.Dirty(1)
+	c.Notify(evStream, "xsetid", c.Args[1])
 	c.W.OK()
 	return nil
 }

@@ -39,6 +39,7 @@ func xtrimCmd(c *Ctx) error {
 		putStreamMeta(c, o)
 		c.Touch(key)
 		c.Dirty(int(n))
+		c.Notify(evStream, "xtrim", key)
 	}
 	c.W.Int(n)
 	return nil

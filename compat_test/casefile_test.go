@@ -60,6 +60,7 @@ type modifiers struct {
 	wait      time.Duration // @wait=MS on X<: gives (no reply yet) if nothing comes within MS; not counted as the read
 	within    time.Duration // @within=MS on X<: the read itself, but (no reply yet) if nothing comes within MS
 	between   *[2]int64     // @between=LO,HI: an integer in [LO,HI] compares equal
+	push      bool          // @push on X<: read a reply nothing was sent for (a Pub/Sub message, a second (un)subscribe confirmation)
 }
 
 // step is one line of a case.
@@ -311,11 +312,14 @@ func (p *caseParser) command(n int, line string) error {
 	if s.mode == '>' && (s.mods.ignore || s.mods.shape || s.mods.sort || s.mods.sortPairs || s.mods.field != "" || s.mods.between != nil || s.mods.wait > 0 || s.mods.within > 0 || s.mods.scanAll) {
 		return fmt.Errorf("reply modifiers belong on the %c< line, not on the send", s.client)
 	}
+	if s.mods.push && s.mode != '<' {
+		return fmt.Errorf("@push belongs on read lines (X<)")
+	}
 	if (s.mods.wait > 0 || s.mods.within > 0) && s.mode != '<' {
 		return fmt.Errorf("@wait and @within belong on read lines (X<)")
 	}
-	if s.mods.only74 && s.mode != ':' {
-		return fmt.Errorf("@74only works on plain (send and read) lines only")
+	if s.mods.only74 && s.mode != ':' && !(s.mode == '<' && s.mods.push) {
+		return fmt.Errorf("@74only works on plain (send and read) lines and X< @push lines only")
 	}
 	p.cur.steps = append(p.cur.steps, s)
 	return nil
@@ -333,6 +337,8 @@ func lineModifier(m *modifiers, word string) error {
 	switch name {
 	case "@ignore":
 		return flag(&m.ignore)
+	case "@push":
+		return flag(&m.push)
 	case "@shape":
 		return flag(&m.shape)
 	case "@74only":
@@ -433,6 +439,8 @@ func (p *caseParser) finish() error {
 		case s.kind != stepCommand:
 		case s.mode == '>':
 			pending[s.client]++
+		case s.mode == '<' && s.mods.push:
+			// A reply of its own: nothing was sent for it.
 		case s.mode == '<':
 			if pending[s.client] == 0 {
 				return fmt.Errorf("case %q line %d: %c< with nothing sent on %c", tc.name, s.line, s.client, s.client)

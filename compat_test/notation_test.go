@@ -20,6 +20,7 @@ import (
 //	[ a b ]                array
 //	{ k v k v }            map: a flat array in RESP2, % in RESP3
 //	~[ a b ]               set: an array in RESP2, ~ in RESP3
+//	>[ a b ]               push: an array in RESP2, > in RESP3
 //	raw "..."              the exact bytes, Go-style escapes (\r\n); alone
 //
 // A reply may span several lines while a bracket is open.
@@ -61,8 +62,8 @@ func lexNotation(text string) ([]string, error) {
 		case c == '[' || c == ']' || c == '{' || c == '}':
 			toks = append(toks, string(c))
 			i++
-		case c == '~' && i+1 < len(text) && text[i+1] == '[':
-			toks = append(toks, "~[")
+		case (c == '~' || c == '>') && i+1 < len(text) && text[i+1] == '[':
+			toks = append(toks, text[i:i+2])
 			i += 2
 		default:
 			// A token runs to the next blank or bracket, except inside
@@ -141,12 +142,15 @@ func (lx *notationLexer) value() (Value, error) {
 	t := lx.toks[lx.pos]
 	lx.pos++
 	switch t {
-	case "[", "{", "~[":
+	case "[", "{", "~[", ">[":
 		kind, end := byte(kArray), "]"
-		if t == "{" {
+		switch t {
+		case "{":
 			kind, end = kMap, "}"
-		} else if t == "~[" {
+		case "~[":
 			kind = kSet
+		case ">[":
+			kind = kPush
 		}
 		v := Value{Kind: kind, Elems: []Value{}}
 		for {
@@ -233,7 +237,7 @@ func render(v Value, resp int) Value {
 		return out
 	}
 	switch v.Kind {
-	case kMap, kSet:
+	case kMap, kSet, kPush:
 		out.Kind = kArray
 	case kDouble:
 		out.Kind = kBulk
@@ -285,6 +289,8 @@ func writeNotation(b *strings.Builder, v Value) {
 			open, end = "{", "}"
 		} else if v.Kind == kSet {
 			open = "~["
+		} else if v.Kind == kPush {
+			open = ">["
 		}
 		b.WriteString(open)
 		for i, e := range v.Elems {

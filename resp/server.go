@@ -157,11 +157,20 @@ var errProtocolStream = errors.New("resp: protocol error")
 // Conn is one client connection of a Server. Its methods must be called
 // from the connection's goroutine (the handler's), except NetConn,
 // RemoteAddr and Context, which are safe anywhere once the connection was
-// accepted and its context set.
+// accepted and its context set, and [Interject], which is meant for other
+// goroutines.
 type Conn struct {
 	nc   net.Conn
 	addr string
 	ctx  any
+
+	// turn is held by the connection's goroutine from the moment a batch of
+	// commands is read until its replies are flushed, and by Interject's
+	// callers while they write; so pushed data never lands inside a reply
+	// and keeps its place in the order of the replies.
+	turn sync.Mutex
+	// ended is set, under turn, once the loop has returned.
+	ended bool
 
 	// in[r:w] holds input not yet run. need, when not 0, is the length
 	// in[r:] must reach before the incomplete command at r can be complete.
@@ -181,15 +190,23 @@ func newConn(nc net.Conn) *Conn {
 	return &Conn{nc: nc, addr: nc.RemoteAddr().String()}
 }
 
-// loop runs the connection until it ends, and returns why.
+// loop runs the connection until it ends, and returns why. It holds turn
+// while it runs a batch, and never while it waits for input.
 func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
+	defer func() {
+		c.turn.Lock()
+		c.ended = true
+		c.turn.Unlock()
+	}()
 	for {
 		n, err := c.parse()
 		if err != nil {
+			c.turn.Lock()
 			c.out = append(c.out, "-ERR Protocol error: "...)
 			c.out = append(c.out, err.Error()...)
 			c.out = append(c.out, "\r\n"...)
 			c.Flush()
+			c.turn.Unlock()
 			return errProtocolStream
 		}
 		if n == 0 {
@@ -198,17 +215,59 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 			}
 			continue
 		}
+		c.turn.Lock()
 		c.end = n
 		for c.cur = 0; c.cur < c.end && !c.closed; c.cur++ {
 			handler(c, c.cmds[c.cur])
 		}
 		if c.closed {
+			c.turn.Unlock()
 			return nil
 		}
-		if err := c.Flush(); err != nil {
+		err = c.Flush()
+		c.turn.Unlock()
+		if err != nil {
 			return err
 		}
 	}
+}
+
+// errNotPushable is Interject's error for a connection it cannot write to
+// out of band.
+var errNotPushable = errors.New("resp: connection does not take pushed data")
+
+// Interject runs fn, from any goroutine, at a moment when conn runs no
+// command: it waits while a batch of commands runs, until that batch's
+// replies are sent, and keeps the next batch from starting until fn
+// returns. fn writes pushed data (Pub/Sub messages) with w, straight to the
+// socket, so a client that sends nothing still receives it. Interject
+// returns fn's error, or net.ErrClosed once the connection has ended. Only
+// connections of a Server take pushed data.
+func Interject(conn redcon.Conn, fn func(w io.Writer) error) error {
+	c, ok := conn.(*Conn)
+	if !ok {
+		return errNotPushable
+	}
+	c.turn.Lock()
+	defer c.turn.Unlock()
+	if c.ended {
+		return net.ErrClosed
+	}
+	return fn(c.nc)
+}
+
+// Idle runs fn, a wait inside a handler (a blocked command), with conn
+// open to Interject meanwhile. The handler must have flushed its replies
+// before and must not write to conn until Idle returns.
+func Idle(conn redcon.Conn, fn func()) {
+	c, ok := conn.(*Conn)
+	if !ok {
+		fn()
+		return
+	}
+	c.turn.Unlock()
+	defer c.turn.Lock()
+	fn()
 }
 
 // fill reads more input, making room for it first.

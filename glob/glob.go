@@ -1,7 +1,7 @@
-package commands
+package glob
 
-// globMatch reports whether s matches the glob pattern p exactly as
-// Redis's stringmatchlen does for KEYS, SCAN MATCH and CONFIG GET. A star
+// Match reports whether s matches the glob pattern p exactly as Redis's
+// stringmatchlen does for KEYS, SCAN MATCH, CONFIG GET and PSUBSCRIBE. A star
 // matches any run of bytes, including none; '?' any one byte; "[abc]" one
 // byte of the set, "[^abc]" one byte not in it, "[a-z]" a range with its
 // bounds in either order, a backslash inside a set quotes the next byte,
@@ -10,10 +10,10 @@ package commands
 //
 // Bytes compare as C's signed char, so ranges over bytes >= 0x80 order them
 // below ASCII, as Redis on x86 does. nocase folds ASCII letters. Patterns
-// nested deeper than Redis's limit of 1000 stars match nothing. Callers
-// treat the pattern "*" alone as matching everything, the empty string
-// included, as Redis's callers do.
-func globMatch(p, s []byte, nocase bool) bool {
+// nested deeper than Redis's limit of 1000 stars match nothing. "*" does
+// not match the empty string; KEYS and SCAN treat "*" alone as matching
+// everything, as Redis's callers do, while channel patterns do not.
+func Match(p, s []byte, nocase bool) bool {
 	skip := false
 	return globImpl(p, s, nocase, &skip, 0)
 }
