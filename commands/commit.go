@@ -36,10 +36,11 @@ type committer struct {
 	// instant is set for stores that keep nothing (persist.Memory): batches
 	// are durable the moment they are queued.
 	instant bool
-	// syncs is set for a store that syncs every commit (appendfsync
-	// always), whose leaders gather before they commit.
-	syncs bool
-	onErr func(error)
+	// policy, for a store that has one, tells whether it syncs every
+	// commit (appendfsync always), whose leaders gather before they commit.
+	// It can change at run time (CONFIG SET appendfsync).
+	policy interface{ Policy() persist.FsyncPolicy }
+	onErr  func(error)
 
 	// assigned is the last sequence handed out; written under the keyspace
 	// lock and mu, read anywhere.
@@ -87,8 +88,8 @@ func newCommitter(store persist.Store, onErr func(error)) *committer {
 		close(c.done)
 		return c
 	}
-	if p, ok := store.(interface{ Policy() persist.FsyncPolicy }); ok && p.Policy() == persist.Always {
-		c.syncs = true
+	if p, ok := store.(interface{ Policy() persist.FsyncPolicy }); ok {
+		c.policy = p
 	}
 	go c.tick()
 	return c
@@ -224,7 +225,7 @@ func (c *committer) lead() {
 // and making the rest wait for a second sync. Called and returns with mu
 // held.
 func (c *committer) gather() {
-	if !c.syncs {
+	if c.policy == nil || c.policy.Policy() != persist.Always {
 		return
 	}
 	for range maxGatherRounds {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/runnel-db/runnel/persist"
 	"github.com/runnel-db/runnel/stream"
 )
 
@@ -193,7 +194,8 @@ func init() {
 			get: func(s *Server) string { return s.opts.Dir }, set: func(s *Server, v string) { s.opts.Dir = v }},
 		{name: "appendonly", kind: kindBool, mutable: true, settable: settableAppendonly,
 			get: func(s *Server) string { return yesNo(s.durable()) }, set: func(*Server, string) {}},
-		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true},
+		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true,
+			set: setAppendfsync},
 		{name: "save", kind: kindString, mutable: true, check: checkSave},
 		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
 			get: func(s *Server) string { return strconv.FormatInt(s.config.idleTimeout.Load(), 10) },
@@ -538,6 +540,20 @@ func (s *Server) applyParam(p *param, v string) {
 	s.config.mu.Lock()
 	s.config.values[p.name] = v
 	s.config.mu.Unlock()
+}
+
+// setAppendfsync stores appendfsync and hands it to the store, so the new
+// policy governs the next commit, as in Redis (a reply of OK that left the
+// old policy in force would lose writes the client was told are synced).
+func setAppendfsync(s *Server, v string) {
+	s.config.mu.Lock()
+	s.config.values["appendfsync"] = v
+	s.config.mu.Unlock()
+	if ps, ok := s.store.(interface{ SetPolicy(persist.FsyncPolicy) }); ok {
+		if p, err := persist.ParseFsync(v); err == nil {
+			ps.SetPolicy(p)
+		}
+	}
 }
 
 // ConfigValue returns the current value of a configuration parameter as

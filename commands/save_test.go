@@ -382,3 +382,33 @@ func TestConcurrentSaves(t *testing.T) {
 		t.Errorf("XLEN on the backup = %q", got)
 	}
 }
+
+// TestConfigSetAppendfsyncReachesTheStore: CONFIG SET appendfsync changes
+// the policy the store commits under, as in Redis, and INFO persistence
+// reports it; an OK that left the old policy in force would lose writes
+// the client was told are synced.
+func TestConfigSetAppendfsyncReachesTheStore(t *testing.T) {
+	dir := t.TempDir()
+	p, err := persist.Open(dir, persist.Options{Fsync: persist.EverySec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(t, Options{Dir: dir, Store: p})
+	for _, tt := range []struct {
+		value string
+		want  persist.FsyncPolicy
+	}{{"always", persist.Always}, {"no", persist.No}, {"EVERYSEC", persist.EverySec}, {"always", persist.Always}} {
+		if got := f.do("CONFIG", "SET", "appendfsync", tt.value); got != "+OK\r\n" {
+			t.Fatalf("CONFIG SET appendfsync %s: %q", tt.value, got)
+		}
+		if p.Policy() != tt.want {
+			t.Fatalf("after CONFIG SET appendfsync %s the store's policy is %v", tt.value, p.Policy())
+		}
+		if got := infoValue(t, f.s, "runnel_appendfsync"); got != tt.want.String() {
+			t.Fatalf("INFO runnel_appendfsync %q after setting %s", got, tt.value)
+		}
+		if got := f.do("XADD", "s", "*", "f", "v"); strings.HasPrefix(got, "-") {
+			t.Fatalf("XADD under %s: %q", tt.value, got)
+		}
+	}
+}

@@ -28,7 +28,8 @@ const (
 type Pebble struct {
 	db     *pebble.DB
 	lock   *pebble.Lock
-	policy FsyncPolicy
+	policy atomic.Uint32 // an FsyncPolicy; CONFIG SET appendfsync changes it
+	broken atomic.Bool   // set when Pebble panicked (guard)
 	log    Logger
 	hook   func(uint64)
 
@@ -135,20 +136,21 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
-	s := &Pebble{db: db, lock: lock, policy: opts.Fsync, log: logger, hook: opts.afterBackgroundSync}
+	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync}
+	s.policy.Store(uint32(opts.Fsync))
 	// No syncs in the background too: Pebble keeps unsynced log records in
 	// its own buffer rather than handing each to the OS as Redis's
 	// appendfsync no does, so without a sync a process kill could lose
 	// writes of any age. A sync a second bounds that loss as EverySec's.
-	if s.policy == EverySec || s.policy == No {
-		iv := opts.syncInterval
-		if iv <= 0 {
-			iv = defaultSyncInterval
-		}
-		s.stop = make(chan struct{})
-		s.loopDone = make(chan struct{})
-		go s.syncLoop(iv)
+	// The loop runs under every policy, as CONFIG SET appendfsync can move
+	// to one that needs it; under Always it finds nothing unsynced.
+	iv := opts.syncInterval
+	if iv <= 0 {
+		iv = defaultSyncInterval
 	}
+	s.stop = make(chan struct{})
+	s.loopDone = make(chan struct{})
+	go s.syncLoop(iv)
 	return s, nil
 }
 
@@ -272,7 +274,7 @@ func (t Ticket) Wait() error {
 	if t.pb == nil {
 		return nil
 	}
-	err := t.pb.SyncWait()
+	err := t.s.guard(t.pb.SyncWait)
 	_ = t.pb.Close()
 	t.s.inflight.Done()
 	if err != nil {
@@ -317,15 +319,15 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 		_ = pb.Close()
 		return Ticket{}, err
 	}
-	if s.policy == Always {
+	if s.Policy() == Always {
 		s.inflight.Add(1)
-		if err := s.db.ApplyNoSyncWait(pb, pebble.Sync); err != nil {
+		if err := s.guard(func() error { return s.db.ApplyNoSyncWait(pb, pebble.Sync) }); err != nil {
 			s.inflight.Done()
 			return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
 		}
 		return Ticket{s: s, pb: pb}, nil
 	}
-	err = s.db.Apply(pb, pebble.NoSync)
+	err = s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) })
 	_ = pb.Close()
 	if err != nil {
 		return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
@@ -390,6 +392,21 @@ func wrapIterClose(what string, it *pebble.Iterator) error {
 	return nil
 }
 
+// guard runs a Pebble write and turns a panic into an error. Pebble panics
+// when it cannot write its log (a full disk, say); the server must refuse
+// further writes with an error, not die, and a panic must never unwind
+// through the committer's lock. After one the store is broken: every
+// later write fails and Close only releases the lock.
+func (s *Pebble) guard(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.broken.Store(true)
+			err = s.fail(fmt.Errorf("pebble panicked: %v", r))
+		}
+	}()
+	return fn()
+}
+
 // fail records the store's first failure and returns the error every later
 // Apply gets.
 func (s *Pebble) fail(err error) error {
@@ -420,7 +437,7 @@ func (s *Pebble) syncLoop(every time.Duration) {
 		}
 		// An empty log record written with Sync syncs the log through it,
 		// and so through every batch counted in n.
-		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
 			_ = s.fail(fmt.Errorf("background sync: %w", err))
 			return
 		}
@@ -432,7 +449,12 @@ func (s *Pebble) syncLoop(every time.Duration) {
 }
 
 // Policy returns the store's fsync policy.
-func (s *Pebble) Policy() FsyncPolicy { return s.policy }
+func (s *Pebble) Policy() FsyncPolicy { return FsyncPolicy(s.policy.Load()) }
+
+// SetPolicy changes the fsync policy for the batches applied from now on,
+// as CONFIG SET appendfsync does in Redis. Moving to Always covers the
+// batches applied before too: the next sync takes the log through them.
+func (s *Pebble) SetPolicy(p FsyncPolicy) { s.policy.Store(uint32(p)) }
 
 // Checkpoint writes a consistent copy of the store into dir, which must not
 // exist, as SAVE and BGSAVE do: every batch applied before the call is in
@@ -480,6 +502,14 @@ func (s *Pebble) Close() error {
 		<-s.loopDone
 	}
 	var errs []error
+	if s.broken.Load() {
+		// Pebble panicked: its state is unknown and closing it could hang.
+		// Everything acknowledged is in the synced log; release the lock only.
+		if err := s.lock.Close(); err != nil {
+			return fmt.Errorf("persist: close: unlock: %w", err)
+		}
+		return nil
+	}
 	if s.failed.Load() == nil {
 		if err := s.db.LogData(nil, pebble.Sync); err != nil {
 			errs = append(errs, fmt.Errorf("sync: %w", err))

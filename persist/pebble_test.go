@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -460,5 +461,25 @@ func TestSupersededMetadataSkipped(t *testing.T) {
 	g := got.Streams[1].Groups["g"]
 	if g == nil || g.LastID != id(2, 0) || len(g.Consumers) != 1 || got.Streams[1].Meta.EntriesAdded != 3 {
 		t.Fatalf("final state %+v / %+v", got.Streams[1].Meta, g)
+	}
+}
+
+// TestPanicInPebbleFailsTheStore checks guard: a panic of a Pebble write
+// (Pebble panics when it cannot write its log, on a full disk say) becomes
+// the store's failure — later writes are refused with ErrFailed — and Close
+// still returns instead of touching Pebble again.
+func TestPanicInPebbleFailsTheStore(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	err := s.guard(func() error { panic("log write: no space left on device") })
+	if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("guard returned %v", err)
+	}
+	b := &Batch{}
+	b.Add(Op{Kind: KeyPut, DB: 0, Key: "k", UID: 1})
+	if err := s.Commit(b); !errors.Is(err, ErrFailed) {
+		t.Fatalf("commit after the panic: %v, want ErrFailed", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("close of a broken store: %v", err)
 	}
 }
