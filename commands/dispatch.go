@@ -108,8 +108,12 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.lastCmd = cmd.Name
 	c.lastActive = start
 	c.mu.Unlock()
-	if s.pause.active() && !s.waitPause(c, cmd) {
-		return
+	if s.pause.gated() {
+		if !s.waitPause(c, cmd) {
+			return
+		}
+		// A held command lets the next one start once it ran.
+		defer s.endTurn(c)
 	}
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
@@ -163,6 +167,8 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	}
 	seq := s.finishLocked(ctx)
 	s.mu.Unlock()
+	// Applied (or blocked): a command a pause held lets the next start.
+	s.endTurn(c)
 	if seq > c.needSeq {
 		c.needSeq = seq
 	}
