@@ -28,7 +28,6 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	defer s.shut.exit()
 	c.w.Reset()
-	s.stats.netIn.Add(requestSize(rc.Args))
 	s.execute(c, rc.Args)
 	c.publish(rc.Args)
 	c.filterReply()
@@ -219,26 +218,6 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 		close(w.done)
 	}
 	return seq
-}
-
-// requestSize is the size of args as a RESP array, what a client sends
-// for a command (INFO's total_net_input_bytes; an inline command counts as
-// its array form).
-func requestSize(args [][]byte) int64 {
-	n := 3 + digits(len(args))
-	for _, a := range args {
-		n += 5 + digits(len(a)) + len(a)
-	}
-	return int64(n)
-}
-
-func digits(n int) int {
-	d := 1
-	for n >= 10 {
-		n /= 10
-		d++
-	}
-	return d
 }
 
 func copyArgs(args [][]byte) [][]byte {
