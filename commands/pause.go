@@ -25,6 +25,9 @@ import (
 //   - while paused no key expires: the expiry loop skips its rounds and a
 //     read of an expired key finds nothing without deleting it (a delete
 //     would be a write);
+//   - once the pause is lifted the held commands run in the order they
+//     were held, each after the one before it ran (or blocked, or its
+//     client went away); see pauseState;
 //   - a paused client counts in INFO's blocked_clients and shows flag b.
 
 // pauseMode is a CLIENT PAUSE mode, ordered from the least strict.
