@@ -68,6 +68,9 @@ type Client struct {
 	// closeAfterReply makes the connection close once the reply is sent
 	// (QUIT, CLIENT KILL of itself).
 	closeAfterReply bool
+	// pauseTurn is the queue ticket of the command a CLIENT PAUSE held,
+	// while it runs (pause.go); the owner's goroutine alone uses it.
+	pauseTurn *pauseTicket
 
 	// CLIENT REPLY: replyOff drops every reply; replySkip drops the
 	// current command's; replySkipNext arms replySkip for the next one.

@@ -16,6 +16,10 @@ type Object struct {
 	Groups *pel.Groups
 	// Expire is the Unix time in ms at which the key expires, 0 for never.
 	Expire int64
+	// access is the Unix time in ms of the last command that looked the key
+	// up (DEBUG OBJECT's lru), 0 if none did since the server started. The
+	// keyspace lock guards it.
+	access int64
 }
 
 // DB is one logical database. All its fields are guarded by the keyspace
@@ -71,13 +75,32 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 		s.notifyDB(evExpired, "expired", db.index, key)
 		return nil
 	}
+	// A CLIENT NO-TOUCH client's lookups leave the access time, except by
+	// TOUCH, as in Redis.
+	if c.C == nil || !c.C.noTouch || (c.Cmd != nil && c.Cmd.Name == "touch") {
+		o.access = c.Now
+	}
+	return o
+}
+
+// lookupNoTouch is lookup without updating the key's access time
+// (OBJECT-style introspection).
+func (s *Server) lookupNoTouch(c *Ctx, db *DB, key []byte) *Object {
+	o := db.keys[string(key)]
+	if o == nil {
+		return nil
+	}
+	access := o.access
+	if o = s.lookup(c, db, key); o != nil {
+		o.access = access
+	}
 	return o
 }
 
 // createKey makes an empty stream at key, which must not exist.
 func (s *Server) createKey(db *DB, key []byte) *Object {
 	s.nextUID++
-	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig())}
+	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig()), access: nowMs()}
 	k := string(key)
 	db.add(k, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})

@@ -28,7 +28,6 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	}
 	defer s.shut.exit()
 	c.w.Reset()
-	s.stats.netIn.Add(requestSize(rc.Args))
 	s.execute(c, rc.Args)
 	c.publish(rc.Args)
 	c.filterReply()
@@ -108,8 +107,12 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	c.lastCmd = cmd.Name
 	c.lastActive = start
 	c.mu.Unlock()
-	if s.pause.active() && !s.waitPause(c, cmd) {
-		return
+	if s.pause.gated() {
+		if !s.waitPause(c, cmd) {
+			return
+		}
+		// A held command lets the next one start once it ran.
+		defer s.endTurn(c)
 	}
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
@@ -163,6 +166,8 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	}
 	seq := s.finishLocked(ctx)
 	s.mu.Unlock()
+	// Applied (or blocked): a command a pause held lets the next start.
+	s.endTurn(c)
 	if seq > c.needSeq {
 		c.needSeq = seq
 	}
@@ -213,26 +218,6 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 		close(w.done)
 	}
 	return seq
-}
-
-// requestSize is the size of args as a RESP array, what a client sends
-// for a command (INFO's total_net_input_bytes; an inline command counts as
-// its array form).
-func requestSize(args [][]byte) int64 {
-	n := 3 + digits(len(args))
-	for _, a := range args {
-		n += 5 + digits(len(a)) + len(a)
-	}
-	return int64(n)
-}
-
-func digits(n int) int {
-	d := 1
-	for n >= 10 {
-		n /= 10
-		d++
-	}
-	return d
 }
 
 func copyArgs(args [][]byte) [][]byte {

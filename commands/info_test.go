@@ -151,8 +151,9 @@ func TestMemoryEstimateGrows(t *testing.T) {
 	}
 }
 
-// TestInfoNetBytes: INFO stats counts the bytes of the commands read and
-// the replies sent, from CONFIG RESETSTAT on.
+// TestInfoNetBytes: INFO stats counts the bytes read from the socket and
+// the replies sent, from CONFIG RESETSTAT on: an inline command counts as
+// sent, not as its RESP array, and blank lines count too.
 func TestInfoNetBytes(t *testing.T) {
 	_, addr := startServer(t)
 	c := dialRaw(t, addr)
@@ -162,7 +163,16 @@ func TestInfoNetBytes(t *testing.T) {
 	if !strings.Contains(info, "\r\ntotal_net_input_bytes:39\r\n") || !strings.Contains(info, "\r\ntotal_net_output_bytes:12\r\n") {
 		t.Errorf("INFO stats net bytes:\n%s", info)
 	}
-	if got := requestSize([][]byte{[]byte("XADD"), []byte("s"), []byte("1-1"), []byte("f"), []byte("v")}); got != int64(len(encodeCmd("XADD", "s", "1-1", "f", "v"))) {
-		t.Errorf("requestSize = %d", got)
+	c.do("CONFIG", "RESETSTAT")
+	// Inline PING (6 bytes), two blank lines (4), then INFO stats (25).
+	if _, err := c.conn.Write([]byte("PING\r\n\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.read(); got != "+PONG\r\n" {
+		t.Fatalf("inline PING = %q", got)
+	}
+	info = c.do("INFO", "stats")
+	if !strings.Contains(info, "\r\ntotal_net_input_bytes:35\r\n") {
+		t.Errorf("INFO stats after an inline command and blank lines:\n%s", info)
 	}
 }

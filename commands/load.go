@@ -27,6 +27,9 @@ func (s *Server) SetStore(st persist.Store) {
 	s.commit.close()
 	s.store = st
 	s.opts.Store = st
+	s.dur.saveMu.Lock()
+	s.dur.storeDir, s.dur.storeID = s.opts.Dir, ""
+	s.dur.saveMu.Unlock()
 	s.commit = newCommitter(st, s.onCommitError)
 	// The batch New made for a store that keeps nothing only counts its
 	// ops; a real store needs them.

@@ -25,6 +25,9 @@ import (
 //   - while paused no key expires: the expiry loop skips its rounds and a
 //     read of an expired key finds nothing without deleting it (a delete
 //     would be a write);
+//   - once the pause is lifted the held commands run in the order they
+//     were held, each after the one before it ran (or blocked, or its
+//     client went away); see pauseState;
 //   - a paused client counts in INFO's blocked_clients and shows flag b.
 
 // pauseMode is a CLIENT PAUSE mode, ordered from the least strict.
@@ -39,17 +42,38 @@ const (
 // pauseState is the server's client pause. Its own mutex guards it; it is
 // taken after any other lock (config.mu's place in the lock order) and
 // held only to read or change the state, never while a client waits.
+//
+// Held commands queue first in, first out, as Redis's postponed clients
+// do: once the pause is lifted the head of the queue is given its turn,
+// and the next one only when the head's command has run (or blocked, or
+// its client went away). While the queue drains, a command the lifted
+// pause would have held joins its tail, so it cannot overtake the held
+// ones.
 type pauseState struct {
 	mu   sync.Mutex
 	end  time.Time   // guarded by mu
 	stop *time.Timer // guarded by mu: lifts the pause at end
-	// lifted is closed when the current pause ends (guarded by mu; nil
-	// while none is on).
-	lifted chan struct{}
+	// queue holds the tickets of the held commands, oldest first (guarded
+	// by mu).
+	queue []*pauseTicket
+	// drainMode is the mode of the last lifted pause, which decides what
+	// joins the queue while it drains (guarded by mu).
+	drainMode pauseMode
 	// mode is the current mode, read without mu on every command.
 	mode atomic.Int32
+	// queued is len(queue), read without mu on every command.
+	queued atomic.Int64
 	// waiting counts the clients whose command is paused.
 	waiting atomic.Int64
+}
+
+// pauseTicket is one held command's place in the queue.
+type pauseTicket struct {
+	// turn is closed when the ticket is at the head of the queue and no
+	// pause holds it (guarded by pauseState.mu; replaced when a new pause
+	// takes the turn back before the command ran).
+	turn    chan struct{}
+	granted bool // turn is closed (guarded by pauseState.mu)
 }
 
 // pause starts or extends a pause until end in mode m.
@@ -58,9 +82,6 @@ func (p *pauseState) pause(end time.Time, m pauseMode) {
 	defer p.mu.Unlock()
 	if !time.Now().Before(end) {
 		return // already over (CLIENT PAUSE 0)
-	}
-	if p.lifted == nil {
-		p.lifted = make(chan struct{})
 	}
 	if end.After(p.end) {
 		p.end = end
@@ -79,7 +100,7 @@ func (p *pauseState) pause(end time.Time, m pauseMode) {
 func (p *pauseState) expire() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lifted != nil && !time.Now().Before(p.end) {
+	if p.onLocked() && !time.Now().Before(p.end) {
 		p.liftLocked()
 	}
 }
@@ -88,37 +109,101 @@ func (p *pauseState) expire() {
 func (p *pauseState) unpause() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lifted != nil {
+	if p.onLocked() {
 		p.liftLocked()
 	}
 }
+
+func (p *pauseState) onLocked() bool { return pauseMode(p.mode.Load()) != pauseOff }
 
 func (p *pauseState) liftLocked() {
 	if p.stop != nil {
 		p.stop.Stop()
 		p.stop = nil
 	}
+	p.drainMode = pauseMode(p.mode.Load())
 	p.mode.Store(int32(pauseOff))
 	p.end = time.Time{}
-	close(p.lifted)
-	p.lifted = nil
+	p.grantLocked()
+}
+
+// grantLocked gives the head of the queue its turn if no pause is on.
+func (p *pauseState) grantLocked() {
+	if p.onLocked() || len(p.queue) == 0 {
+		return
+	}
+	if t := p.queue[0]; !t.granted {
+		t.granted = true
+		close(t.turn)
+	}
 }
 
 // active reports whether any pause is on; it costs one atomic load.
 func (p *pauseState) active() bool { return p.mode.Load() != int32(pauseOff) }
 
-// holds returns the channel that closes when the pause ends, if the pause
-// delays cmd for c now, or nil.
-func (p *pauseState) holds(c *Client, cmd *Command) <-chan struct{} {
+// gated reports whether a command may have to queue: a pause is on or its
+// held commands are still draining. It costs two atomic loads.
+func (p *pauseState) gated() bool { return p.active() || p.queued.Load() > 0 }
+
+// holds queues cmd of c and returns its ticket if the pause (or the queue
+// a lifted one left) delays it now, or nil.
+func (p *pauseState) holds(c *Client, cmd *Command) *pauseTicket {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.lifted == nil {
+	m := pauseMode(p.mode.Load())
+	if m == pauseOff {
+		if len(p.queue) == 0 {
+			return nil
+		}
+		m = p.drainMode
+	}
+	if m == pauseWrite && !mayWrite(c, cmd) {
 		return nil
 	}
-	if pauseMode(p.mode.Load()) == pauseWrite && !mayWrite(c, cmd) {
-		return nil
+	t := &pauseTicket{turn: make(chan struct{})}
+	p.queue = append(p.queue, t)
+	p.queued.Add(1)
+	p.grantLocked()
+	return t
+}
+
+// turn returns the channel that closes when t may run.
+func (p *pauseState) turn(t *pauseTicket) <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return t.turn
+}
+
+// take is called by the holder of t once its turn came: it reports true if
+// the command may run now, or false, having taken the turn back, if a new
+// pause that holds the command began meanwhile (t keeps its place).
+func (p *pauseState) take(t *pauseTicket, c *Client, cmd *Command) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := pauseMode(p.mode.Load())
+	if m == pauseOff || (m == pauseWrite && !mayWrite(c, cmd)) {
+		return true
 	}
-	return p.lifted
+	t.turn = make(chan struct{})
+	t.granted = false
+	return false
+}
+
+// done removes t from the queue, its command having run or been dropped,
+// and gives the next ticket its turn.
+func (p *pauseState) done(t *pauseTicket) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, q := range p.queue {
+		if q == t {
+			copy(p.queue[i:], p.queue[i+1:])
+			p.queue[len(p.queue)-1] = nil
+			p.queue = p.queue[:len(p.queue)-1]
+			p.queued.Add(-1)
+			break
+		}
+	}
+	p.grantLocked()
 }
 
 // mayWrite reports whether cmd is delayed by a WRITE pause: a write or
@@ -153,15 +238,30 @@ func resolveCommand(args [][]byte) *Command {
 	return cmd
 }
 
-// waitPause holds c's command while a pause delays it. It reports false
-// when the command must not run: the client went away or the server is
-// shutting down (the connection then closes without a reply, as Redis
-// closes it). It runs before the command takes any lock.
+// waitPause holds c's command while a pause delays it or the commands a
+// lifted pause held are still ahead of it. It reports false when the
+// command must not run: the client went away or the server is shutting
+// down (the connection then closes without a reply, as Redis closes it).
+// When the command was held and may now run, its ticket is in c.pauseTurn:
+// endTurn must release it once the command ran (or blocked). It runs
+// before the command takes any lock.
 func (s *Server) waitPause(c *Client, cmd *Command) bool {
-	lifted := s.pause.holds(c, cmd)
-	if lifted == nil {
+	t := s.pause.holds(c, cmd)
+	if t == nil {
 		return true
 	}
+	// Counted at once, so a client seeing blocked_clients grow knows the
+	// command has its place in the queue.
+	s.pause.waiting.Add(1)
+	c.mu.Lock()
+	c.paused = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.paused = false
+		c.mu.Unlock()
+		s.pause.waiting.Add(-1)
+	}()
 	// The replies of the earlier commands of the pipeline leave first.
 	if c.conn != nil {
 		if err := s.commit.wait(c.needSeq); err == nil {
@@ -176,30 +276,30 @@ func (s *Server) waitPause(c *Client, cmd *Command) bool {
 			defer stop()
 		}
 	}
-	s.pause.waiting.Add(1)
-	c.mu.Lock()
-	c.paused = true
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		c.paused = false
-		c.mu.Unlock()
-		s.pause.waiting.Add(-1)
-	}()
-	for lifted != nil {
+	for {
 		select {
-		case <-lifted:
+		case <-s.pause.turn(t):
+			if !s.pause.take(t, c, cmd) {
+				continue // a new pause began: wait again, first in line
+			}
+			c.pauseTurn = t
+			return true
 		case <-gone:
-			c.closeAfterReply = true
-			return false
 		case <-s.closed:
-			c.closeAfterReply = true
-			return false
 		}
-		// A new pause may have begun as this one ended.
-		lifted = s.pause.holds(c, cmd)
+		s.pause.done(t)
+		c.closeAfterReply = true
+		return false
 	}
-	return true
+}
+
+// endTurn releases the queue after c's held command ran, letting the next
+// held command start. It does nothing if c's command was not held.
+func (s *Server) endTurn(c *Client) {
+	if t := c.pauseTurn; t != nil {
+		c.pauseTurn = nil
+		s.pause.done(t)
+	}
 }
 
 // CLIENT PAUSE timeout [WRITE|ALL]

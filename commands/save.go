@@ -15,8 +15,9 @@ import (
 // The persistence commands. Every write is already durable before its
 // reply (commit.go), so SAVE and BGSAVE do not make anything durable: they
 // write a backup, a consistent checkpoint of the store in a directory of
-// its own (backup-<unix ms> under Options.SaveDir; only the latest is
-// kept) that runnel can be started on with --dir. LASTSAVE (lastSaveTime) reports the last one;
+// its own (backup-<unix ms> under Options.SaveDir; only this store's
+// latest is kept, see backup_owner.go) that runnel can be started on with
+// --dir. LASTSAVE (lastSaveTime) reports the last one;
 // SHUTDOWN SAVE (server_cmds.go) writes one first (saveBeforeShutdown).
 
 func init() {
@@ -92,7 +93,11 @@ type durability struct {
 	// saveMu is held by the backup being written (backup); it is taken
 	// before the keyspace lock, never while holding it or mu.
 	saveMu sync.Mutex
-	loaded persist.Stats
+	// storeDir is the data directory of the store (set with it), where its
+	// identity lives; storeID caches that identity (backup_owner.go). Both
+	// are guarded by saveMu.
+	storeDir, storeID string
+	loaded            persist.Stats
 }
 
 // saveDir returns the directory backups go into.
@@ -108,9 +113,11 @@ func (s *Server) saveDir() string {
 // waits for the batches queued so far to commit first. On success the
 // changes counted until then no longer count as unsaved.
 //
-// Only the latest backup is kept. The checkpoint is written under a
-// temporary name (backup-<unix ms>.tmp), renamed to backup-<unix ms> once
-// complete, and only then are the older backup-* directories removed, so a
+// Only the latest backup of this store is kept. The checkpoint is written
+// under a temporary name (backup-<unix ms>.tmp), marked with the store's
+// identity (backup_owner.go), renamed to backup-<unix ms> once complete,
+// and only then are the older backup-* directories with the same mark
+// removed — never another store's or one made by hand — so a
 // directory named backup-<ms> is always a whole checkpoint and, whatever
 // fails or crashes when, at least the previous one is left. Without this
 // each SAVE would add a checkpoint to the data directory for ever: they
@@ -131,6 +138,10 @@ func (s *Server) backup() (string, error) {
 	dirty := s.dirty
 	s.mu.Unlock()
 	if err := s.commit.wait(seq); err != nil {
+		return "", err
+	}
+	id, err := s.storeID()
+	if err != nil {
 		return "", err
 	}
 	parent := s.saveDir()
@@ -154,6 +165,10 @@ func (s *Server) backup() (string, error) {
 		os.RemoveAll(tmp)
 		return "", err
 	}
+	if err := markBackup(tmp, id); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
 	if err := os.Rename(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
 		return "", err
@@ -161,7 +176,7 @@ func (s *Server) backup() (string, error) {
 	if err := syncDir(parent); err != nil {
 		return "", err
 	}
-	if err := removeOldBackups(parent, filepath.Base(dir)); err != nil {
+	if err := removeOldBackups(parent, filepath.Base(dir), id); err != nil {
 		s.logf("SAVE: removing older backups: %v", err)
 	}
 	s.mu.Lock()
@@ -183,8 +198,7 @@ const (
 )
 
 // isBackupName reports whether name is one backup writes: backup-<digits>,
-// optionally -<digits>, optionally .tmp. Nothing else in the directory is
-// ever removed.
+// optionally -<digits>, optionally .tmp.
 func isBackupName(name string) bool {
 	rest, ok := strings.CutPrefix(name, backupPrefix)
 	if !ok {
@@ -208,8 +222,10 @@ func allDigits(s string) bool {
 }
 
 // removeOldBackups removes the backup directories in parent other than
-// keep, stale temporary ones included.
-func removeOldBackups(parent, keep string) error {
+// keep that store id made, stale temporary ones included. A directory
+// without id's mark is never touched: another store's backup, a copy made
+// by hand, or one this store did not finish marking.
+func removeOldBackups(parent, keep, id string) error {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return err
@@ -219,7 +235,11 @@ func removeOldBackups(parent, keep string) error {
 		if !e.IsDir() || e.Name() == keep || !isBackupName(e.Name()) {
 			continue
 		}
-		if err := os.RemoveAll(filepath.Join(parent, e.Name())); err != nil && first == nil {
+		path := filepath.Join(parent, e.Name())
+		if backupOwner(path) != id {
+			continue
+		}
+		if err := os.RemoveAll(path); err != nil && first == nil {
 			first = err
 		}
 	}

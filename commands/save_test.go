@@ -275,29 +275,41 @@ func TestShutdownCommand(t *testing.T) {
 	}
 }
 
-// TestBackupRetention: each save keeps only the latest backup, and removes
-// a stale temporary one, but nothing else in the directory; the kept one
-// is the last save's and a server starts from it.
+// TestBackupRetention: each save keeps only the latest backup of its own
+// store, and removes a stale temporary one of its own, but nothing else in
+// the directory; the kept one is the last save's and a server starts from
+// it.
 func TestBackupRetention(t *testing.T) {
 	dir, saves := t.TempDir(), t.TempDir()
 	f := newFake(t, Options{Dir: dir, SaveDir: saves, Store: openPebble(t, dir)})
-	stale := filepath.Join(saves, "backup-1.tmp")
 	other := filepath.Join(saves, "backup-mine")
-	for _, d := range []string{stale, other} {
+	unmarked := filepath.Join(saves, "backup-2.tmp")
+	for _, d := range []string{other, unmarked} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
+	var stale string
 	for i := 1; i <= 3; i++ {
 		f.do("XADD", "s", strconv.Itoa(i)+"-0", "f", "v")
 		if got := f.do("SAVE"); got != "+OK\r\n" {
 			t.Fatalf("SAVE %d = %q", i, got)
 		}
+		if i == 1 {
+			// A temporary backup of this store left by a crash.
+			stale = filepath.Join(saves, "backup-1.tmp")
+			if err := markBackup(mkdir(t, stale), storeIDOf(t, dir)); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	b := backups(t, saves)
 	last := infoValue(t, f.s, "runnel_last_save_dir")
-	if len(b) != 2 || !slices.Contains(b, other) || !slices.Contains(b, last) {
-		t.Fatalf("after three saves: %v (last %s), want the last backup and %s", b, last, other)
+	if len(b) != 3 || !slices.Contains(b, other) || !slices.Contains(b, unmarked) || !slices.Contains(b, last) {
+		t.Fatalf("after three saves: %v (last %s), want the last backup, %s and %s", b, last, other, unmarked)
+	}
+	if got, want := backupOwner(last), storeIDOf(t, dir); got != want {
+		t.Errorf("the backup is marked %q, the store's identity is %q", got, want)
 	}
 	p := openPebble(t, last)
 	g := newFake(t, Options{Dir: last, Store: p})
@@ -307,6 +319,86 @@ func TestBackupRetention(t *testing.T) {
 	if got := g.do("XLEN", "s"); got != ":3\r\n" {
 		t.Errorf("XLEN on the kept backup = %q", got)
 	}
+}
+
+// TestBackupRetentionShared: servers sharing a backup directory keep each
+// its own latest backup; a backup made by hand, one of an older runnel (no
+// mark) and a server started on a backup (a store of its own) are left
+// alone; a store's identity survives a restart.
+func TestBackupRetentionShared(t *testing.T) {
+	dirA, dirB, saves := t.TempDir(), t.TempDir(), t.TempDir()
+	a := newFake(t, Options{Dir: dirA, SaveDir: saves, Store: openPebble(t, dirA)})
+	b := newFake(t, Options{Dir: dirB, SaveDir: saves, Store: openPebble(t, dirB)})
+	hand := mkdir(t, filepath.Join(saves, "backup-999"))
+	if err := os.WriteFile(filepath.Join(hand, "notes"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range []*fake{a, b, a, b, a} {
+		f.do("XADD", "s", strconv.Itoa(i+1)+"-0", "f", "v")
+		if got := f.do("SAVE"); got != "+OK\r\n" {
+			t.Fatalf("SAVE %d = %q", i, got)
+		}
+	}
+	lastA := infoValue(t, a.s, "runnel_last_save_dir")
+	lastB := infoValue(t, b.s, "runnel_last_save_dir")
+	want := []string{hand, lastA, lastB}
+	got := backups(t, saves)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("backups after saves of two servers: %v, want %v", got, want)
+	}
+	if data, err := os.ReadFile(filepath.Join(hand, "notes")); err != nil || string(data) != "mine" {
+		t.Errorf("the hand-made backup changed: %q, %v", data, err)
+	}
+	idA, idB := storeIDOf(t, dirA), storeIDOf(t, dirB)
+	if idA == idB {
+		t.Fatalf("two stores share the identity %s", idA)
+	}
+	if backupOwner(lastA) != idA || backupOwner(lastB) != idB {
+		t.Errorf("marks %q, %q; identities %q, %q", backupOwner(lastA), backupOwner(lastB), idA, idB)
+	}
+	// A server on A's last backup is another store: its saves into the
+	// shared directory keep A's backup.
+	p := openPebble(t, lastA)
+	c := newFake(t, Options{Dir: lastA, SaveDir: saves, Store: p})
+	if got := c.do("SAVE"); got != "+OK\r\n" {
+		t.Fatalf("SAVE from a backup = %q", got)
+	}
+	lastC := infoValue(t, c.s, "runnel_last_save_dir")
+	if got := backups(t, saves); len(got) != 4 || !slices.Contains(got, lastA) || !slices.Contains(got, lastC) {
+		t.Errorf("after a save by a server started on a backup: %v", got)
+	}
+	if backupOwner(lastC) == idA {
+		t.Error("a server started on a backup took the identity of its origin")
+	}
+	// The identity is read back, not made again, by a new server on A's
+	// directory.
+	r := New(Options{Dir: dirA, Logf: func(string, ...any) {}})
+	defer r.Close()
+	r.dur.saveMu.Lock()
+	id, err := r.storeID()
+	r.dur.saveMu.Unlock()
+	if err != nil || id != idA {
+		t.Errorf("identity after restart = %q, %v; want %q", id, err, idA)
+	}
+}
+
+func mkdir(t testing.TB, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// storeIDOf returns the identity recorded in the data directory dir.
+func storeIDOf(t testing.TB, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, storeIDFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }
 
 func TestIsBackupName(t *testing.T) {

@@ -107,6 +107,7 @@ func New(opts Options) *Server {
 		closed:    make(chan struct{}),
 		batch:     &persist.Batch{},
 	}
+	s.dur.storeDir = opts.Dir
 	s.logf = opts.Logf
 	if s.logf == nil {
 		l := log.New(os.Stderr, "", log.LstdFlags)

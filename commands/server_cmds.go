@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Server commands: TIME, LASTSAVE, ROLE, SHUTDOWN and DEBUG (SLEEP, HELP).
+// Server commands: TIME, LASTSAVE, ROLE, SHUTDOWN and DEBUG (debug.go).
 
 func init() {
 	register(
@@ -119,34 +119,4 @@ func isLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// debugHelp lists the DEBUG subcommands runnel has.
-var debugHelp = []string{
-	"DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-	"SLEEP <seconds>",
-	"    Stop the server for <seconds>. Decimals allowed.",
-}
-
-// DEBUG SLEEP seconds | DEBUG HELP. SLEEP holds the keyspace lock for
-// that long, stalling every keyspace command as Redis's single thread
-// stalls. The dispatcher runs DEBUG only where enable-debug-command allows
-// it (Protected).
-func debugCmd(c *Ctx) error {
-	if EqualFold(c.Args[1], "help") && len(c.Args) == 2 {
-		writeHelp(c, debugHelp)
-		return nil
-	}
-	if EqualFold(c.Args[1], "sleep") && len(c.Args) == 3 {
-		f, ok := ParseFloat(c.Args[2])
-		if !ok {
-			return ErrNotFloat
-		}
-		if f > 0 {
-			time.Sleep(time.Duration(f * float64(time.Second)))
-		}
-		c.W.OK()
-		return nil
-	}
-	return Error("ERR unknown subcommand '" + string(truncate(c.Args[1], 128)) + "'. Try DEBUG HELP.")
 }

@@ -21,8 +21,8 @@ type stats struct {
 	expired atomic.Int64
 	// authFailures counts failed AUTH/HELLO AUTH (acl_access_denied_auth).
 	authFailures atomic.Int64
-	// netIn and netOut count the bytes of the commands read and the
-	// replies written (total_net_input_bytes, total_net_output_bytes).
+	// netIn and netOut count the bytes read from the clients' sockets and
+	// the replies written (total_net_input_bytes, total_net_output_bytes).
 	netIn, netOut atomic.Int64
 
 	// opsMu guards the last sample of total_commands_processed that

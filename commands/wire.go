@@ -17,9 +17,13 @@ func wrapListener(ln net.Listener, s *Server) net.Listener {
 		l.AuthRequired = s.config.authRequired()
 		return l
 	}
-	return resp.NewListener(ln, limits, resp.OnProtocolError(func(string) {
-		s.stats.countError(Error("ERR Protocol error"))
-	}))
+	return resp.NewListener(ln, limits,
+		resp.OnProtocolError(func(string) {
+			s.stats.countError(Error("ERR Protocol error"))
+		}),
+		// total_net_input_bytes counts what the socket delivered, as Redis
+		// does, not the commands' RESP size.
+		resp.OnInput(func(n int) { s.stats.netIn.Add(int64(n)) }))
 }
 
 // watchClose reports a peer's disconnect while its command blocks, without

@@ -20,6 +20,16 @@ type Option func(*options)
 
 type options struct {
 	onProtocolError func(reply string)
+	onInput         func(n int)
+}
+
+// OnInput registers fn to be called with the number of bytes of every read
+// from the socket, as they arrive and before the guard checks them: the
+// raw client bytes, inline commands and blank lines included (Redis's
+// total_net_input_bytes counts these). fn runs on the connection's reading
+// goroutine and must not block.
+func OnInput(fn func(n int)) Option {
+	return func(o *options) { o.onInput = fn }
 }
 
 // OnProtocolError registers fn to be called with every protocol error reply
@@ -340,6 +350,9 @@ func (g *Guard) readSocket(b []byte) (int, error) {
 		return 0, err
 	}
 	n, err := g.Conn.Read(b)
+	if n > 0 && g.opts.onInput != nil {
+		g.opts.onInput(n)
+	}
 	if n > 0 && err != nil {
 		g.rerr, err = err, nil
 	}

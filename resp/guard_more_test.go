@@ -205,3 +205,38 @@ func TestGuardSocketErrorAfterData(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardInputHook: OnInput sees every byte read from the socket, as
+// read: inline commands, blank lines and empty multibulks included, though
+// the guard rewrites or drops them.
+func TestGuardInputHook(t *testing.T) {
+	tests := []struct {
+		name   string
+		chunks []string
+	}{
+		{"inline", []string{"PING\r\n"}},
+		{"blank lines", []string{"\r\n\r\n", "*1\r\n$4\r\nPING\r\n"}},
+		{"empty multibulk", []string{"*0\r\n*-1\r\nPING a\n"}},
+		{"split payload", []string{"*2\r\n$4\r\nEC", "HO\r\n$3\r\nabc\r\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cc := &chunkConn{}
+			want := 0
+			for _, c := range tt.chunks {
+				cc.chunks = append(cc.chunks, []byte(c))
+				want += len(c)
+			}
+			got := 0
+			rd := redcon.NewReader(NewGuard(cc, nil, OnInput(func(n int) { got += n })))
+			for {
+				if _, err := rd.ReadCommands(); err != nil {
+					break
+				}
+			}
+			if got != want {
+				t.Errorf("OnInput counted %d bytes, the socket gave %d", got, want)
+			}
+		})
+	}
+}

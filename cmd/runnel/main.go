@@ -4,9 +4,11 @@
 //	       [--appendfsync always|everysec|no] [--requirepass password]
 //	       [--enable-debug-command no|yes|local] [--backup-dir dir]
 //	       [--gc-slack MB] [--cpuprofile file] [--memprofile file]
+//	runnel --help | --version
 //
-// --help prints the flags on standard output and exits 0; a bad flag or
-// flag value prints what is wrong with it on standard error and exits 2.
+// --help prints the flags on standard output and exits 0; --version prints
+// "runnel <version>" and exits 0; a bad flag or flag value prints what is
+// wrong with it on standard error and exits 2.
 //
 // The config file holds redis.conf-style "name value" lines with the
 // parameters CONFIG GET lists; flags given on the command line override
@@ -22,7 +24,8 @@
 // survives a restart, and a warning says so. SAVE and BGSAVE write a backup
 // (a backup-<unix ms> directory, a data directory runnel can start on)
 // into --backup-dir, by default the data directory, and then remove the
-// older backups there: only the latest is kept.
+// older backups this store made there (never another server's or a copy
+// made by hand): only its latest is kept.
 //
 // SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
 // accepting, finish the commands in flight, commit, close the store. The
@@ -38,7 +41,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/runnel-db/runnel/commands"
 	"github.com/runnel-db/runnel/persist"
@@ -58,7 +60,8 @@ func run() int {
 	fs.String("requirepass", "", "password clients must AUTH with")
 	fs.String("appendfsync", "always", "fsync policy: always, everysec or no")
 	fs.String("enable-debug-command", "no", `allow DEBUG: "no", "yes", or "local" (from loopback connections only)`)
-	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write their backup-<unix ms> directory, keeping only the latest (default: the data directory)")
+	backupDir := fs.String("backup-dir", "", "where SAVE and BGSAVE write their backup-<unix ms> directory, keeping only this store's latest (default: the data directory)")
+	version := fs.Bool("version", false, "print the version and exit")
 	prof := addProfileFlags(fs)
 	gcSlack := addGCFlag(fs)
 	switch err := fs.Parse(os.Args[1:]); {
@@ -66,9 +69,14 @@ func run() int {
 		printUsage(os.Stdout, fs)
 		return 0
 	case err != nil:
-		return usageError(err.Error())
+		return usageError(parseErrorText(err, fs))
 	case fs.NArg() > 0:
 		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	case *version:
+		fmt.Fprintf(os.Stdout, "runnel %s\n", commands.Version)
+		return 0
+	case *gcSlack < 0:
+		return usageError(fmt.Sprintf("invalid value \"%d\" for flag --gc-slack: must be 0 (Go's default pacing) or a positive number of MB", *gcSlack))
 	}
 
 	logger := log.New(os.Stderr, "", log.LstdFlags)
@@ -119,8 +127,8 @@ func run() int {
 			}
 			return code
 		}
-		logger.Printf("loaded %d keys, %d entries in %v from %s (appendfsync %s; %s)",
-			st.Keys, st.Entries, st.Duration.Round(time.Microsecond), dir, policy, st)
+		// st's text has every count and the time taken.
+		logger.Printf("loaded %s from %s (appendfsync %s)", st, dir, policy)
 	}
 	if err := srv.Listen(); err != nil {
 		return fail("runnel: cannot listen: %v", err)
@@ -185,14 +193,6 @@ func openHint(err error) string {
 		return "the directory holds other files; point --dir at an empty directory or a runnel data directory"
 	}
 	return ""
-}
-
-// printUsage writes --help's text.
-func printUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Usage: runnel [flags]\n\nrunnel is a Redis-protocol streams server. Flags override the --config file,\nwhich takes redis.conf-style \"name value\" lines of the parameters CONFIG GET lists.\n\nFlags:\n")
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
 }
 
 // usageError reports a bad command line on standard error and returns the

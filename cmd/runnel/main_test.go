@@ -224,7 +224,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Errorf("%s: %v (stderr %q)", arg, err, stderr.String())
 		}
-		for _, want := range []string{"Usage: runnel", "-appendfsync", "-enable-debug-command", "-backup-dir"} {
+		for _, want := range []string{"Usage: runnel", "\n  --appendfsync string\n", "\n  --enable-debug-command string\n", "\n  --backup-dir string\n", "\n  --port int\n", "\n  --version\n", `(default "always")`, "(default 6379)"} {
 			if !strings.Contains(stdout.String(), want) {
 				t.Errorf("%s: stdout lacks %q:\n%s", arg, want, stdout.String())
 			}
@@ -232,15 +232,23 @@ func TestHelpAndBadFlags(t *testing.T) {
 		if stderr.Len() != 0 {
 			t.Errorf("%s: stderr %q", arg, stderr.String())
 		}
+		if regexp.MustCompile(`(?m)^\s*-[a-z]`).MatchString(stdout.String()) {
+			t.Errorf("%s: a flag listed with one dash:\n%s", arg, stdout.String())
+		}
 	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"--port", "abc"}, `invalid value "abc" for flag -port`},
+		{[]string{"--port", "abc"}, `invalid value "abc" for flag --port: not an integer`},
+		{[]string{"--port", "99999999999999999999"}, `invalid value "99999999999999999999" for flag --port: value out of range`},
+		{[]string{"--port"}, "flag needs an argument: --port"},
+		{[]string{"--gc-slack", "-5"}, `invalid value "-5" for flag --gc-slack: must be 0`},
+		{[]string{"--version=maybe"}, `invalid value "maybe" for flag --version: must be true or false`},
 		{[]string{"--appendfsync", "sometimes"}, `invalid value "sometimes" for flag --appendfsync: argument(s) must be one of the following: everysec, always, no`},
 		{[]string{"--enable-debug-command", "maybe"}, `invalid value "maybe" for flag --enable-debug-command`},
-		{[]string{"--nosuchflag"}, "flag provided but not defined: -nosuchflag"},
+		{[]string{"--nosuchflag"}, "flag provided but not defined: --nosuchflag"},
+		{[]string{"-bogus"}, "flag provided but not defined: --bogus"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
 		cmd := exec.Command(bin, append([]string{"--dir", ""}, tc.args...)...)
