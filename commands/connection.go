@@ -16,6 +16,9 @@ func init() {
 
 // PING [message]
 func pingCmd(c *Ctx) error {
+	if len(c.Args) > 2 {
+		return errWrongArity("ping")
+	}
 	if c.C.subscribed() && c.W.Proto == 2 {
 		// RESP2 in Pub/Sub mode: a reply a subscriber's reader can take.
 		c.W.Array(2)
@@ -27,13 +30,10 @@ func pingCmd(c *Ctx) error {
 		}
 		return nil
 	}
-	switch len(c.Args) {
-	case 1:
+	if len(c.Args) == 1 {
 		c.W.Simple("PONG")
-	case 2:
+	} else {
 		c.W.Bulk(c.Args[1])
-	default:
-		return errWrongArity("ping")
 	}
 	return nil
 }
