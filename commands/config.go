@@ -26,6 +26,7 @@ type config struct {
 
 	nodeMaxEntries atomic.Int64
 	nodeMaxBytes   atomic.Int64
+	outputLimits   *outputLimits
 	protoMaxBulk   atomic.Int64
 	maxclients     atomic.Int64
 	// needAuth is set while requirepass is not empty.
@@ -49,7 +50,7 @@ type config struct {
 func (s *Server) SetConfigFile(path string) { s.config.configFile = path }
 
 func newConfig() *config {
-	c := &config{values: map[string]string{}, runID: randomHex(40)}
+	c := &config{values: map[string]string{}, runID: randomHex(40), outputLimits: newOutputLimits()}
 	c.nodeMaxEntries.Store(100)
 	c.nodeMaxBytes.Store(4096)
 	c.protoMaxBulk.Store(512 << 20)
@@ -197,6 +198,9 @@ func init() {
 		{name: "appendfsync", kind: kindEnum, enum: []string{"everysec", "always", "no"}, def: "always", mutable: true,
 			set: setAppendfsync},
 		{name: "save", kind: kindString, mutable: true, check: checkSave},
+		{name: "client-output-buffer-limit", kind: kindString, mutable: true, check: checkOutputLimits,
+			get: func(s *Server) string { return s.config.outputLimits.String() },
+			set: func(s *Server, v string) { s.config.outputLimits.set(v) }},
 		{name: "timeout", kind: kindInt, min: 0, max: math.MaxInt32, mutable: true,
 			get: func(s *Server) string { return strconv.FormatInt(s.config.idleTimeout.Load(), 10) },
 			set: func(s *Server, v string) { n, _ := strconv.ParseInt(v, 10, 64); s.config.idleTimeout.Store(n) }},

@@ -133,7 +133,7 @@ func (c *Client) subscriber() *pubsub.Subscriber {
 	s := c.srv
 	sink := &pushSink{}
 	sink.proto.Store(int32(c.w.Proto))
-	sink.out = pubsub.NewOutbox(pubsub.DefaultLimits, s.deliverPushes(c), func() {
+	sink.out = pubsub.NewOutbox(s.config.outputLimits.pubsubLimits(), s.deliverPushes(c), func() {
 		// Over the pubsub output limits: Redis closes the client at once.
 		if nc := c.conn.NetConn(); nc != nil {
 			nc.Close()
