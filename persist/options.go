@@ -79,8 +79,9 @@ type Options struct {
 	// CacheSize is the block cache size in bytes; 0 means 64 MiB.
 	CacheSize int64
 	// MemTableSize is the size of each in-memory write buffer in bytes; 0
-	// means 64 MiB. Larger buffers mean fewer flushes and a longer log to
-	// replay at start-up.
+	// means 16 MiB. The buffer is resident memory on top of the streams;
+	// smaller buffers mean more, smaller tables (start-up reads them more
+	// slowly), larger ones a longer log to replay after a crash.
 	MemTableSize uint64
 	// CrashFS, when set, holds the store instead of the operating system's
 	// file system (crash tests above this package).

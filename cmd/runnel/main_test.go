@@ -244,6 +244,7 @@ func TestHelpAndBadFlags(t *testing.T) {
 		{[]string{"--port", "99999999999999999999"}, `invalid value "99999999999999999999" for flag --port: value out of range`},
 		{[]string{"--port"}, "flag needs an argument: --port"},
 		{[]string{"--gc-slack", "-5"}, `invalid value "-5" for flag --gc-slack: must be 0`},
+		{[]string{"--write-buffer", "0"}, `invalid value "0" for flag --write-buffer: must be a positive number of MB`},
 		{[]string{"--version=maybe"}, `invalid value "maybe" for flag --version: must be true or false`},
 		{[]string{"--appendfsync", "sometimes"}, `invalid value "sometimes" for flag --appendfsync: argument(s) must be one of the following: everysec, always, no`},
 		{[]string{"--enable-debug-command", "maybe"}, `invalid value "maybe" for flag --enable-debug-command`},

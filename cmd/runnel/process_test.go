@@ -40,7 +40,7 @@ func TestProcessFlags(t *testing.T) {
 	bin := buildRunnel(t)
 	dir := t.TempDir()
 	cpu, mem := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof")
-	cmd := exec.Command(bin, "--port", "0", "--dir", dir, "--gc-slack", "8",
+	cmd := exec.Command(bin, "--port", "0", "--dir", dir, "--gc-slack", "8", "--write-buffer", "4",
 		"--cpuprofile", cpu, "--memprofile", mem)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 // processFlags are the flags that configure the process rather than the
 // server: configure does not pass them to CONFIG SET.
-var processFlags = map[string]bool{"cpuprofile": true, "memprofile": true, "gc-slack": true, "version": true}
+var processFlags = map[string]bool{"cpuprofile": true, "memprofile": true, "gc-slack": true, "write-buffer": true, "version": true}
 
 // profiling holds the --cpuprofile and --memprofile flags. Both are off by
 // default; they exist so the server can be profiled under a real load
