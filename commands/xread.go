@@ -99,14 +99,27 @@ func parseTimeout(b []byte, now int64) (time.Time, error) {
 	return time.UnixMilli(now + ms), nil
 }
 
-// parseXRead parses XREAD [COUNT n] [BLOCK ms] STREAMS key... id... in
-// Redis's order of checks; now is the command's time in Unix ms, for
-// BLOCK's range check. An invalid ID is not an error yet: Redis reports
-// the first failing ID in argument order, and "+" can only fail against
-// the stream, so each ID keeps its own error for resolve.
-func parseXRead(args [][]byte, now int64) (xreadArgs, error) {
-	var a xreadArgs
-	streamsAt := 0
+// readOptions are the options XREAD and XREADGROUP share, parsed by
+// parseReadOptions; streamsAt indexes the first key after STREAMS.
+type readOptions struct {
+	Count           int64
+	Block           bool
+	Deadline        time.Time
+	Group, Consumer []byte
+	NoAck           bool
+	streamsAt       int
+}
+
+// parseReadOptions parses the options of XREAD (group false) or XREADGROUP
+// up to STREAMS and its balanced keys and IDs, with Redis's errors in its
+// order of checks: XREAD refuses GROUP and NOACK with errors of their own,
+// and no STREAMS is a syntax error.
+func parseReadOptions(args [][]byte, now int64, group bool) (readOptions, error) {
+	var o readOptions
+	name, special := "xread", byte('$')
+	if group {
+		name, special = "xreadgroup", '>'
+	}
 	for i := 1; i < len(args); i++ {
 		more := len(args) - i - 1
 		opt := args[i]
@@ -115,33 +128,55 @@ func parseXRead(args [][]byte, now int64) (xreadArgs, error) {
 			i++
 			d, err := parseTimeout(args[i], now)
 			if err != nil {
-				return xreadArgs{}, err
+				return readOptions{}, err
 			}
-			a.Block, a.Deadline = true, d
+			o.Block, o.Deadline = true, d
 		case more > 0 && EqualFold(opt, "count"):
 			i++
 			n, ok := ParseInt(args[i])
 			if !ok {
-				return xreadArgs{}, ErrNotInteger
+				return readOptions{}, ErrNotInteger
 			}
-			a.Count = max(n, 0)
+			o.Count = max(n, 0)
 		case more > 0 && EqualFold(opt, "streams"):
-			streamsAt = i + 1
-			if (len(args)-streamsAt)%2 != 0 {
-				return xreadArgs{}, errUnbalancedStreams("xread", '$')
+			o.streamsAt = i + 1
+			if (len(args)-o.streamsAt)%2 != 0 {
+				return readOptions{}, errUnbalancedStreams(name, special)
 			}
 			i = len(args)
 		case more >= 2 && EqualFold(opt, "group"):
-			return xreadArgs{}, ErrXReadGroupOption
+			if !group {
+				return readOptions{}, ErrXReadGroupOption
+			}
+			o.Group, o.Consumer = args[i+1], args[i+2]
+			i += 2
 		case EqualFold(opt, "noack"):
-			return xreadArgs{}, ErrXReadNoAckOption
+			if !group {
+				return readOptions{}, ErrXReadNoAckOption
+			}
+			o.NoAck = true
 		default:
-			return xreadArgs{}, ErrSyntax
+			return readOptions{}, ErrSyntax
 		}
 	}
-	if streamsAt == 0 {
-		return xreadArgs{}, ErrSyntax
+	if o.streamsAt == 0 {
+		return readOptions{}, ErrSyntax
 	}
+	return o, nil
+}
+
+// parseXRead parses XREAD [COUNT n] [BLOCK ms] STREAMS key... id... in
+// Redis's order of checks; now is the command's time in Unix ms, for
+// BLOCK's range check. An invalid ID is not an error yet: Redis reports
+// the first failing ID in argument order, and "+" can only fail against
+// the stream, so each ID keeps its own error for resolve.
+func parseXRead(args [][]byte, now int64) (xreadArgs, error) {
+	o, err := parseReadOptions(args, now, false)
+	if err != nil {
+		return xreadArgs{}, err
+	}
+	a := xreadArgs{Count: o.Count, Block: o.Block, Deadline: o.Deadline}
+	streamsAt := o.streamsAt
 	n := (len(args) - streamsAt) / 2
 	a.Keys = args[streamsAt : streamsAt+n]
 	a.IDs = make([]readID, n)

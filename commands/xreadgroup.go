@@ -87,44 +87,12 @@ type xreadgroupArgs struct {
 // [BLOCK ms] [NOACK] STREAMS key... id... in Redis's order of checks; now
 // is the command's time in Unix ms, for BLOCK's range check.
 func parseXReadGroup(args [][]byte, now int64) (xreadgroupArgs, error) {
-	var a xreadgroupArgs
-	streamsAt := 0
-	for i := 1; i < len(args); i++ {
-		more := len(args) - i - 1
-		opt := args[i]
-		switch {
-		case more > 0 && EqualFold(opt, "block"):
-			i++
-			d, err := parseTimeout(args[i], now)
-			if err != nil {
-				return xreadgroupArgs{}, err
-			}
-			a.Block, a.Deadline = true, d
-		case more > 0 && EqualFold(opt, "count"):
-			i++
-			n, ok := ParseInt(args[i])
-			if !ok {
-				return xreadgroupArgs{}, ErrNotInteger
-			}
-			a.Count = max(n, 0)
-		case more > 0 && EqualFold(opt, "streams"):
-			streamsAt = i + 1
-			if (len(args)-streamsAt)%2 != 0 {
-				return xreadgroupArgs{}, errUnbalancedStreams("xreadgroup", '>')
-			}
-			i = len(args)
-		case more >= 2 && EqualFold(opt, "group"):
-			a.Group, a.Consumer = args[i+1], args[i+2]
-			i += 2
-		case EqualFold(opt, "noack"):
-			a.NoAck = true
-		default:
-			return xreadgroupArgs{}, ErrSyntax
-		}
+	o, err := parseReadOptions(args, now, true)
+	if err != nil {
+		return xreadgroupArgs{}, err
 	}
-	if streamsAt == 0 {
-		return xreadgroupArgs{}, ErrSyntax
-	}
+	a := xreadgroupArgs{Group: o.Group, Consumer: o.Consumer, Count: o.Count, NoAck: o.NoAck, Block: o.Block, Deadline: o.Deadline}
+	streamsAt := o.streamsAt
 	if a.Group == nil {
 		return xreadgroupArgs{}, ErrXReadGroupNoGroup
 	}
