@@ -87,6 +87,13 @@ func (c *config) value(name string) string {
 	return c.values[name]
 }
 
+// setValue stores a plain parameter's value.
+func (c *config) setValue(name, v string) {
+	c.mu.Lock()
+	c.values[name] = v
+	c.mu.Unlock()
+}
+
 // streamConfig returns the node limits new streams are created with.
 func (s *Server) streamConfig() stream.Config {
 	return stream.Config{
@@ -208,9 +215,7 @@ func init() {
 			get: func(s *Server) string { return s.config.value("notify-keyspace-events") },
 			set: func(s *Server, v string) {
 				flags, _ := parseKeyspaceEvents(v)
-				s.config.mu.Lock()
-				s.config.values["notify-keyspace-events"] = formatKeyspaceEvents(flags, false)
-				s.config.mu.Unlock()
+				s.config.setValue("notify-keyspace-events", formatKeyspaceEvents(flags, false))
 				s.config.notifyFlags.Store(int64(keyspaceEventFlags(v)))
 			}},
 		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
@@ -541,18 +546,14 @@ func (s *Server) applyParam(p *param, v string) {
 		p.set(s, v)
 		return
 	}
-	s.config.mu.Lock()
-	s.config.values[p.name] = v
-	s.config.mu.Unlock()
+	s.config.setValue(p.name, v)
 }
 
 // setAppendfsync stores appendfsync and hands it to the store, so the new
 // policy governs the next commit, as in Redis (a reply of OK that left the
 // old policy in force would lose writes the client was told are synced).
 func setAppendfsync(s *Server, v string) {
-	s.config.mu.Lock()
-	s.config.values["appendfsync"] = v
-	s.config.mu.Unlock()
+	s.config.setValue("appendfsync", v)
 	if ps, ok := s.store.(interface{ SetPolicy(persist.FsyncPolicy) }); ok {
 		if p, err := persist.ParseFsync(v); err == nil {
 			ps.SetPolicy(p)
