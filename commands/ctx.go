@@ -30,6 +30,16 @@ type Ctx struct {
 // Lookup returns the live object at key in the command's database, or nil.
 func (c *Ctx) Lookup(key []byte) *Object { return c.S.lookup(c, c.DB, key) }
 
+// LookupRead is Lookup for a command that reads the key: like Redis's
+// read lookups it counts in INFO's keyspace_hits or keyspace_misses (the
+// figures monitoring tools turn into a hit ratio). Commands that only write
+// or inspect use Lookup.
+func (c *Ctx) LookupRead(key []byte) *Object {
+	o := c.Lookup(key)
+	c.S.stats.keyspaceRead(o != nil)
+	return o
+}
+
 // Create makes an empty stream at key, which must not exist.
 func (c *Ctx) Create(key []byte) *Object { return c.S.createKey(c.DB, key) }
 

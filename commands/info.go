@@ -416,6 +416,8 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.kv("expired_subkeys", "0")
 	b.kv("evicted_keys", "0")
 	b.kv("evicted_clients", "0")
+	b.kvi("keyspace_hits", st.hits.Load())
+	b.kvi("keyspace_misses", st.misses.Load())
 	b.kv("pubsub_channels", strconv.Itoa(s.hub.Len(pubsub.Channel)))
 	b.kv("pubsub_patterns", strconv.Itoa(s.hub.Len(pubsub.Pattern)))
 	b.kv("pubsubshard_channels", strconv.Itoa(s.hub.Len(pubsub.Shard)))

@@ -65,7 +65,7 @@ func delCmd(c *Ctx) error {
 func existsCmd(c *Ctx) error {
 	n := 0
 	for _, k := range c.Args[1:] {
-		if c.Lookup(k) != nil {
+		if c.LookupRead(k) != nil {
 			n++
 		}
 	}
@@ -75,7 +75,7 @@ func existsCmd(c *Ctx) error {
 
 // TYPE key
 func typeCmd(c *Ctx) error {
-	if c.Lookup(c.Args[1]) == nil {
+	if c.LookupRead(c.Args[1]) == nil {
 		c.W.Simple("none")
 	} else {
 		c.W.Simple("stream")

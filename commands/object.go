@@ -44,7 +44,7 @@ func waitCmd(c *Ctx) error {
 
 // OBJECT ENCODING key — every runnel value is a stream.
 func objectEncodingCmd(c *Ctx) error {
-	if c.Lookup(c.Args[2]) == nil {
+	if c.LookupRead(c.Args[2]) == nil {
 		c.W.Null()
 		return nil
 	}
@@ -54,7 +54,7 @@ func objectEncodingCmd(c *Ctx) error {
 
 // OBJECT REFCOUNT key — values are never shared.
 func objectRefcountCmd(c *Ctx) error {
-	if c.Lookup(c.Args[2]) == nil {
+	if c.LookupRead(c.Args[2]) == nil {
 		c.W.Null()
 		return nil
 	}

@@ -19,6 +19,9 @@ type stats struct {
 	rejectedConns atomic.Int64
 	// expired counts keys removed because their TTL passed (expired_keys).
 	expired atomic.Int64
+	// hits and misses count read lookups of keys that existed and did not
+	// (keyspace_hits, keyspace_misses).
+	hits, misses atomic.Int64
 	// authFailures counts failed AUTH/HELLO AUTH (acl_access_denied_auth).
 	authFailures atomic.Int64
 	// netIn and netOut count the bytes read from the clients' sockets and
@@ -120,6 +123,8 @@ func (st *stats) reset() {
 	st.connections.Store(0)
 	st.rejectedConns.Store(0)
 	st.expired.Store(0)
+	st.hits.Store(0)
+	st.misses.Store(0)
 	st.authFailures.Store(0)
 	st.netIn.Store(0)
 	st.netOut.Store(0)
@@ -178,5 +183,14 @@ func (st *stats) notePeak(used int64) int64 {
 		if st.peak.CompareAndSwap(p, used) {
 			return used
 		}
+	}
+}
+
+// keyspaceRead counts one read lookup of a key, found or not.
+func (st *stats) keyspaceRead(found bool) {
+	if found {
+		st.hits.Add(1)
+	} else {
+		st.misses.Add(1)
 	}
 }

@@ -96,9 +96,14 @@ func errXClaimOption(opt []byte) Error {
 }
 
 // lookupGroup returns the stream at key and its group called name; either
-// is nil when missing.
+// is nil when missing. It is a read lookup (keyspace_hits/misses), as in
+// every group command but XGROUP's.
 func lookupGroup(c *Ctx, key, name []byte) (*Object, *pel.Group) {
-	o := c.Lookup(key)
+	return groupOf(c.LookupRead(key), name)
+}
+
+// groupOf returns o's group called name, or nil; o may be nil.
+func groupOf(o *Object, name []byte) (*Object, *pel.Group) {
 	if o == nil || o.Groups == nil {
 		return o, nil
 	}
@@ -241,7 +246,7 @@ func xgroupCmd(c *Ctx) error {
 		return err
 	}
 	sub, key, name := c.Args[1], c.Args[2], c.Args[3]
-	o, g := lookupGroup(c, key, name)
+	o, g := groupOf(c.Lookup(key), name)
 	if !a.MkStream {
 		if o == nil {
 			return ErrXGroupKeyMissing

@@ -93,7 +93,7 @@ func parseXInfoStream(args [][]byte) (xinfoStreamArgs, error) {
 
 // XINFO STREAM key [FULL [COUNT count]]
 func xinfoStreamCmd(c *Ctx) error {
-	o := c.Lookup(c.Args[2])
+	o := c.LookupRead(c.Args[2])
 	if o == nil {
 		return ErrNoSuchKey
 	}

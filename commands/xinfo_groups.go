@@ -61,7 +61,7 @@ func writeLag(w *resp.Writer, s *stream.Stream, g *pel.Group) {
 
 // XINFO GROUPS key
 func xinfoGroupsCmd(c *Ctx) error {
-	o := c.Lookup(c.Args[2])
+	o := c.LookupRead(c.Args[2])
 	if o == nil {
 		return ErrNoSuchKey
 	}

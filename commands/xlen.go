@@ -16,7 +16,7 @@ func init() {
 
 // XLEN key
 func xlenCmd(c *Ctx) error {
-	o := c.Lookup(c.Args[1])
+	o := c.LookupRead(c.Args[1])
 	if o == nil {
 		c.W.Int(0)
 		return nil

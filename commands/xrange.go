@@ -82,7 +82,7 @@ func xrangeGeneric(c *Ctx, rev bool) error {
 	if err != nil {
 		return err
 	}
-	o := c.Lookup(a.Key)
+	o := c.LookupRead(a.Key)
 	if o == nil {
 		c.W.Array(0)
 		return nil

@@ -237,6 +237,8 @@ func xreadTimedOut(c *Ctx) { c.W.NullArray() }
 // key), "+" the one before the last ID.
 func (a *xreadArgs) resolve(c *Ctx, dst []stream.ID) ([]stream.ID, error) {
 	for i, r := range a.IDs {
+		// Redis looks every stream up (a counted read) before its ID.
+		o := c.LookupRead(a.Keys[i])
 		var id stream.ID
 		switch r.Kind {
 		case readBad:
@@ -244,11 +246,11 @@ func (a *xreadArgs) resolve(c *Ctx, dst []stream.ID) ([]stream.ID, error) {
 		case readAfter:
 			id = r.ID
 		case readNew:
-			if o := c.Lookup(a.Keys[i]); o != nil {
+			if o != nil {
 				id = o.Stream.LastID()
 			}
 		case readLast:
-			if o := c.Lookup(a.Keys[i]); o != nil {
+			if o != nil {
 				var ok bool
 				if id, ok = o.Stream.LastID().Prev(); !ok {
 					return nil, ErrXReadLastIDZero
@@ -275,7 +277,8 @@ func hasAfter(s *stream.Stream, id stream.ID) bool {
 func (a *xreadArgs) serve(c *Ctx, after []stream.ID) bool {
 	n := 0
 	for i, key := range a.Keys {
-		if o := c.Lookup(key); o != nil && hasAfter(o.Stream, after[i]) {
+		// The second read lookup per stream Redis counts: its serving pass.
+		if o := c.LookupRead(key); o != nil && hasAfter(o.Stream, after[i]) {
 			n++
 		}
 	}

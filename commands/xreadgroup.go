@@ -171,6 +171,8 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 	mark := w.Len()
 	served := 0
 	for i, r := range reads {
+		// Redis looks each stream up again to serve it (a counted read).
+		c.S.stats.keyspaceRead(true)
 		cons := seenConsumer(c, a.Keys[i], r.g, a.Consumer)
 		s := r.o.Stream
 		if r.history || hasAfter(s, r.g.LastID) {
