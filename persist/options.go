@@ -76,12 +76,17 @@ type Options struct {
 	// Logger receives engine messages; nil drops informational messages,
 	// prints errors to standard error and exits the process on fatal ones.
 	Logger Logger
-	// CacheSize is the block cache size in bytes; 0 means 64 MiB.
+	// CacheSize is the block cache size in bytes; 0 means 64 MiB. The
+	// cache holds table blocks as they are read, and Load reads them all:
+	// after it the cache is full, resident memory for blocks nothing reads
+	// again.
 	CacheSize int64
 	// MemTableSize is the size of each in-memory write buffer in bytes; 0
-	// means 16 MiB. The buffer is resident memory on top of the streams;
-	// smaller buffers mean more, smaller tables (start-up reads them more
-	// slowly), larger ones a longer log to replay after a crash.
+	// means 16 MiB. The buffers are resident memory on top of the streams,
+	// up to twice this size once writes have filled one: Pebble keeps a
+	// flushed buffer, every page touched, to reuse as the next one. Smaller
+	// buffers mean more flushes and compactions (more CPU per write),
+	// larger ones a longer log to replay after a crash.
 	MemTableSize uint64
 	// CrashFS, when set, holds the store instead of the operating system's
 	// file system (crash tests above this package).

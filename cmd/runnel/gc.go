@@ -17,6 +17,16 @@ import (
 // a small heap collects as rarely as under GOGC=100, a large one holds
 // its data plus the slack (never below minGCPercent of it, so a very
 // large heap is not collected back to back).
+//
+// The slack is what a busy server needs; an idle one need not keep it.
+// Collections happen only when allocating, so after a burst of writes the
+// garbage of the last cycle (up to the slack) stays in the heap, and the
+// runtime's background scavenger returns nothing either: it keeps what
+// the heap goal allows. When allocation has been quiet for idleAfter and
+// at least releaseMin bytes could go back, the tuner collects and returns
+// the free pages to the operating system once (debug.FreeOSMemory: one
+// ordinary concurrent collection, then the release; only the collection's
+// two short stop-the-world phases pause the server).
 
 // minGCPercent is the smallest GOGC the tuner sets.
 const minGCPercent = 10
@@ -24,8 +34,24 @@ const minGCPercent = 10
 // maxGCPercent is the largest GOGC the tuner sets: Go's default.
 const maxGCPercent = 100
 
-// gcPollInterval is how often the tuner looks at the live heap.
+// gcPollInterval is how often the tuner looks at the heap.
 const gcPollInterval = 100 * time.Millisecond
+
+const (
+	// idleAfter is how long allocation must stay quiet before the tuner
+	// returns memory.
+	idleAfter = 500 * time.Millisecond
+	// quietAlloc is the most a poll interval may allocate and still count
+	// as quiet: about 5 MB/s. A pipelined bulk load allocates 20-35 MB/s;
+	// the store's flush and compaction after one allocate 1-3 MB/s for a
+	// second or two and must not hold the release back. At 5 MB/s a
+	// release (a collection, which the pacer would run every few seconds
+	// anyway, and releaseMin of pages to fault back in) comes at most
+	// about once a second.
+	quietAlloc = 512 << 10
+	// releaseMin is the least garbage plus free heap worth a release.
+	releaseMin = 4 << 20
+)
 
 // gcPercentFor returns the GOGC that lets a heap of live bytes hold slack
 // bytes of garbage, within [minGCPercent, maxGCPercent].
@@ -37,9 +63,57 @@ func gcPercentFor(live, slack uint64) int {
 	return int(min(max(p, minGCPercent), maxGCPercent))
 }
 
+// idleRelease decides when an idle process returns memory. Its zero value
+// is ready; it is not safe for concurrent use.
+type idleRelease struct {
+	allocs      uint64    // cumulative bytes allocated at the last observation
+	quietSince  time.Time // start of the current quiet stretch; zero while busy
+	initialized bool
+}
+
+// observe takes one poll's reading: the cumulative bytes allocated and the
+// bytes a collection plus a release would return (garbage and free heap).
+// It reports whether to release now: allocation has been quiet for
+// idleAfter and reclaimable is at least releaseMin.
+func (r *idleRelease) observe(now time.Time, allocs, reclaimable uint64) bool {
+	busy := !r.initialized || allocs-r.allocs > quietAlloc
+	r.allocs, r.initialized = allocs, true
+	if busy {
+		r.quietSince = time.Time{}
+		return false
+	}
+	if r.quietSince.IsZero() {
+		r.quietSince = now
+	}
+	if now.Sub(r.quietSince) < idleAfter || reclaimable < releaseMin {
+		return false
+	}
+	// The release itself allocates a little; the next quiet stretch starts
+	// afresh.
+	r.quietSince = time.Time{}
+	return true
+}
+
 // addGCFlag registers --gc-slack (in MB; 0 leaves Go's pacing alone).
 func addGCFlag(fs *flag.FlagSet) *int {
-	return fs.Int("gc-slack", 24, "heap garbage (MB) allowed between collections; 0 keeps Go's default pacing (GOGC, 100%)")
+	return fs.Int("gc-slack", 24, "heap garbage (MB) allowed between collections, returned to the system when the server goes idle; 0 keeps Go's default pacing (GOGC, 100%)")
+}
+
+// The runtime metrics the tuner reads, by index into its sample slice.
+const (
+	mLive = iota
+	mCycles
+	mAllocs
+	mObjects
+	mFree
+)
+
+var gcSampleNames = []string{
+	mLive:    "/gc/heap/live:bytes",
+	mCycles:  "/gc/cycles/total:gc-cycles",
+	mAllocs:  "/gc/heap/allocs:bytes",
+	mObjects: "/memory/classes/heap/objects:bytes",
+	mFree:    "/memory/classes/heap/free:bytes",
 }
 
 // startGCTuner runs the tuner until stop is closed. It does nothing when
@@ -50,25 +124,45 @@ func startGCTuner(slackMB int, stop <-chan struct{}) {
 	}
 	slack := uint64(slackMB) << 20
 	go func() {
-		samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+		samples := make([]metrics.Sample, len(gcSampleNames))
+		for i, n := range gcSampleNames {
+			samples[i].Name = n
+		}
+		u := func(i int) uint64 {
+			if samples[i].Value.Kind() != metrics.KindUint64 {
+				return 0
+			}
+			return samples[i].Value.Uint64()
+		}
 		t := time.NewTicker(gcPollInterval)
 		defer t.Stop()
 		set := maxGCPercent
 		var cycles uint64
+		var idle idleRelease
 		for {
 			select {
 			case <-stop:
 				return
-			case <-t.C:
-			}
-			metrics.Read(samples)
-			if samples[0].Value.Kind() != metrics.KindUint64 || samples[1].Value.Uint64() == cycles {
-				continue // no collection since the last look
-			}
-			cycles = samples[1].Value.Uint64()
-			if p := gcPercentFor(samples[0].Value.Uint64(), slack); p != set {
-				set = p
-				debug.SetGCPercent(p)
+			case now := <-t.C:
+				metrics.Read(samples)
+				live := u(mLive)
+				if c := u(mCycles); c != cycles {
+					cycles = c
+					if p := gcPercentFor(live, slack); p != set {
+						set = p
+						debug.SetGCPercent(p)
+					}
+				}
+				// Objects allocated since the last collection count as
+				// garbage here; if they are live the release finds less,
+				// and the next one needs releaseMin of new allocation.
+				reclaim := u(mFree)
+				if obj := u(mObjects); obj > live {
+					reclaim += obj - live
+				}
+				if idle.observe(now, u(mAllocs), reclaim) {
+					debug.FreeOSMemory()
+				}
 			}
 		}
 	}()

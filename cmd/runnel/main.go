@@ -64,7 +64,7 @@ func run() int {
 	version := fs.Bool("version", false, "print the version and exit")
 	prof := addProfileFlags(fs)
 	gcSlack := addGCFlag(fs)
-	writeBuffer := fs.Int("write-buffer", 16, "the store's in-memory write buffer (MB): smaller saves resident memory, larger makes start-up faster")
+	writeBuffer := fs.Int("write-buffer", 16, "the store's in-memory write buffer (MB), resident up to twice over: smaller saves memory, larger costs less CPU per write (fewer flushes and compactions)")
 	switch err := fs.Parse(os.Args[1:]); {
 	case errors.Is(err, flag.ErrHelp):
 		printUsage(os.Stdout, fs)
@@ -103,7 +103,7 @@ func run() int {
 	if dir == "" {
 		logger.Printf("WARNING: the data directory is empty (--dir \"\"): running in memory, nothing is persisted and everything is lost on exit")
 	} else {
-		store, err = persist.Open(dir, persist.Options{Fsync: policy, MemTableSize: uint64(*writeBuffer) << 20})
+		store, err = persist.Open(dir, persist.Options{Fsync: policy, MemTableSize: uint64(*writeBuffer) << 20, CacheSize: blockCacheSize})
 		if err != nil {
 			logger.Printf("runnel: cannot use data directory %s: %v", dir, err)
 			if hint := openHint(err); hint != "" {
@@ -174,6 +174,14 @@ func run() int {
 	logger.Printf("shut down cleanly")
 	return 0
 }
+
+// blockCacheSize is the store's block cache. The cache holds table blocks
+// read from disk, and with every stream in memory the store reads its
+// tables only to load them at start-up and to find a database's keys for
+// FLUSHDB: one pass each, which a cache does not speed up. Pebble's usual
+// 64 MiB would be filled by the start-up pass and then held for good
+// (measured: 68 MB of resident memory after loading 5,000,000 entries).
+const blockCacheSize = 1 << 20
 
 // shutdownRequest is the SHUTDOWN command's request on the signal channel.
 type shutdownRequest struct{}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -30,6 +31,63 @@ func TestGCPercentFor(t *testing.T) {
 		if got := gcPercentFor(tc.live, tc.slack); got != tc.want {
 			t.Errorf("gcPercentFor(%d MB, %d MB) = %d, want %d", tc.live/mb, tc.slack/mb, got, tc.want)
 		}
+	}
+}
+
+// TestIdleRelease feeds idleRelease poll readings, one every
+// gcPollInterval, and checks on which polls it asks for a release.
+func TestIdleRelease(t *testing.T) {
+	const mb = 1 << 20
+	// A poll: bytes allocated since the previous one, and the reclaimable
+	// bytes then.
+	type poll struct{ alloc, reclaim uint64 }
+	quiet := func(n int, reclaim uint64) []poll {
+		p := make([]poll, n)
+		for i := range p {
+			p[i] = poll{1 << 10, reclaim}
+		}
+		return p
+	}
+	idlePolls := int(idleAfter / gcPollInterval)
+	cat := func(ps ...[]poll) []poll { return slices.Concat(ps...) }
+	tests := []struct {
+		name  string
+		polls []poll
+		want  []int // indexes of the polls that release
+	}{
+		{"first poll never releases", []poll{{0, 100 * mb}}, nil},
+		{"busy never releases", cat([]poll{{0, 0}}, slices.Repeat([]poll{{10 * mb, 100 * mb}}, 50)), nil},
+		{"quiet after a burst releases once",
+			cat([]poll{{0, 0}}, slices.Repeat([]poll{{10 * mb, 20 * mb}}, 5), quiet(3*idlePolls, 20*mb)),
+			// Quiet from poll 6, so idleAfter later is poll 6+idlePolls.
+			// The next quiet stretch starts with the poll after the
+			// release (a real release leaves nothing to reclaim).
+			[]int{6 + idlePolls, 6 + 2*idlePolls + 1}},
+		{"too little to reclaim", cat([]poll{{0, 0}}, quiet(3*idlePolls, releaseMin-1)), nil},
+		{"just enough to reclaim", cat([]poll{{0, 0}}, quiet(idlePolls+1, releaseMin)), []int{1 + idlePolls}},
+		{"activity restarts the wait",
+			cat([]poll{{0, 0}}, quiet(idlePolls-1, 8*mb), []poll{{quietAlloc + 1, 8 * mb}}, quiet(idlePolls+1, 8*mb)),
+			[]int{1 + idlePolls + idlePolls}},
+		{"quietAlloc per poll still counts as quiet",
+			cat([]poll{{0, 0}}, slices.Repeat([]poll{{quietAlloc, 8 * mb}}, idlePolls+1)), []int{1 + idlePolls}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var r idleRelease
+			now := time.Unix(1000, 0)
+			var allocs uint64
+			var got []int
+			for i, p := range tc.polls {
+				allocs += p.alloc
+				if r.observe(now, allocs, p.reclaim) {
+					got = append(got, i)
+				}
+				now = now.Add(gcPollInterval)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("released at polls %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 
