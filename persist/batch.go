@@ -36,6 +36,11 @@ type Op struct {
 	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
 	DeliveryTime  int64
 	DeliveryCount uint64
+	// Fresh marks a PendingPut that creates its record: the entry was not
+	// pending in the group just before this op. It lets a batch that
+	// also deletes the record write neither op (see pendingSkips); a
+	// PendingPut that may replace an existing record must leave it unset.
+	Fresh bool
 }
 
 // OpKind says what an Op does.
@@ -54,7 +59,7 @@ const (
 	GroupDel                        // UID, Group, with its consumers and pending entries
 	ConsumerPut                     // UID, Group, Consumer, SeenTime, ActiveTime
 	ConsumerDel                     // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
-	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
+	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount, Fresh
 	PendingDel                      // UID, Group, ID
 	FlushDB                         // every key of DB (and their data)
 	FlushAll                        // everything
