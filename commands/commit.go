@@ -62,6 +62,7 @@ type committer struct {
 	// It can change at run time (CONFIG SET appendfsync).
 	policy interface{ Policy() persist.FsyncPolicy }
 	onErr  func(error)
+	timing commitTiming
 
 	// assigned is the last sequence handed out; written under the keyspace
 	// lock and mu, read anywhere.
@@ -122,8 +123,19 @@ const (
 	deferMaxOps   = 8 * deferApplyOps
 )
 
-func newCommitter(store persist.Store, onErr func(error)) *committer {
-	c := &committer{store: store, onErr: onErr, quit: make(chan struct{}), done: make(chan struct{}),
+// commitTiming sets the committer's background intervals: tick and
+// linger, tickInterval and deferLinger when zero. Tests lengthen them to
+// find what relies on a background apply having run.
+type commitTiming struct{ tick, linger time.Duration }
+
+func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *committer {
+	if timing.tick <= 0 {
+		timing.tick = tickInterval
+	}
+	if timing.linger <= 0 {
+		timing.linger = deferLinger
+	}
+	c := &committer{store: store, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
 		kick: make(chan struct{}, 1)}
 	c.appliedCond.L = &c.mu
 	c.durableCond.L = &c.mu
@@ -372,9 +384,9 @@ func (c *committer) setFailedLocked(err error) {
 // holds deferApplyOps ops.
 func (c *committer) run() {
 	defer close(c.done)
-	t := time.NewTicker(tickInterval)
+	t := time.NewTicker(c.timing.tick)
 	defer t.Stop()
-	linger := time.NewTimer(deferLinger)
+	linger := time.NewTimer(c.timing.linger)
 	linger.Stop()
 	for {
 		select {
@@ -383,7 +395,7 @@ func (c *committer) run() {
 		case <-t.C:
 		case <-c.kick:
 			if c.queuedOps.Load() < deferApplyOps {
-				linger.Reset(deferLinger)
+				linger.Reset(c.timing.linger)
 				select {
 				case <-c.quit:
 					linger.Stop()

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -106,7 +107,7 @@ func stillWaiting(ch <-chan error) bool {
 // applies everything queued, in order.
 func TestCommitNoDefersApply(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil)
+	c := newCommitter(st, nil, commitTiming{})
 	var next int64
 	for range 10 {
 		seq := enqueueOps(c, 3, &next)
@@ -139,7 +140,7 @@ func TestCommitNoDefersApply(t *testing.T) {
 // store with nobody waiting for them, within the linger.
 func TestCommitNoAppliesInBackground(t *testing.T) {
 	st := newGatedStore(persist.No, true)
-	c := newCommitter(st, nil)
+	c := newCommitter(st, nil, commitTiming{})
 	defer c.close()
 	var next int64
 	c.wait(enqueueOps(c, 2, &next))
@@ -157,7 +158,7 @@ func TestCommitNoAppliesInBackground(t *testing.T) {
 // for its batch again.
 func TestCommitNoBackpressure(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil)
+	c := newCommitter(st, nil, commitTiming{})
 	var next int64
 	var seq uint64
 	for i := 0; c.queuedOps.Load() < deferMaxOps; i++ {
@@ -190,7 +191,7 @@ func TestCommitNoBackpressure(t *testing.T) {
 // under no.
 func TestCommitNoToAlways(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil)
+	c := newCommitter(st, nil, commitTiming{})
 	defer c.close()
 	var next int64
 	first := enqueueOps(c, 4, &next)
@@ -227,7 +228,7 @@ func TestCommitNoFailure(t *testing.T) {
 	boom := errors.New("disk full")
 	st.fail.Store(&boom)
 	var reported atomic.Bool
-	c := newCommitter(st, func(error) { reported.Store(true) })
+	c := newCommitter(st, func(error) { reported.Store(true) }, commitTiming{})
 	defer c.close()
 	var next int64
 	seq := enqueueOps(c, 1, &next)
@@ -243,5 +244,63 @@ func TestCommitNoFailure(t *testing.T) {
 	}
 	if !reported.Load() {
 		t.Fatal("onErr was not called")
+	}
+}
+
+// TestNoPolicyDeferredWritesKept runs group traffic on a Pebble store under
+// appendfsync no, whose replies do not wait for the apply, and checks that
+// a SAVE taken in the middle holds every write acknowledged before it and
+// that Close applies the rest: a server loading the store afterwards has
+// the same entries, group and pending entries.
+func TestNoPolicyDeferredWritesKept(t *testing.T) {
+	dir, saves := t.TempDir(), t.TempDir()
+	p, err := persist.Open(dir, persist.Options{Fsync: persist.No})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No background apply runs during the test: SAVE and Close must apply
+	// the queue themselves.
+	f := newFake(t, Options{Dir: dir, SaveDir: saves, Store: p, timing: commitTiming{time.Hour, time.Hour}})
+	f.do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+	state := func(f *fake) string {
+		// XPENDING's summary and XINFO GROUPS show no idle times, which
+		// move between the two servers.
+		return f.do("XRANGE", "s", "-", "+") + f.do("XPENDING", "s", "g") +
+			f.do("XINFO", "GROUPS", "s")
+	}
+	var atSave string
+	for i := 1; i <= 300; i++ {
+		f.do("XADD", "s", strconv.Itoa(i)+"-0", "f", strconv.Itoa(i))
+		if i%3 == 0 {
+			f.do("XREADGROUP", "GROUP", "g", "c"+strconv.Itoa(i%2), "COUNT", "2", "STREAMS", "s", ">")
+		}
+		if i%5 == 0 {
+			f.do("XACK", "s", "g", strconv.Itoa(i-4)+"-0", strconv.Itoa(i-3)+"-0")
+		}
+		if i == 150 {
+			if got := f.do("SAVE"); got != "+OK\r\n" {
+				t.Fatalf("SAVE = %q", got)
+			}
+			atSave = state(f)
+		}
+	}
+	want := state(f)
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dir, want string }{{dir, want}, {backups(t, saves)[0], atSave}} {
+		p := openPebble(t, tc.dir)
+		g := newFake(t, Options{Dir: tc.dir, Store: p})
+		if _, err := g.s.Load(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(g); got != tc.want {
+			i := 0
+			for i < len(got) && i < len(tc.want) && got[i] == tc.want[i] {
+				i++
+			}
+			t.Fatalf("loaded from %s: %d bytes, want %d; first difference at byte %d: %q, want %q",
+				tc.dir, len(got), len(tc.want), i, got[i:min(len(got), i+80)], tc.want[i:min(len(tc.want), i+80)])
+		}
 	}
 }
