@@ -90,20 +90,24 @@ type committer struct {
 	// leader finishes applying; durableCond wakes the others when durable
 	// advances or a commit fails.
 	appliedCond, durableCond sync.Cond
-	queue                    []*persist.Batch
+	// queue holds the ops of every batch queued and not yet taken by a
+	// leader, copied in by enqueue (so a command's batch is reused at once
+	// and the store applies one batch without merging); batches counts
+	// them.
+	queue   *persist.Batch
+	batches int
 	// applied is the last sequence handed to the store's Apply.
 	applied uint64
 	// leading is set while a leader applies; spare is the emptied queue
-	// the next leader swaps in, and merged the batch it fills.
+	// the next leader swaps in (only one apply runs at a time, so two
+	// suffice).
 	leading bool
-	spare   []*persist.Batch
-	merged  persist.Batch
+	spare   *persist.Batch
 	failed  error
 	// stopped is set by close; later batches fail instead of committing.
 	stopped bool
 	quit    chan struct{}
 	done    chan struct{}
-	pool    sync.Pool
 }
 
 // tickInterval is how soon a batch that no reply waits for is applied.
@@ -139,7 +143,7 @@ func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *
 		kick: make(chan struct{}, 1)}
 	c.appliedCond.L = &c.mu
 	c.durableCond.L = &c.mu
-	c.pool.New = func() any { return new(persist.Batch) }
+	c.queue, c.spare = new(persist.Batch), new(persist.Batch)
 	if _, ok := store.(persist.Memory); ok {
 		c.instant = true
 		close(c.done)
@@ -152,19 +156,16 @@ func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *
 	return c
 }
 
-// newBatch returns an empty batch to collect the next command's effects.
-func (c *committer) newBatch() *persist.Batch { return c.pool.Get().(*persist.Batch) }
-
-// enqueue queues b for commit and returns its sequence number (b is empty
-// only when a keyspace notification awaits the sequence, see notify.go).
-// It must be called under the keyspace lock so sequence order is the order
-// in which the effects were applied in memory. Ownership of b passes to the
-// committer.
+// enqueue queues b's ops for commit and returns their sequence number (b
+// is empty only when a keyspace notification awaits the sequence, see
+// notify.go). It must be called under the keyspace lock so sequence order is
+// the order in which the effects were applied in memory. The ops are copied
+// into the queue, field bytes included, and b is reset for the caller to
+// reuse.
 func (c *committer) enqueue(b *persist.Batch) uint64 {
 	if c.instant {
 		n := c.commitInstant()
 		b.Reset()
-		c.pool.Put(b)
 		return n
 	}
 	c.mu.Lock()
@@ -174,17 +175,25 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 			c.setFailedLocked(errStoreClosed)
 		}
 		c.mu.Unlock()
+		b.Reset()
 		return n
 	}
-	c.queue = append(c.queue, b)
-	ops := c.queuedOps.Add(int64(b.Len()))
+	c.queue.AppendBatch(b)
+	c.batches++
+	ops := int64(c.queue.Len())
+	c.queuedOps.Store(ops)
+	added := int64(b.Len())
 	// run lingers from the first batch of a queue and applies early once
 	// the queue reaches deferApplyOps.
-	wake := len(c.queue) == 1 || ops >= deferApplyOps && ops-int64(b.Len()) < deferApplyOps
+	wake := c.batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
 	if c.early.Load() > 0 {
 		c.appliedCond.Broadcast()
 	}
 	c.mu.Unlock()
+	b.Reset()
+	if b.Retained() > maxRetainedBatch {
+		*b = persist.Batch{}
+	}
 	if wake && c.deferring() {
 		select {
 		case c.kick <- struct{}{}:
@@ -280,7 +289,8 @@ func (c *committer) lead() {
 	c.leading = true
 	c.gather()
 	q := c.queue
-	c.queue = c.spare[:0]
+	c.queue, c.spare = c.spare, nil
+	c.batches = 0
 	c.queuedOps.Store(0)
 	last := c.assigned.Load()
 	c.mu.Unlock()
@@ -288,8 +298,7 @@ func (c *committer) lead() {
 	t, err := c.apply(q)
 
 	c.mu.Lock()
-	clear(q)
-	c.spare = q[:0]
+	c.spare = q
 	c.leading = false
 	if err == nil {
 		c.applied = last
@@ -322,11 +331,11 @@ func (c *committer) gather() {
 		return
 	}
 	for range maxGatherRounds {
-		n := len(c.queue)
+		n := c.batches
 		c.mu.Unlock()
 		runtime.Gosched()
 		c.mu.Lock()
-		if len(c.queue) == n {
+		if c.batches == n {
 			return
 		}
 	}
@@ -335,26 +344,27 @@ func (c *committer) gather() {
 // maxGatherRounds bounds how long gather lets others run.
 const maxGatherRounds = 4
 
-// apply applies q as one store batch and recycles q's batches.
-func (c *committer) apply(q []*persist.Batch) (persist.Ticket, error) {
-	if len(q) == 0 {
+// apply applies q, the taken queue, as one store batch and empties it.
+// A queue that grew very large (one huge entry) is replaced rather than
+// kept at that size.
+func (c *committer) apply(q *persist.Batch) (persist.Ticket, error) {
+	if q.Len() == 0 {
 		return persist.Ticket{}, nil
 	}
-	b := q[0]
-	if len(q) > 1 {
-		c.merged.Reset()
-		for _, x := range q {
-			c.merged.Ops = append(c.merged.Ops, x.Ops...)
-		}
-		b = &c.merged
-	}
-	t, err := c.store.Apply(b)
-	for _, x := range q {
-		x.Reset()
-		c.pool.Put(x)
+	t, err := c.store.Apply(q)
+	q.Reset()
+	if q.Retained() > maxRetainedQueue {
+		*q = persist.Batch{}
 	}
 	return t, err
 }
+
+// maxRetainedQueue bounds the bytes an emptied queue keeps for reuse, and
+// maxRetainedBatch those a command's batch keeps.
+const (
+	maxRetainedQueue = 64 << 20
+	maxRetainedBatch = 1 << 20
+)
 
 // failLocked records the store's first error, which every waiting and
 // later reply then reports, and wakes every waiter. mu is held.

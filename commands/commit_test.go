@@ -75,7 +75,7 @@ func (s *gatedStore) inOrder(n int) bool {
 
 // enqueueOps queues one batch of n ops numbered from *next.
 func enqueueOps(c *committer, n int, next *int64) uint64 {
-	b := c.newBatch()
+	b := &persist.Batch{}
 	for range n {
 		*next++
 		b.Add(persist.Op{Kind: persist.KeyPut, Key: "k", UID: 1, Expire: *next})
