@@ -29,18 +29,40 @@ var errStoreClosed = Error("ERR server is shutting down")
 // syncs them together after the sync in progress (group commit) — so the
 // log is kept busy, every client that wrote during one sync shares the next,
 // and no hand-off to another goroutine sits between a command and its
-// commit. A background tick applies batches that no reply waits for (key
-// expiry) within a few milliseconds.
+// commit. A background goroutine (run) applies batches that no reply waits
+// for (key expiry) within a few milliseconds.
+//
+// # Deferred apply under appendfsync no
+//
+// Under persist.No a reply does not wait for its batch (deferred): the
+// store syncs only once a second under No, so an acknowledged write can be
+// lost on a process kill whether or not it was applied before the reply,
+// and waiting for the apply would buy nothing but a wake-up per reply.
+// Instead run applies the queue in large merged batches: deferLinger after
+// the first batch joins an empty queue, or at once when deferApplyOps ops
+// are queued. A merged batch that large also lets the store skip records a
+// later op of the same batch supersedes (persist/translate.go), such as a
+// pending entry delivered and acknowledged within it.
+//
+// Backpressure: while deferMaxOps ops are queued, replies wait (and lead)
+// as under EverySec, so writers faster than the store cannot grow the queue
+// without bound; at most the queue being applied and one queue of about
+// deferMaxOps ops are held. Everything else is unchanged: EverySec and
+// Always never defer, a reply under them waits for every earlier batch (a
+// deferred one included, since batches are applied in order), and flush
+// (backups, close) always applies and waits for the store.
 type committer struct {
 	store persist.Store
 	// instant is set for stores that keep nothing (persist.Memory): batches
 	// are durable the moment they are queued.
 	instant bool
 	// policy, for a store that has one, tells whether it syncs every
-	// commit (appendfsync always), whose leaders gather before they commit.
+	// commit (appendfsync always), whose leaders gather before they commit,
+	// or none (appendfsync no), whose replies do not wait for the apply.
 	// It can change at run time (CONFIG SET appendfsync).
 	policy interface{ Policy() persist.FsyncPolicy }
 	onErr  func(error)
+	timing commitTiming
 
 	// assigned is the last sequence handed out; written under the keyspace
 	// lock and mu, read anywhere.
@@ -53,36 +75,75 @@ type committer struct {
 	// published is about to get. enqueue and commitInstant wake them only
 	// when there are some.
 	early atomic.Int32
+	// queuedOps counts the ops of the batches in queue (written under mu,
+	// read anywhere): the deferred path's backpressure and run's trigger.
+	queuedOps atomic.Int64
+	// broken is set, under mu, when failed is; the deferred path reads it
+	// without the lock.
+	broken atomic.Bool
+	// kick wakes run when the queue under No gets its first batch or
+	// reaches deferApplyOps ops (capacity 1, sent without blocking).
+	kick chan struct{}
 
 	mu sync.Mutex // guards everything below
 	// appliedCond wakes waiters whose batch is not applied yet when a
 	// leader finishes applying; durableCond wakes the others when durable
 	// advances or a commit fails.
 	appliedCond, durableCond sync.Cond
-	queue                    []*persist.Batch
+	// queue holds the ops of every batch queued and not yet taken by a
+	// leader, copied in by enqueue (so a command's batch is reused at once
+	// and the store applies one batch without merging); batches counts
+	// them.
+	queue   *persist.Batch
+	batches int
 	// applied is the last sequence handed to the store's Apply.
 	applied uint64
 	// leading is set while a leader applies; spare is the emptied queue
-	// the next leader swaps in, and merged the batch it fills.
+	// the next leader swaps in (only one apply runs at a time, so two
+	// suffice).
 	leading bool
-	spare   []*persist.Batch
-	merged  persist.Batch
+	spare   *persist.Batch
 	failed  error
 	// stopped is set by close; later batches fail instead of committing.
 	stopped bool
 	quit    chan struct{}
 	done    chan struct{}
-	pool    sync.Pool
 }
 
 // tickInterval is how soon a batch that no reply waits for is applied.
 const tickInterval = 5 * time.Millisecond
 
-func newCommitter(store persist.Store, onErr func(error)) *committer {
-	c := &committer{store: store, onErr: onErr, quit: make(chan struct{}), done: make(chan struct{})}
+// The deferred path's sizes (appendfsync no). deferLinger is long enough
+// for a consumer's XACK to land in the batch that holds the XREADGROUP it
+// acknowledges at a few hundred microseconds per round trip, so that
+// neither pending record is written, and short enough that the store,
+// whose own background sync runs once a second, is never far behind the
+// keyspace. deferApplyOps (a few hundred KB of log) starts an apply before
+// the linger ends under heavy load, keeping merged batches well below
+// Pebble's large-batch threshold; deferMaxOps bounds the queue.
+const (
+	deferLinger   = 2 * time.Millisecond
+	deferApplyOps = 4096
+	deferMaxOps   = 8 * deferApplyOps
+)
+
+// commitTiming sets the committer's background intervals: tick and
+// linger, tickInterval and deferLinger when zero. Tests lengthen them to
+// find what relies on a background apply having run.
+type commitTiming struct{ tick, linger time.Duration }
+
+func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *committer {
+	if timing.tick <= 0 {
+		timing.tick = tickInterval
+	}
+	if timing.linger <= 0 {
+		timing.linger = deferLinger
+	}
+	c := &committer{store: store, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
+		kick: make(chan struct{}, 1)}
 	c.appliedCond.L = &c.mu
 	c.durableCond.L = &c.mu
-	c.pool.New = func() any { return new(persist.Batch) }
+	c.queue, c.spare = new(persist.Batch), new(persist.Batch)
 	if _, ok := store.(persist.Memory); ok {
 		c.instant = true
 		close(c.done)
@@ -91,40 +152,69 @@ func newCommitter(store persist.Store, onErr func(error)) *committer {
 	if p, ok := store.(interface{ Policy() persist.FsyncPolicy }); ok {
 		c.policy = p
 	}
-	go c.tick()
+	go c.run()
 	return c
 }
 
-// newBatch returns an empty batch to collect the next command's effects.
-func (c *committer) newBatch() *persist.Batch { return c.pool.Get().(*persist.Batch) }
-
-// enqueue queues b for commit and returns its sequence number (b is empty
-// only when a keyspace notification awaits the sequence, see notify.go).
-// It must be called under the keyspace lock so sequence order is the order
-// in which the effects were applied in memory. Ownership of b passes to the
-// committer.
+// enqueue queues b's ops for commit and returns their sequence number (b
+// is empty only when a keyspace notification awaits the sequence, see
+// notify.go). It must be called under the keyspace lock so sequence order is
+// the order in which the effects were applied in memory. The ops are copied
+// into the queue, field bytes included, and b is reset for the caller to
+// reuse.
 func (c *committer) enqueue(b *persist.Batch) uint64 {
 	if c.instant {
 		n := c.commitInstant()
 		b.Reset()
-		c.pool.Put(b)
 		return n
 	}
 	c.mu.Lock()
 	n := c.assigned.Add(1)
 	if c.stopped {
 		if c.failed == nil {
-			c.failed = errStoreClosed
+			c.setFailedLocked(errStoreClosed)
 		}
 		c.mu.Unlock()
+		b.Reset()
 		return n
 	}
-	c.queue = append(c.queue, b)
+	c.queue.AppendBatch(b)
+	c.batches++
+	ops := int64(c.queue.Len())
+	c.queuedOps.Store(ops)
+	added := int64(b.Len())
+	// run lingers from the first batch of a queue and applies early once
+	// the queue reaches deferApplyOps.
+	wake := c.batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
 	if c.early.Load() > 0 {
 		c.appliedCond.Broadcast()
 	}
 	c.mu.Unlock()
+	b.Reset()
+	if b.Retained() > maxRetainedBatch {
+		*b = persist.Batch{}
+	}
+	if wake && c.deferring() {
+		select {
+		case c.kick <- struct{}{}:
+		default:
+		}
+	}
 	return n
+}
+
+// deferring reports whether the policy lets replies skip waiting for the
+// apply (appendfsync no).
+func (c *committer) deferring() bool {
+	return c.policy != nil && c.policy.Policy() == persist.No
+}
+
+// deferred reports whether a reply that needs seq may leave now without
+// waiting: seq was handed out, the policy is No, the queue is below its
+// bound and no commit failed.
+func (c *committer) deferred(seq uint64) bool {
+	return seq <= c.assigned.Load() && c.queuedOps.Load() < deferMaxOps &&
+		!c.broken.Load() && c.deferring()
 }
 
 // commitInstant is enqueue for a store that keeps nothing (instant): the
@@ -149,14 +239,25 @@ func (c *committer) latest() uint64 { return c.assigned.Load() }
 // wait blocks until everything up to seq is durable, leading the commit of
 // the queued batches itself when no other goroutine is. It returns the
 // store's error if a commit failed, in which case replies that depend on
-// seq must not be sent.
-func (c *committer) wait(seq uint64) error {
-	if c.durable.Load() >= seq {
+// seq must not be sent. Under appendfsync no it returns at once once seq
+// is handed out, unless the queue is at its bound (see committer).
+func (c *committer) wait(seq uint64) error { return c.waitFor(seq, true) }
+
+// flush is wait without deferral: it returns once everything up to seq is
+// applied to the store and durable under its policy, whatever the policy.
+// Backups and close use it; they read or close the store itself.
+func (c *committer) flush(seq uint64) error { return c.waitFor(seq, false) }
+
+func (c *committer) waitFor(seq uint64, deferOK bool) error {
+	if c.durable.Load() >= seq || deferOK && c.deferred(seq) {
 		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.durable.Load() < seq && c.failed == nil {
+		if deferOK && c.deferred(seq) {
+			return nil
+		}
 		c.early.Add(1)
 		early := seq > c.assigned.Load()
 		if !early {
@@ -188,15 +289,16 @@ func (c *committer) lead() {
 	c.leading = true
 	c.gather()
 	q := c.queue
-	c.queue = c.spare[:0]
+	c.queue, c.spare = c.spare, nil
+	c.batches = 0
+	c.queuedOps.Store(0)
 	last := c.assigned.Load()
 	c.mu.Unlock()
 
 	t, err := c.apply(q)
 
 	c.mu.Lock()
-	clear(q)
-	c.spare = q[:0]
+	c.spare = q
 	c.leading = false
 	if err == nil {
 		c.applied = last
@@ -229,11 +331,11 @@ func (c *committer) gather() {
 		return
 	}
 	for range maxGatherRounds {
-		n := len(c.queue)
+		n := c.batches
 		c.mu.Unlock()
 		runtime.Gosched()
 		c.mu.Lock()
-		if len(c.queue) == n {
+		if c.batches == n {
 			return
 		}
 	}
@@ -242,33 +344,34 @@ func (c *committer) gather() {
 // maxGatherRounds bounds how long gather lets others run.
 const maxGatherRounds = 4
 
-// apply applies q as one store batch and recycles q's batches.
-func (c *committer) apply(q []*persist.Batch) (persist.Ticket, error) {
-	if len(q) == 0 {
+// apply applies q, the taken queue, as one store batch and empties it.
+// A queue that grew very large (one huge entry) is replaced rather than
+// kept at that size.
+func (c *committer) apply(q *persist.Batch) (persist.Ticket, error) {
+	if q.Len() == 0 {
 		return persist.Ticket{}, nil
 	}
-	b := q[0]
-	if len(q) > 1 {
-		c.merged.Reset()
-		for _, x := range q {
-			c.merged.Ops = append(c.merged.Ops, x.Ops...)
-		}
-		b = &c.merged
-	}
-	t, err := c.store.Apply(b)
-	for _, x := range q {
-		x.Reset()
-		c.pool.Put(x)
+	t, err := c.store.Apply(q)
+	q.Reset()
+	if q.Retained() > maxRetainedQueue {
+		*q = persist.Batch{}
 	}
 	return t, err
 }
+
+// maxRetainedQueue bounds the bytes an emptied queue keeps for reuse, and
+// maxRetainedBatch those a command's batch keeps.
+const (
+	maxRetainedQueue = 64 << 20
+	maxRetainedBatch = 1 << 20
+)
 
 // failLocked records the store's first error, which every waiting and
 // later reply then reports, and wakes every waiter. mu is held.
 func (c *committer) failLocked(err error) {
 	first := c.failed == nil
 	if first {
-		c.failed = err
+		c.setFailedLocked(err)
 	}
 	c.appliedCond.Broadcast()
 	c.durableCond.Broadcast()
@@ -279,28 +382,51 @@ func (c *committer) failLocked(err error) {
 	}
 }
 
-// tick applies, every tickInterval, the batches that no reply waits for.
-func (c *committer) tick() {
+// setFailedLocked records err as the committer's failure; mu is held.
+func (c *committer) setFailedLocked(err error) {
+	c.failed = err
+	c.broken.Store(true)
+}
+
+// run applies the batches that no reply waits for: every tickInterval
+// under every policy (key expiry), and under appendfsync no the deferred
+// ones, deferLinger after the first of a queue or as soon as the queue
+// holds deferApplyOps ops.
+func (c *committer) run() {
 	defer close(c.done)
-	t := time.NewTicker(tickInterval)
+	t := time.NewTicker(c.timing.tick)
 	defer t.Stop()
+	linger := time.NewTimer(c.timing.linger)
+	linger.Stop()
 	for {
 		select {
 		case <-c.quit:
 			return
 		case <-t.C:
+		case <-c.kick:
+			if c.queuedOps.Load() < deferApplyOps {
+				linger.Reset(c.timing.linger)
+				select {
+				case <-c.quit:
+					linger.Stop()
+					return
+				case <-linger.C:
+				case <-c.kick: // the queue reached deferApplyOps
+					linger.Stop()
+				}
+			}
 		}
 		c.mu.Lock()
 		idle := c.applied >= c.assigned.Load() || c.leading
 		c.mu.Unlock()
 		if !idle {
-			_ = c.wait(c.assigned.Load())
+			_ = c.flush(c.assigned.Load())
 		}
 	}
 }
 
-// close commits what is queued and stops the background tick. The caller
-// holds the keyspace lock, so nothing new is queued.
+// close commits what is queued and stops the background goroutine. The
+// caller holds the keyspace lock, so nothing new is queued.
 func (c *committer) close() {
 	if c.instant {
 		return
@@ -314,5 +440,5 @@ func (c *committer) close() {
 	c.mu.Unlock()
 	close(c.quit)
 	<-c.done
-	_ = c.wait(c.assigned.Load())
+	_ = c.flush(c.assigned.Load())
 }

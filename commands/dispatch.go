@@ -208,8 +208,7 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 		seq = s.commit.commitInstant()
 		s.batch.Reset()
 	case write:
-		seq = s.commit.enqueue(s.batch)
-		s.batch = s.commit.newBatch()
+		seq = s.commit.enqueue(s.batch) // copies and resets the batch
 	default:
 		seq = s.commit.latest()
 	}

@@ -20,6 +20,11 @@ import (
 type storeImage struct {
 	keys   map[string]uint64
 	groups map[uint64]map[string]*imageGroup
+	// fresh counts the PendingPut ops marked Fresh; staleFresh lists those
+	// whose record existed, which would let a merged batch drop a needed
+	// deletion.
+	fresh      int
+	staleFresh []string
 }
 
 type imageGroup struct {
@@ -77,6 +82,12 @@ func (im *storeImage) apply(ops []persist.Op) {
 			case persist.ConsumerDel:
 				delete(g.consumers, op.Consumer)
 			case persist.PendingPut:
+				if op.Fresh {
+					im.fresh++
+					if _, ok := g.pending[op.ID]; ok {
+						im.staleFresh = append(im.staleFresh, fmt.Sprintf("%s %v", op.Group, op.ID))
+					}
+				}
 				g.pending[op.ID] = imagePending{op.Consumer, op.DeliveryTime, op.DeliveryCount}
 			case persist.PendingDel:
 				delete(g.pending, op.ID)
@@ -211,6 +222,9 @@ func TestGroupsPersistReplay(t *testing.T) {
 		history = append(history, strings.Join(a, " "))
 		f.do(a...)
 		im.apply(f.committed(rs))
+		if len(im.staleFresh) > 0 {
+			t.Fatalf("after %q a PendingPut marked Fresh replaced an existing record: %v\nhistory:\n%s", a, im.staleFresh, strings.Join(history, "\n"))
+		}
 		o, err := im.restore("s")
 		if err != nil {
 			t.Fatalf("restoring after %q: %v\nhistory:\n%s", a, err, strings.Join(history, "\n"))
@@ -222,6 +236,9 @@ func TestGroupsPersistReplay(t *testing.T) {
 		if got, want := describeGroups(o.Groups), describeGroups(live); got != want {
 			t.Fatalf("after %q the store holds\n%s\nbut the server has\n%s\nhistory:\n%s", a, got, want, strings.Join(history, "\n"))
 		}
+	}
+	if im.fresh == 0 {
+		t.Fatal("no PendingPut was marked Fresh: the flag went untested")
 	}
 	checkGroups(t, f.s)
 }

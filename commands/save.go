@@ -137,7 +137,7 @@ func (s *Server) backup() (string, error) {
 	seq := s.commit.latest()
 	dirty := s.dirty
 	s.mu.Unlock()
-	if err := s.commit.wait(seq); err != nil {
+	if err := s.commit.flush(seq); err != nil {
 		return "", err
 	}
 	id, err := s.storeID()

@@ -38,6 +38,9 @@ type Options struct {
 	Store persist.Store
 	// Logf receives the server's log lines; nil logs to stderr.
 	Logf func(format string, args ...any)
+	// timing, for tests, slows the committer's background applies; zero
+	// means the defaults.
+	timing commitTiming
 }
 
 // Server is a runnel server: the keyspace, the clients and the wiring onto
@@ -116,7 +119,7 @@ func New(opts Options) *Server {
 	for i := range s.dbs {
 		s.dbs[i] = newDB(i)
 	}
-	s.commit = newCommitter(s.store, s.onCommitError)
+	s.commit = newCommitter(s.store, s.onCommitError, opts.timing)
 	if s.commit.instant {
 		s.batch.CountOnly() // nothing reads the effects: count them only
 	}

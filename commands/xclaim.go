@@ -166,11 +166,17 @@ func xclaimCmd(c *Ctx) error {
 			}
 			continue
 		}
+		// FORCE creates the record of an entry not pending yet.
+		fresh := a.Force && g.Pending(id) == nil
 		p, err := g.Claim(id, cons, c.Now, opts)
 		if err != nil {
 			continue
 		}
-		putPending(c, o, g, p)
+		if fresh {
+			putNewPending(c, o, g, p)
+		} else {
+			putPending(c, o, g, p)
+		}
 		changes++
 		if a.JustID {
 			writeID(w, id)

@@ -127,9 +127,20 @@ func putConsumer(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer) {
 
 // putPending records p, which must have an owner.
 func putPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending) {
+	addPending(c, o, g, p, false)
+}
+
+// putNewPending records p, which must have an owner and must not have been
+// pending in g before the change just made: the op is marked Fresh, so a
+// merged batch that also acknowledges p writes neither record.
+func putNewPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending) {
+	addPending(c, o, g, p, true)
+}
+
+func addPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending, fresh bool) {
 	c.Batch().Add(persist.Op{Kind: persist.PendingPut, UID: o.UID, Group: g.Name(),
 		ID: p.ID(), Consumer: p.Owner().Name(),
-		DeliveryTime: p.DeliveryTime(), DeliveryCount: p.DeliveryCount()})
+		DeliveryTime: p.DeliveryTime(), DeliveryCount: p.DeliveryCount(), Fresh: fresh})
 }
 
 // delPending records that id left g's PEL.

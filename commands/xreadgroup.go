@@ -229,8 +229,16 @@ func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Con
 		advanceGroup(s, g, id)
 		writeEntry(w, id, fields)
 		if !a.NoAck {
+			// Normally the entry is new to the PEL; after XGROUP SETID
+			// moved the cursor back it may be pending already, and its
+			// record is then updated, not created.
+			fresh := g.Pending(id) == nil
 			if p, err := g.Deliver(cons, id, c.Now); err == nil {
-				putPending(c, o, g, p)
+				if fresh {
+					putNewPending(c, o, g, p)
+				} else {
+					putPending(c, o, g, p)
+				}
 			}
 		}
 		n++

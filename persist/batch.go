@@ -1,6 +1,10 @@
 package persist
 
-import "github.com/runnel-db/runnel/stream"
+import (
+	"unsafe"
+
+	"github.com/runnel-db/runnel/stream"
+)
 
 // Op is one effect of a write command, in the logical terms of the data
 // model. A Batch is an ordered list of them; a Store applies a whole Batch
@@ -36,6 +40,11 @@ type Op struct {
 	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
 	DeliveryTime  int64
 	DeliveryCount uint64
+	// Fresh marks a PendingPut that creates its record: the entry was not
+	// pending in the group just before this op. It lets a batch that
+	// also deletes the record write neither op (see pendingSkips); a
+	// PendingPut that may replace an existing record must leave it unset.
+	Fresh bool
 }
 
 // OpKind says what an Op does.
@@ -54,7 +63,7 @@ const (
 	GroupDel                        // UID, Group, with its consumers and pending entries
 	ConsumerPut                     // UID, Group, Consumer, SeenTime, ActiveTime
 	ConsumerDel                     // UID, Group, Consumer (its pending entries are deleted by PendingDel ops)
-	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount
+	PendingPut                      // UID, Group, ID, Consumer (owner), DeliveryTime, DeliveryCount, Fresh
 	PendingDel                      // UID, Group, ID
 	FlushDB                         // every key of DB (and their data)
 	FlushAll                        // everything
@@ -123,17 +132,46 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		b.n++
 		return
 	}
+	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: b.copyFields(fields)})
+}
+
+// AppendBatch appends a copy of src's ops to b, field bytes included, so
+// that src may be reset and reused at once. It serves a committer that
+// queues many commands' batches as one.
+func (b *Batch) AppendBatch(src *Batch) {
+	if b.counting {
+		b.n += src.Len()
+		return
+	}
+	for i := range src.Ops {
+		b.Ops = append(b.Ops, src.Ops[i])
+		if op := &b.Ops[len(b.Ops)-1]; op.Fields != nil {
+			op.Fields = b.copyFields(op.Fields)
+		}
+	}
+}
+
+// Retained returns about how many bytes b keeps for reuse after Reset, so
+// a holder can drop a batch that one huge command made large.
+func (b *Batch) Retained() int {
+	return cap(b.arena) + cap(b.slab)*int(unsafe.Sizeof([]byte(nil))) + cap(b.Ops)*int(unsafe.Sizeof(Op{}))
+}
+
+// copyFields copies fields into b's arena and slab. A full arena or slab is
+// replaced by one at least twice as large, which Reset then keeps, so a
+// batch reused for many commands settles at the size they need.
+func (b *Batch) copyFields(fields [][]byte) [][]byte {
 	n := 0
 	for _, f := range fields {
 		n += len(f)
 	}
 	if cap(b.arena)-len(b.arena) < n {
 		// A fresh arena: earlier ops keep pointing into the old one.
-		b.arena = make([]byte, 0, max(n, 4096))
+		b.arena = make([]byte, 0, max(n, 4096, 2*cap(b.arena)))
 	}
 	if cap(b.slab)-len(b.slab) < len(fields) {
 		// A fresh slab: earlier ops keep pointing into the old one.
-		b.slab = make([][]byte, 0, max(len(fields), 256))
+		b.slab = make([][]byte, 0, max(len(fields), 256, 2*cap(b.slab)))
 	}
 	first := len(b.slab)
 	for _, f := range fields {
@@ -141,8 +179,7 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		b.arena = append(b.arena, f...)
 		b.slab = append(b.slab, b.arena[start:len(b.arena):len(b.arena)])
 	}
-	cp := b.slab[first:len(b.slab):len(b.slab)]
-	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: cp})
+	return b.slab[first:len(b.slab):len(b.slab)]
 }
 
 // Store is where committed batches go. The in-memory store commits

@@ -53,3 +53,39 @@ func TestBatchCountOnly(t *testing.T) {
 		t.Fatalf("Len %d after Reset", b.Len())
 	}
 }
+
+// TestBatchAppendBatch checks that AppendBatch copies ops and field bytes:
+// the source may be reset and refilled at once without changing what was
+// appended, across many rounds that outgrow the destination's arena.
+func TestBatchAppendBatch(t *testing.T) {
+	var q, src Batch
+	want := 0
+	for round := range 300 {
+		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
+		src.AddEntry(1, stream.ID{Ms: uint64(round)}, [][]byte{[]byte("f"), val})
+		src.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{EntriesAdded: uint64(round)}})
+		q.AppendBatch(&src)
+		want += 2
+		src.Reset()
+		// Refill the source's memory, as the next command would.
+		src.AddEntry(9, stream.ID{}, [][]byte{bytes.Repeat([]byte{'!'}, 200)})
+		src.Reset()
+	}
+	if q.Len() != want {
+		t.Fatalf("Len = %d, want %d", q.Len(), want)
+	}
+	for i := 0; i < len(q.Ops); i += 2 {
+		round := i / 2
+		e, m := q.Ops[i], q.Ops[i+1]
+		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
+		if e.Kind != EntryPut || e.ID.Ms != uint64(round) || len(e.Fields) != 2 || string(e.Fields[0]) != "f" || !bytes.Equal(e.Fields[1], val) {
+			t.Fatalf("round %d: entry op %+v", round, e)
+		}
+		if m.Kind != StreamMetaPut || m.Meta.EntriesAdded != uint64(round) {
+			t.Fatalf("round %d: meta op %+v", round, m)
+		}
+	}
+	if q.Retained() <= 0 {
+		t.Fatalf("Retained = %d for a batch holding %d ops", q.Retained(), q.Len())
+	}
+}

@@ -342,3 +342,35 @@ func TestSetPolicyAlwaysTakesEffect(t *testing.T) {
 		t.Fatalf("after the power loss writer 0 has %d commits, want 2 (the third was not synced)", n[0])
 	}
 }
+
+// TestSetPolicyAlwaysSyncsAppliedBatches checks that SetPolicy(Always)
+// itself syncs the batches applied under No before it returns: a reply
+// after CONFIG SET appendfsync always may show them, though their Tickets
+// were waited for long before. Moving to EverySec instead syncs nothing,
+// so the check can tell the two apart.
+func TestSetPolicyAlwaysSyncsAppliedBatches(t *testing.T) {
+	tests := []struct {
+		to   FsyncPolicy
+		want uint64
+	}{{Always, 1}, {EverySec, 0}}
+	for _, tc := range tests {
+		t.Run(tc.to.String(), func(t *testing.T) {
+			opts := Options{fs: vfs.NewCrashableMem(), Fsync: Always}
+			s := openT(t, crashDir, opts)
+			createWriters(t, s, 1) // synced
+			s.SetPolicy(No)
+			b := &Batch{}
+			writerBatch(b, 0, 1, rand.New(rand.NewPCG(1, 1)))
+			commitT(t, s, b) // not synced
+			s.SetPolicy(tc.to)
+			crashed := opts.fs.(*vfs.MemFS).CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0, RNG: rand.New(rand.NewPCG(2, 2))})
+			_ = s.Close()
+			opts.fs = crashed
+			s = openT(t, crashDir, opts)
+			defer s.Close()
+			if n := survivors(t, s, 1); n[0] != tc.want {
+				t.Fatalf("after a power loss following SetPolicy(%v) writer 0 has %d commits, want %d", tc.to, n[0], tc.want)
+			}
+		})
+	}
+}

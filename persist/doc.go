@@ -32,9 +32,17 @@
 //     writer's buffer not yet handed to the operating system.
 //   - No: Pebble buffers unsynced log records itself instead of handing
 //     each to the OS, so a process kill could lose writes of any age; No
-//     therefore also syncs once a second in the background and loses what
-//     EverySec loses. (Without that sync, the crash test lost everything
-//     since Pebble last synced on its own, when it switched log files.)
+//     therefore also syncs once a second in the background and, of the
+//     batches applied, loses what EverySec loses on a power loss, on a
+//     process kill as well. (Without that sync, the crash test lost
+//     everything since Pebble last synced on its own, when it switched log
+//     files.) On top of that the commands layer does not wait for Apply
+//     before replying under No: it applies in the background in merged
+//     batches a few milliseconds apart (commands/commit.go), so a crash
+//     also loses the acknowledged writes not yet applied — a few
+//     milliseconds' worth, bounded by that queue's size — and a store
+//     failure found while applying them (a full disk) is reported after
+//     their replies: those writes are lost and later writes are refused.
 //
 // Close syncs and flushes, so a clean shutdown loses nothing under any
 // policy.

@@ -3,8 +3,10 @@ package persist
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
+	"testing"
 
 	"github.com/runnel-db/runnel/stream"
 )
@@ -69,6 +71,36 @@ func (st *streamState) group(g string) *groupState {
 		st.Groups[g] = gs
 	}
 	return gs
+}
+
+// clone returns a deep copy of s.
+func (s *state) clone() *state {
+	out := newState()
+	maps.Copy(out.Keys, s.Keys)
+	for uid, st := range s.Streams {
+		c := &streamState{Entries: maps.Clone(st.Entries), Groups: map[string]*groupState{}}
+		if st.Meta != nil {
+			m := *st.Meta
+			c.Meta = &m
+		}
+		for name, g := range st.Groups {
+			cg := *g
+			cg.Consumers, cg.Pending = maps.Clone(g.Consumers), maps.Clone(g.Pending)
+			c.Groups[name] = &cg
+		}
+		out.Streams[uid] = c
+	}
+	return out
+}
+
+// hasPending reports whether s holds a pending record for (uid, group, id).
+func (s *state) hasPending(uid uint64, group string, id stream.ID) bool {
+	st := s.Streams[uid]
+	if st == nil || st.Groups[group] == nil {
+		return false
+	}
+	_, ok := st.Groups[group].Pending[id]
+	return ok
 }
 
 // model is the reference: a naive map of records that applies ops as their
@@ -315,4 +347,134 @@ func sortedRefs(a, b map[keyRef]keyVal) []keyRef {
 		return strings.Compare(x.name, y.name)
 	})
 	return refs
+}
+
+// TestModelRandomMergedPending checks the pending-entry skip rules
+// (pendingSkips) against the model: long random batches, as a merged group
+// commit of many deliveries, claims and acknowledgements makes, over a few
+// pending records, so that fresh puts, updates and deletes of one record
+// meet in one batch, with group and stream deletions and re-creations in
+// between. A PendingPut is marked Fresh only when its record does not
+// exist (and sometimes not even then, as a caller that does not know
+// leaves it unset). After every batch the store's Load must equal the
+// model.
+func TestModelRandomMergedPending(t *testing.T) {
+	rng := rand.New(rand.NewPCG(testSeed(t), 2))
+	s := openT(t, t.TempDir(), Options{Fsync: No})
+	defer s.Close()
+	m := newModel()
+	m.apply(&Batch{Ops: []Op{
+		{Kind: KeyPut, DB: 0, Key: "a", UID: 1},
+		{Kind: KeyPut, DB: 0, Key: "b", UID: 2},
+		{Kind: GroupPut, UID: 1, Group: "g"},
+		{Kind: GroupPut, UID: 1, Group: "h"},
+		{Kind: GroupPut, UID: 2, Group: "g"},
+	}})
+	commitT(t, s, &Batch{Ops: []Op{
+		{Kind: KeyPut, DB: 0, Key: "a", UID: 1},
+		{Kind: KeyPut, DB: 0, Key: "b", UID: 2},
+		{Kind: GroupPut, UID: 1, Group: "g"},
+		{Kind: GroupPut, UID: 1, Group: "h"},
+		{Kind: GroupPut, UID: 2, Group: "g"},
+	}})
+	rounds := 400
+	if testing.Short() {
+		rounds = 100
+	}
+	var skipped, fresh int
+	for round := range rounds {
+		b := &Batch{}
+		for range 1 + rng.IntN(120) {
+			uid := uint64(1 + rng.IntN(2))
+			grp := []string{"g", "h"}[rng.IntN(2)]
+			pid := id(uint64(rng.IntN(6)), 0)
+			var op Op
+			switch r := rng.IntN(100); {
+			case r < 45:
+				op = Op{Kind: PendingPut, UID: uid, Group: grp, ID: pid,
+					Consumer:     []string{"c1", "c2"}[rng.IntN(2)],
+					DeliveryTime: int64(round), DeliveryCount: uint64(rng.IntN(4))}
+				op.Fresh = !m.s.hasPending(uid, grp, pid) && rng.IntN(8) != 0
+				if op.Fresh {
+					fresh++
+				}
+			case r < 90:
+				op = Op{Kind: PendingDel, UID: uid, Group: grp, ID: pid}
+			case r < 94:
+				// XGROUP DESTROY and CREATE again.
+				op = Op{Kind: GroupDel, UID: uid, Group: grp}
+				b.Add(op)
+				m.op(op)
+				op = Op{Kind: GroupPut, UID: uid, Group: grp}
+			case r < 96:
+				// DEL and a new stream under the same uid.
+				op = Op{Kind: StreamDrop, UID: uid}
+				b.Add(op)
+				m.op(op)
+				op = Op{Kind: GroupPut, UID: uid, Group: grp}
+			default:
+				op = Op{Kind: ConsumerPut, UID: uid, Group: grp, Consumer: "c1", SeenTime: int64(round)}
+			}
+			b.Add(op)
+			m.op(op)
+		}
+		tr := s.translator()
+		if tr.pendingSkips(b) {
+			for i := range b.Ops {
+				if tr.isPendingSkipped(&b.Ops[i], i) {
+					skipped++
+				}
+			}
+		}
+		commitT(t, s, b)
+		got, _ := loadT(t, s)
+		if d := diff(m.expected(), got); d != "" {
+			t.Fatalf("after batch %d of %d ops:\n%s", round, len(b.Ops), d)
+		}
+	}
+	if skipped == 0 || fresh == 0 {
+		t.Fatalf("the batches exercised nothing: %d pending ops skipped, %d fresh puts", skipped, fresh)
+	}
+}
+
+// TestPendingSkipRules pins the records a batch writes for one pending
+// entry: a fresh delivery acknowledged in the same batch writes nothing, an
+// update followed by an acknowledgement writes only the deletion, and of
+// several puts only the last is written.
+func TestPendingSkipRules(t *testing.T) {
+	put := func(fresh bool, count uint64) Op {
+		return Op{Kind: PendingPut, UID: 1, Group: "g", ID: id(1, 0), Consumer: "c", DeliveryCount: count, Fresh: fresh}
+	}
+	del := Op{Kind: PendingDel, UID: 1, Group: "g", ID: id(1, 0)}
+	other := Op{Kind: PendingPut, UID: 1, Group: "g", ID: id(2, 0), Consumer: "c", Fresh: true}
+	tests := []struct {
+		name    string
+		ops     []Op
+		records uint32
+	}{
+		{"fresh put then del", []Op{put(true, 1), del}, 0},
+		{"fresh put, claim, del", []Op{put(true, 1), put(false, 2), del}, 0},
+		{"update then del", []Op{put(false, 2), del}, 1},
+		{"del, fresh put, del", []Op{del, put(true, 1), del}, 1},
+		{"fresh put twice", []Op{put(true, 1), put(false, 2)}, 1},
+		{"fresh put, del, fresh put", []Op{put(true, 1), del, put(true, 1)}, 1},
+		{"group deleted in between", []Op{put(true, 1), {Kind: GroupDel, UID: 1, Group: "g"}, put(true, 1), del}, 1},
+		{"other id kept", []Op{put(true, 1), other, del}, 1},
+		{"lone fresh put", []Op{put(true, 1)}, 1},
+	}
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := s.translator()
+			tr.pb = s.db.NewBatch()
+			defer func() { _ = tr.pb.Close(); tr.pb = nil }()
+			if err := tr.translate(&Batch{Ops: tc.ops}); err != nil {
+				t.Fatal(err)
+			}
+			if got := tr.pb.Count(); got != tc.records {
+				t.Errorf("translated %d records, want %d", got, tc.records)
+			}
+		})
+	}
 }

@@ -437,8 +437,22 @@ func (s *Pebble) Policy() FsyncPolicy { return FsyncPolicy(s.policy.Load()) }
 
 // SetPolicy changes the fsync policy for the batches applied from now on,
 // as CONFIG SET appendfsync does in Redis. Moving to Always covers the
-// batches applied before too: the next sync takes the log through them.
-func (s *Pebble) SetPolicy(p FsyncPolicy) { s.policy.Store(uint32(p)) }
+// batches applied before too: SetPolicy syncs the log through them before
+// it returns, so a reply that shows one of them and leaves after the
+// change (its Ticket long waited for) shows nothing a crash could lose.
+// Apply is excluded meanwhile, so every batch is either applied before
+// that sync or under the new policy. A failed sync fails the store.
+func (s *Pebble) SetPolicy(p FsyncPolicy) {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	old := FsyncPolicy(s.policy.Swap(uint32(p)))
+	if p != Always || old == Always || s.closed || s.failed.Load() != nil {
+		return
+	}
+	if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
+		_ = s.fail(fmt.Errorf("sync: %w", err))
+	}
+}
 
 // Checkpoint writes a consistent copy of the store into dir, which must not
 // exist, as SAVE and BGSAVE do: every batch applied before the call is in

@@ -279,14 +279,15 @@ func (g *opGen) id() stream.ID {
 func (g *opGen) batch() *Batch {
 	b := &Batch{}
 	n := 1 + g.rng.IntN(8)
-	// Key ops are applied to the model as they are generated, so that the
-	// uid rule holds inside the batch too.
-	shadow := newModel()
-	for k, v := range g.m.s.Keys {
-		shadow.s.Keys[k] = v
-	}
+	// Ops are applied to a copy of the model as they are generated, so that
+	// the uid rule holds inside the batch too and a PendingPut is marked
+	// Fresh exactly when its record does not exist.
+	shadow := &model{g.m.s.clone()}
 	for i := 0; i < n; i++ {
 		op := g.op(shadow)
+		if op.Kind == PendingPut {
+			op.Fresh = !shadow.s.hasPending(op.UID, op.Group, op.ID)
+		}
 		if op.Kind == EntryPut {
 			b.AddEntry(op.UID, op.ID, op.Fields)
 		} else {

@@ -32,6 +32,9 @@ type translator struct {
 	// last maps each metadata record a batch writes more than once to the
 	// index of its final write (see superseded).
 	last map[recordRef]int
+	// pending maps each pending entry record a batch touches to its fate
+	// (see pendingSkips).
+	pending map[pendingRef]pendingFate
 }
 
 // recordRef names a stream, group or consumer metadata record.
@@ -121,8 +124,12 @@ func (t *translator) translate(b *Batch) error {
 		t.flushedAll = false
 	}
 	skip := t.superseded(b)
+	skipPending := t.pendingSkips(b)
 	for i := range b.Ops {
 		if skip && t.isSuperseded(&b.Ops[i], i) {
+			continue
+		}
+		if skipPending && t.isPendingSkipped(&b.Ops[i], i) {
 			continue
 		}
 		if err := t.op(&b.Ops[i]); err != nil {

@@ -1,0 +1,306 @@
+package commands
+
+import (
+	"errors"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/runnel-db/runnel/persist"
+)
+
+// gatedStore is a Store with a run-time fsync policy whose Apply blocks
+// while its gate is closed and records the Expire of every op applied, in
+// order (the tests number their ops that way).
+type gatedStore struct {
+	policy atomic.Uint32
+	fail   atomic.Pointer[error]
+
+	mu      sync.Mutex
+	gate    chan struct{} // Apply waits until it is closed
+	applied []int64
+}
+
+func newGatedStore(p persist.FsyncPolicy, open bool) *gatedStore {
+	s := &gatedStore{gate: make(chan struct{})}
+	s.policy.Store(uint32(p))
+	if open {
+		close(s.gate)
+	}
+	return s
+}
+
+func (s *gatedStore) Policy() persist.FsyncPolicy     { return persist.FsyncPolicy(s.policy.Load()) }
+func (s *gatedStore) setPolicy(p persist.FsyncPolicy) { s.policy.Store(uint32(p)) }
+func (s *gatedStore) open()                           { close(s.gate) }
+
+func (s *gatedStore) Apply(b *persist.Batch) (persist.Ticket, error) {
+	<-s.gate
+	if p := s.fail.Load(); p != nil {
+		return persist.Ticket{}, *p
+	}
+	s.mu.Lock()
+	for _, op := range b.Ops {
+		s.applied = append(s.applied, op.Expire)
+	}
+	s.mu.Unlock()
+	return persist.Ticket{}, nil
+}
+
+func (s *gatedStore) Commit(b *persist.Batch) error { _, err := s.Apply(b); return err }
+func (s *gatedStore) Close() error                  { return nil }
+
+func (s *gatedStore) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.applied)
+}
+
+// inOrder reports whether the store applied ops 1..n, each once, in order.
+func (s *gatedStore) inOrder(n int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.applied) != n {
+		return false
+	}
+	for i, v := range s.applied {
+		if v != int64(i+1) {
+			return false
+		}
+	}
+	return true
+}
+
+// enqueueOps queues one batch of n ops numbered from *next.
+func enqueueOps(c *committer, n int, next *int64) uint64 {
+	b := &persist.Batch{}
+	for range n {
+		*next++
+		b.Add(persist.Op{Kind: persist.KeyPut, Key: "k", UID: 1, Expire: *next})
+	}
+	return c.enqueue(b)
+}
+
+// waitDone runs c.wait(seq) and returns a channel that gets its result.
+func waitDone(c *committer, seq uint64) <-chan error {
+	ch := make(chan error, 1)
+	go func() { ch <- c.wait(seq) }()
+	return ch
+}
+
+// stillWaiting reports whether nothing arrived on ch for a while: evidence,
+// not proof, that the wait blocks.
+func stillWaiting(ch <-chan error) bool {
+	select {
+	case <-ch:
+		return false
+	case <-time.After(50 * time.Millisecond):
+		return true
+	}
+}
+
+// TestCommitNoDefersApply checks that under appendfsync no a reply's wait
+// returns while the store cannot apply anything, that the policy moving to
+// everysec makes the next wait cover every batch before it, and that close
+// applies everything queued, in order.
+func TestCommitNoDefersApply(t *testing.T) {
+	st := newGatedStore(persist.No, false)
+	c := newCommitter(st, nil, commitTiming{})
+	var next int64
+	for range 10 {
+		seq := enqueueOps(c, 3, &next)
+		if err := c.wait(seq); err != nil {
+			t.Fatalf("wait under no: %v", err)
+		}
+	}
+	st.setPolicy(persist.EverySec)
+	seq := enqueueOps(c, 1, &next)
+	done := waitDone(c, seq)
+	if !stillWaiting(done) {
+		t.Fatal("under everysec a reply left before its batch was applied")
+	}
+	st.open()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !st.inOrder(31) {
+		t.Fatalf("applied %d ops, want 31 in order", st.count())
+	}
+	st.setPolicy(persist.No)
+	enqueueOps(c, 5, &next)
+	c.close()
+	if !st.inOrder(36) {
+		t.Fatalf("after close applied %d ops, want 36 in order", st.count())
+	}
+}
+
+// TestCommitNoAppliesInBackground checks that deferred batches reach the
+// store with nobody waiting for them, within the linger.
+func TestCommitNoAppliesInBackground(t *testing.T) {
+	st := newGatedStore(persist.No, true)
+	c := newCommitter(st, nil, commitTiming{})
+	defer c.close()
+	var next int64
+	c.wait(enqueueOps(c, 2, &next))
+	deadline := time.Now().Add(5 * time.Second)
+	for st.count() < 2 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if !st.inOrder(2) {
+		t.Fatalf("background apply: %d ops applied, want 2", st.count())
+	}
+}
+
+// TestCommitNoBackpressure checks that under appendfsync no the queue is
+// bounded: once deferMaxOps ops wait behind a stalled store, a reply waits
+// for its batch again.
+func TestCommitNoBackpressure(t *testing.T) {
+	st := newGatedStore(persist.No, false)
+	c := newCommitter(st, nil, commitTiming{})
+	var next int64
+	var seq uint64
+	for i := 0; c.queuedOps.Load() < deferMaxOps; i++ {
+		if i > 4*deferMaxOps/64 {
+			t.Fatalf("queue stuck at %d ops", c.queuedOps.Load())
+		}
+		seq = enqueueOps(c, 64, &next)
+		if c.queuedOps.Load() < deferMaxOps {
+			if err := c.wait(seq); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	done := waitDone(c, seq)
+	if !stillWaiting(done) {
+		t.Fatalf("a reply left with %d ops queued", c.queuedOps.Load())
+	}
+	st.open()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c.close()
+	if !st.inOrder(int(next)) {
+		t.Fatalf("applied %d ops, want %d in order", st.count(), next)
+	}
+}
+
+// TestCommitNoToAlways checks that moving from no to always makes the
+// next reply wait for the deferred batches before it, and flush waits
+// under no.
+func TestCommitNoToAlways(t *testing.T) {
+	st := newGatedStore(persist.No, false)
+	c := newCommitter(st, nil, commitTiming{})
+	defer c.close()
+	var next int64
+	first := enqueueOps(c, 4, &next)
+	if err := c.wait(first); err != nil {
+		t.Fatal(err)
+	}
+	flushed := make(chan error, 1)
+	go func() { flushed <- c.flush(first) }()
+	if !stillWaiting(flushed) {
+		t.Fatal("flush returned before the store applied the batch")
+	}
+	st.setPolicy(persist.Always)
+	// A read reply after the switch needs the latest sequence.
+	done := waitDone(c, c.latest())
+	if !stillWaiting(done) {
+		t.Fatal("under always a reply left before the deferred batch was committed")
+	}
+	st.open()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-flushed; err != nil {
+		t.Fatal(err)
+	}
+	if !st.inOrder(4) {
+		t.Fatalf("applied %d ops, want 4", st.count())
+	}
+}
+
+// TestCommitNoFailure checks that a store failure found by a background
+// apply fails every later reply and reaches onErr.
+func TestCommitNoFailure(t *testing.T) {
+	st := newGatedStore(persist.No, true)
+	boom := errors.New("disk full")
+	st.fail.Store(&boom)
+	var reported atomic.Bool
+	c := newCommitter(st, func(error) { reported.Store(true) }, commitTiming{})
+	defer c.close()
+	var next int64
+	seq := enqueueOps(c, 1, &next)
+	// Deferred: nil, unless the background apply failed already.
+	if err := c.wait(seq); err != nil && !errors.Is(err, boom) {
+		t.Fatalf("deferred wait: %v", err)
+	}
+	if err := c.flush(seq); !errors.Is(err, boom) {
+		t.Fatalf("flush: %v, want %v", err, boom)
+	}
+	if err := c.wait(enqueueOps(c, 1, &next)); !errors.Is(err, boom) {
+		t.Fatalf("wait after the failure: %v, want %v", err, boom)
+	}
+	if !reported.Load() {
+		t.Fatal("onErr was not called")
+	}
+}
+
+// TestNoPolicyDeferredWritesKept runs group traffic on a Pebble store under
+// appendfsync no, whose replies do not wait for the apply, and checks that
+// a SAVE taken in the middle holds every write acknowledged before it and
+// that Close applies the rest: a server loading the store afterwards has
+// the same entries, group and pending entries.
+func TestNoPolicyDeferredWritesKept(t *testing.T) {
+	dir, saves := t.TempDir(), t.TempDir()
+	p, err := persist.Open(dir, persist.Options{Fsync: persist.No})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No background apply runs during the test: SAVE and Close must apply
+	// the queue themselves.
+	f := newFake(t, Options{Dir: dir, SaveDir: saves, Store: p, timing: commitTiming{time.Hour, time.Hour}})
+	f.do("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+	state := func(f *fake) string {
+		// XPENDING's summary and XINFO GROUPS show no idle times, which
+		// move between the two servers.
+		return f.do("XRANGE", "s", "-", "+") + f.do("XPENDING", "s", "g") +
+			f.do("XINFO", "GROUPS", "s")
+	}
+	var atSave string
+	for i := 1; i <= 300; i++ {
+		f.do("XADD", "s", strconv.Itoa(i)+"-0", "f", strconv.Itoa(i))
+		if i%3 == 0 {
+			f.do("XREADGROUP", "GROUP", "g", "c"+strconv.Itoa(i%2), "COUNT", "2", "STREAMS", "s", ">")
+		}
+		if i%5 == 0 {
+			f.do("XACK", "s", "g", strconv.Itoa(i-4)+"-0", strconv.Itoa(i-3)+"-0")
+		}
+		if i == 150 {
+			if got := f.do("SAVE"); got != "+OK\r\n" {
+				t.Fatalf("SAVE = %q", got)
+			}
+			atSave = state(f)
+		}
+	}
+	want := state(f)
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dir, want string }{{dir, want}, {backups(t, saves)[0], atSave}} {
+		p := openPebble(t, tc.dir)
+		g := newFake(t, Options{Dir: tc.dir, Store: p})
+		if _, err := g.s.Load(p); err != nil {
+			t.Fatal(err)
+		}
+		if got := state(g); got != tc.want {
+			i := 0
+			for i < len(got) && i < len(tc.want) && got[i] == tc.want[i] {
+				i++
+			}
+			t.Fatalf("loaded from %s: %d bytes, want %d; first difference at byte %d: %q, want %q",
+				tc.dir, len(got), len(tc.want), i, got[i:min(len(got), i+80)], tc.want[i:min(len(tc.want), i+80)])
+		}
+	}
+}
