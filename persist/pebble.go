@@ -211,8 +211,15 @@ func checkStore(db *pebble.DB) error {
 			return fmt.Errorf("%w: format record is not runnel's", ErrNotStore)
 		case ver > formatVersion:
 			return fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooNew, ver, formatVersion)
+		case ver < oldestReadable:
+			return fmt.Errorf("%w: store has version %d, this runnel reads %d to %d", ErrFormatTooOld, ver, oldestReadable, formatVersion)
 		case ver < formatVersion:
-			return fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooOld, ver, formatVersion)
+			// Every older version's records are valid in this one: record
+			// the new version (synced) before anything new is written, so
+			// that an older runnel refuses the store from now on.
+			if err := db.Set(formatKey(), formatValue(formatVersion), pebble.Sync); err != nil {
+				return fmt.Errorf("persist: upgrade format record: %w", err)
+			}
 		}
 	}
 	if _, err := db.SSTables(pebble.WithProperties()); err != nil {
