@@ -31,7 +31,9 @@ func (s *Stream) Adopt(span Span, data []byte, deleted []ID, floor ID) (live int
 	if !s.lastID.Less(span.First) || span.Last.Less(span.First) {
 		return 0, fmt.Errorf("%w: span %v-%v after last ID %v", ErrBadNode, span.First, span.Last, s.lastID)
 	}
-	n := &node{buf: append([]byte(nil), data...), master: span.First}
+	buf := make([]byte, len(data)) // make and copy: not zeroed first
+	copy(buf, data)
+	n := &node{buf: buf, master: span.First}
 	w, err := n.walk(span, deleted, floor)
 	if err != nil {
 		return 0, err
@@ -39,9 +41,6 @@ func (s *Stream) Adopt(span Span, data []byte, deleted []ID, floor ID) (live int
 	s.lastID = span.Last
 	if n.live == 0 {
 		return 0, nil
-	}
-	if s.tail != nil {
-		s.seal(s.tail)
 	}
 	if w.overLimit(s.cfg, n) {
 		s.cfgChanged = true
@@ -119,9 +118,11 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 			return bad("entry %v has flags %#x", e.id, e.flags)
 		}
 		same := e.flags&flagSame != 0
-		fields = n.fields(&e, names, fields[:0])
-		if !same && n.sameFields(fields) {
-			return bad("entry %v repeats the master's names without sharing them", e.id)
+		if !same {
+			fields = n.fields(&e, names, fields[:0])
+			if n.sameFields(fields) {
+				return bad("entry %v repeats the master's names without sharing them", e.id)
+			}
 		}
 		for len(deleted) > 0 && deleted[0].Less(e.id) {
 			deleted = deleted[1:]
@@ -142,11 +143,7 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 			}
 			n.live++
 		}
-		w.lastLP = lpEntrySize(e.id, n.master, fields, same)
-		w.lastRaw = 0
-		for _, f := range fields {
-			w.lastRaw += len(f)
-		}
+		w.lastLP, w.lastRaw = n.entryLP(&e, same, names)
 		n.lpBase += w.lastLP
 		prev = e.id
 		count++
@@ -159,6 +156,33 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 		return bad("last entry %v, span ends at %v", prev, span.Last)
 	}
 	return w, nil
+}
+
+// entryLP returns what lpEntrySize and the sum of the field lengths give
+// for the decoded entry e, reading its strings in place.
+func (n *node) entryLP(e *entry, same bool, names [][]byte) (lp, raw int) {
+	lp = lpIntSize(0) + lpIntSize(int64(e.id.Ms-n.master.Ms)) + lpIntSize(int64(e.id.Seq-n.master.Seq))
+	count := e.nf + 3
+	r := reader{n.buf, e.payload}
+	if same {
+		for _, name := range names {
+			raw += len(name)
+		}
+	} else {
+		lp += lpIntSize(int64(e.nf))
+		count += e.nf + 1
+	}
+	for i := 0; i < e.nf; i++ {
+		if !same {
+			name := r.bytes()
+			lp += lpStrSize(name)
+			raw += len(name)
+		}
+		v := r.bytes()
+		lp += lpStrSize(v)
+		raw += len(v)
+	}
+	return lp + lpIntSize(int64(count)), raw
 }
 
 // decodeChecked is decode for bytes not yet trusted: it reports what is out
