@@ -23,7 +23,7 @@ const (
 	// group benchmark throughput did not drop (106k before, 129k-134k after).
 	defaultMemTableSize = 16 << 20
 	// tableBlockSize is the target uncompressed size of a table block.
-	tableBlockSize = 32 << 10
+	tableBlockSize      = 32 << 10
 	defaultSyncInterval = time.Second
 	maxPooledScratch    = 1 << 20
 )
