@@ -97,6 +97,10 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 		master = append(master, name, nil)
 	}
 	n.lpBase = lpMasterSize(master)
+	namesRaw := 0
+	for _, name := range names {
+		namesRaw += len(name)
+	}
 	n.first = uint32(r.p)
 	n.skip = uint32(len(n.buf))
 	var (
@@ -105,7 +109,7 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 		count  int
 	)
 	for off := r.p; off < len(n.buf); {
-		e, err := n.decodeChecked(off, int(nf))
+		e, lp, raw, err := n.decodeChecked(off, int(nf), namesRaw)
 		if err != nil {
 			return bad("entry at %d: %v", off, err)
 		}
@@ -143,8 +147,8 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 			}
 			n.live++
 		}
-		w.lastLP, w.lastRaw = n.entryLP(&e, same, names)
-		n.lpBase += w.lastLP
+		w.lastLP, w.lastRaw = lp, raw
+		n.lpBase += lp
 		prev = e.id
 		count++
 		off = e.next
@@ -158,82 +162,72 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 	return w, nil
 }
 
-// entryLP returns what lpEntrySize and the sum of the field lengths give
-// for the decoded entry e, reading its strings in place.
-func (n *node) entryLP(e *entry, same bool, names [][]byte) (lp, raw int) {
-	lp = lpIntSize(0) + lpIntSize(int64(e.id.Ms-n.master.Ms)) + lpIntSize(int64(e.id.Seq-n.master.Seq))
-	count := e.nf + 3
-	r := reader{n.buf, e.payload}
-	if same {
-		for _, name := range names {
-			raw += len(name)
-		}
-	} else {
-		lp += lpIntSize(int64(e.nf))
-		count += e.nf + 1
-	}
-	for i := 0; i < e.nf; i++ {
-		if !same {
-			name := r.bytes()
-			lp += lpStrSize(name)
-			raw += len(name)
-		}
-		v := r.bytes()
-		lp += lpStrSize(v)
-		raw += len(v)
-	}
-	return lp + lpIntSize(int64(count)), raw
-}
-
 // decodeChecked is decode for bytes not yet trusted: it reports what is out
-// of bounds or out of range instead of panicking.
-func (n *node) decodeChecked(off, masterNF int) (entry, error) {
+// of bounds or out of range instead of panicking. It also returns what
+// lpEntrySize and the sum of the field lengths give for the entry (namesRaw
+// is the length of the master's names), computed from the strings in place.
+func (n *node) decodeChecked(off, masterNF, namesRaw int) (e entry, lp, raw int, err error) {
 	r := safeReader{b: n.buf, p: off + 1}
-	e := entry{off: off, flags: n.buf[off]}
+	e = entry{off: off, flags: n.buf[off]}
 	msd, ok1 := r.uvarint()
 	seq, ok2 := r.uvarint()
 	if !ok1 || !ok2 {
-		return e, errors.New("bad ID")
+		return e, 0, 0, errors.New("bad ID")
 	}
 	if msd == 0 {
 		if seq > ^uint64(0)-n.master.Seq {
-			return e, errors.New("sequence out of range")
+			return e, 0, 0, errors.New("sequence out of range")
 		}
 		e.id = ID{n.master.Ms, n.master.Seq + seq}
 	} else {
 		if msd > ^uint64(0)-n.master.Ms {
-			return e, errors.New("time out of range")
+			return e, 0, 0, errors.New("time out of range")
 		}
 		e.id = ID{n.master.Ms + msd, seq}
 	}
+	lp = lpIntSize(0) + lpIntSize(int64(e.id.Ms-n.master.Ms)) + lpIntSize(int64(e.id.Seq-n.master.Seq))
 	strs := masterNF
 	if e.flags&flagSame != 0 {
 		e.nf = masterNF
+		raw = namesRaw
 	} else {
 		nf, ok := r.uvarint()
 		if !ok || nf == 0 || nf > uint64(len(n.buf)) {
-			return e, errors.New("bad field count")
+			return e, 0, 0, errors.New("bad field count")
 		}
 		e.nf = int(nf)
 		strs = 2 * e.nf
+		lp += lpIntSize(int64(e.nf)) + lpIntSize(int64(2*e.nf+4))
+	}
+	if e.flags&flagSame != 0 {
+		lp += lpIntSize(int64(e.nf + 3))
 	}
 	e.payload = r.p
 	for i := 0; i < strs; i++ {
-		if _, ok := r.bytes(); !ok {
-			return e, fmt.Errorf("field %d out of bounds", i)
+		b, ok := r.bytes()
+		if !ok {
+			return e, 0, 0, fmt.Errorf("field %d out of bounds", i)
 		}
+		lp += lpStrSize(b)
+		raw += len(b)
 	}
 	size := r.p - off
 	k := backlenSize(size)
-	if k > len(n.buf)-r.p {
-		return e, errors.New("back-length out of bounds")
-	}
-	var want [5]byte
-	if !bytes.Equal(n.buf[r.p:r.p+k], appendBacklen(want[:0], size)) {
-		return e, errors.New("bad back-length")
+	if k > len(n.buf)-r.p || !backlenIs(n.buf[r.p:r.p+k], size) {
+		return e, 0, 0, errors.New("bad back-length")
 	}
 	e.next = r.p + k
-	return e, nil
+	return e, lp, raw, nil
+}
+
+// backlenIs reports whether b is the back-length appendBacklen writes for
+// l (len(b) being backlenSize(l)).
+func backlenIs(b []byte, l int) bool {
+	if len(b) == 1 {
+		return int(b[0]) == l
+	}
+	var want [5]byte
+	return bytes.Equal(b, appendBacklen(want[:0], l))
 }
 
 // safeReader is reader for untrusted bytes.
@@ -243,6 +237,10 @@ type safeReader struct {
 }
 
 func (r *safeReader) uvarint() (uint64, bool) {
+	if r.p < len(r.b) && r.b[r.p] < 0x80 {
+		r.p++
+		return uint64(r.b[r.p-1]), true
+	}
 	var v uint64
 	for shift := uint(0); shift < 64; shift += 7 {
 		if r.p >= len(r.b) {
