@@ -259,7 +259,7 @@ func (t *translator) op(op *Op) error {
 		if err := t.del(); err != nil {
 			return err
 		}
-		t.k = append(t.k, entryMark)
+		t.k = appendMarkKey(t.k[:0], op.UID, op.ID)
 		t.v = t.v[:0]
 		return t.set()
 	case NodePut:

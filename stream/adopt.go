@@ -107,9 +107,10 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 		prev   ID
 		fields [][]byte
 		count  int
+		e      entry
 	)
 	for off := r.p; off < len(n.buf); {
-		e, lp, raw, err := n.decodeChecked(off, int(nf), namesRaw)
+		lp, raw, err := n.decodeChecked(&e, off, int(nf), namesRaw)
 		if err != nil {
 			return bad("entry at %d: %v", off, err)
 		}
@@ -166,22 +167,22 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 // of bounds or out of range instead of panicking. It also returns what
 // lpEntrySize and the sum of the field lengths give for the entry (namesRaw
 // is the length of the master's names), computed from the strings in place.
-func (n *node) decodeChecked(off, masterNF, namesRaw int) (e entry, lp, raw int, err error) {
+func (n *node) decodeChecked(e *entry, off, masterNF, namesRaw int) (lp, raw int, err error) {
 	r := safeReader{b: n.buf, p: off + 1}
-	e = entry{off: off, flags: n.buf[off]}
+	*e = entry{off: off, flags: n.buf[off]}
 	msd, ok1 := r.uvarint()
 	seq, ok2 := r.uvarint()
 	if !ok1 || !ok2 {
-		return e, 0, 0, errors.New("bad ID")
+		return 0, 0, errors.New("bad ID")
 	}
 	if msd == 0 {
 		if seq > ^uint64(0)-n.master.Seq {
-			return e, 0, 0, errors.New("sequence out of range")
+			return 0, 0, errors.New("sequence out of range")
 		}
 		e.id = ID{n.master.Ms, n.master.Seq + seq}
 	} else {
 		if msd > ^uint64(0)-n.master.Ms {
-			return e, 0, 0, errors.New("time out of range")
+			return 0, 0, errors.New("time out of range")
 		}
 		e.id = ID{n.master.Ms + msd, seq}
 	}
@@ -193,7 +194,7 @@ func (n *node) decodeChecked(off, masterNF, namesRaw int) (e entry, lp, raw int,
 	} else {
 		nf, ok := r.uvarint()
 		if !ok || nf == 0 || nf > uint64(len(n.buf)) {
-			return e, 0, 0, errors.New("bad field count")
+			return 0, 0, errors.New("bad field count")
 		}
 		e.nf = int(nf)
 		strs = 2 * e.nf
@@ -206,7 +207,7 @@ func (n *node) decodeChecked(off, masterNF, namesRaw int) (e entry, lp, raw int,
 	for i := 0; i < strs; i++ {
 		b, ok := r.bytes()
 		if !ok {
-			return e, 0, 0, fmt.Errorf("field %d out of bounds", i)
+			return 0, 0, fmt.Errorf("field %d out of bounds", i)
 		}
 		lp += lpStrSize(b)
 		raw += len(b)
@@ -214,10 +215,10 @@ func (n *node) decodeChecked(off, masterNF, namesRaw int) (e entry, lp, raw int,
 	size := r.p - off
 	k := backlenSize(size)
 	if k > len(n.buf)-r.p || !backlenIs(n.buf[r.p:r.p+k], size) {
-		return e, 0, 0, errors.New("bad back-length")
+		return 0, 0, errors.New("bad back-length")
 	}
 	e.next = r.p + k
-	return e, lp, raw, nil
+	return lp, raw, nil
 }
 
 // backlenIs reports whether b is the back-length appendBacklen writes for
