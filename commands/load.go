@@ -200,6 +200,28 @@ func (l *loader) Entry(uid uint64, id stream.ID, fields [][]byte) error {
 	return nil
 }
 
+// Node implements persist.Loader: the node is adopted as the stream's
+// next node, without re-packing its entries. Its entries before the
+// stream's first live ID (from the metadata, which comes first) are the
+// ones trimmed since it closed, and are dropped.
+func (l *loader) Node(uid uint64, span stream.Span, data []byte, deleted []stream.ID) (int, error) {
+	if err := l.stream(uid); err != nil {
+		return 0, err
+	}
+	var floor stream.ID
+	if l.haveMeta {
+		if l.meta.FirstID.IsZero() {
+			return 0, nil // the stream is empty: its nodes' entries all went
+		}
+		floor = l.meta.FirstID
+	}
+	live, err := l.cur.Stream.Adopt(span, data, deleted, floor)
+	if err != nil {
+		return 0, corruptLoad("stream uid %d: %v", uid, err)
+	}
+	return live, nil
+}
+
 // Group implements persist.Loader.
 func (l *loader) Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error {
 	if err := l.stream(uid); err != nil {

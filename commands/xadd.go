@@ -111,7 +111,11 @@ func xaddCmd(c *Ctx) error {
 	if size > maxEntryBytes {
 		return ErrElementsTooLarge
 	}
-	s.Append(id, a.Fields)
+	if span, node := s.Append(id, a.Fields); node != nil {
+		// The node before id closed: persist it whole, in place of its
+		// entries' records (see persist.NodePut).
+		c.Batch().AddNode(o.UID, span, node)
+	}
 	c.Batch().AddEntry(o.UID, id, a.Fields)
 	writeID(c.W, id)
 	c.Dirty(1)

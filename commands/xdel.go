@@ -50,13 +50,17 @@ func xdelCmd(c *Ctx) error {
 	s := o.Stream
 	deleted := 0
 	for _, id := range ids {
-		if !s.Delete(id) {
+		ok, dropped, gone := s.Remove(id)
+		if !ok {
 			continue
 		}
 		if s.MaxDeletedID().Less(id) {
 			s.SetMaxDeletedID(id)
 		}
 		c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: id})
+		if gone {
+			recordDroppedNode(c, o, dropped)
+		}
 		deleted++
 	}
 	if deleted > 0 {
@@ -67,4 +71,17 @@ func xdelCmd(c *Ctx) error {
 	}
 	c.W.Int(int64(deleted))
 	return nil
+}
+
+// recordDroppedNode records the removal of a node XDEL emptied: its
+// entries' records, deletion marks and node record all go, so that a
+// stream whose entries are all deleted one by one leaves nothing behind.
+func recordDroppedNode(c *Ctx, o *Object, span stream.Span) {
+	end, ok := span.Last.Next()
+	if !ok {
+		// The range end is exclusive: the largest ID goes on its own.
+		end = stream.Max
+		c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: stream.Max})
+	}
+	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: span.First, End: end})
 }

@@ -45,6 +45,10 @@ type Op struct {
 	// also deletes the record write neither op (see pendingSkips); a
 	// PendingPut that may replace an existing record must leave it unset.
 	Fresh bool
+	// Node is a closed node's packed bytes as stream.Stream.Append reported
+	// them (NodePut), whose entries are [ID, End). Owned by the batch.
+	// AppendBatch shares it: AddNode allocates it for this op alone.
+	Node []byte
 }
 
 // OpKind says what an Op does.
@@ -56,8 +60,8 @@ const (
 	KeyDel                          // drop key record DB, Key (its data is dropped by StreamDrop)
 	StreamDrop                      // drop every record under UID (range deletion)
 	EntryPut                        // UID, ID, Fields
-	EntryDel                        // UID, ID
-	EntryDelRange                   // UID, entries in [ID, End)
+	EntryDel                        // UID, ID: the entry, wherever it is kept (loose or in a node record)
+	EntryDelRange                   // UID, entries in [ID, End), and node records whose last entry is in it
 	StreamMetaPut                   // UID, Meta
 	GroupPut                        // UID, Group, GroupLastID, EntriesRead
 	GroupDel                        // UID, Group, with its consumers and pending entries
@@ -67,6 +71,12 @@ const (
 	PendingDel                      // UID, Group, ID
 	FlushDB                         // every key of DB (and their data)
 	FlushAll                        // everything
+	// NodePut stores a closed node (UID, ID = its first entry, End = just
+	// after its last, Node) in place of every entry, deletion and node
+	// record with an ID in [ID, End): from then on its entries live in the
+	// node record. A later EntryDel of one of them marks it deleted; a
+	// later EntryDelRange covering the node's last entry drops the record.
+	NodePut
 )
 
 // StreamMeta is the per-stream metadata Redis keeps besides the entries.
@@ -180,6 +190,20 @@ func (b *Batch) copyFields(fields [][]byte) [][]byte {
 		b.slab = append(b.slab, b.arena[start:len(b.arena):len(b.arena)])
 	}
 	return b.slab[first:len(b.slab):len(b.slab)]
+}
+
+// AddNode appends a NodePut for the closed node of stream uid spanning
+// span, copying data (which aliases the stream's storage and changes when
+// an entry of the node is deleted). span.Last must not be stream.Max: a
+// node closes when an entry follows it.
+func (b *Batch) AddNode(uid uint64, span stream.Span, data []byte) {
+	if b.counting {
+		b.n++
+		return
+	}
+	end, _ := span.Last.Next()
+	cp := append([]byte(nil), data...)
+	b.Ops = append(b.Ops, Op{Kind: NodePut, UID: uid, ID: span.First, End: end, Node: cp})
 }
 
 // Store is where committed batches go. The in-memory store commits

@@ -181,6 +181,10 @@ func (l *touchLoader) Entry(_ uint64, _ stream.ID, f [][]byte) error {
 	}
 	return nil
 }
+func (l *touchLoader) Node(_ uint64, _ stream.Span, data []byte, _ []stream.ID) (int, error) {
+	l.bytes += len(data)
+	return 0, nil
+}
 func (l *touchLoader) Group(uint64, []byte, stream.ID, int64) error                   { return nil }
 func (l *touchLoader) Consumer(uint64, []byte, []byte, int64, int64) error            { return nil }
 func (l *touchLoader) Pending(uint64, []byte, stream.ID, []byte, int64, uint64) error { return nil }

@@ -23,9 +23,14 @@ const crashDir = "/db"
 // writerBatch is writer w's i-th batch, shaped like an XREADGROUP that also
 // XADDs (so one batch touches entries, metadata, the PEL and a consumer):
 // entry i, metadata saying i entries, pending record i, deletion of pending
-// record i-2 (an XACK), the consumer's seen time i.
+// record i-2 (an XACK), the consumer's seen time i. Every eighth batch also
+// closes the node of the seven entries before it (a NodePut, which
+// replaces their loose records).
 func writerBatch(b *Batch, w int, i uint64, rng *rand.Rand) {
 	uid := uint64(w + 1)
+	if i%8 == 0 {
+		b.AddNode(uid, stream.Span{First: id(i-7, 0), Last: id(i-1, 0)}, []byte(fmt.Sprintf("node %d-%d", i-7, i-1)))
+	}
 	pad := make([]byte, rng.IntN(300))
 	for j := range pad {
 		pad[j] = byte('a' + j%26)
@@ -65,9 +70,25 @@ func survivors(t *testing.T, s *Pebble, writers int) []uint64 {
 		if st == nil || st.Meta == nil || st.Groups["grp"] == nil || !st.Groups["grp"].Exists {
 			t.Fatalf("writer %d: stream, meta or group lost: %+v", w, st)
 		}
-		k := uint64(len(st.Entries))
+		// Each entry must be in exactly one place: loose or in a node.
+		have := map[stream.ID]bool{}
+		for eid := range st.Entries {
+			have[eid] = true
+		}
+		for last, n := range st.Nodes {
+			if n.Data != fmt.Sprintf("node %d-%d", n.First.Ms, last.Ms) {
+				t.Fatalf("writer %d: node record %v..%v holds %q", w, n.First, last, n.Data)
+			}
+			for i := n.First.Ms; i <= last.Ms; i++ {
+				if have[id(i, 0)] {
+					t.Fatalf("writer %d: entry %d is both loose and in node %v..%v", w, i, n.First, last)
+				}
+				have[id(i, 0)] = true
+			}
+		}
+		k := uint64(len(have))
 		for i := uint64(1); i <= k; i++ {
-			if _, ok := st.Entries[id(i, 0)]; !ok {
+			if !have[id(i, 0)] {
 				t.Fatalf("writer %d: %d entries survived but entry %d is missing (not a prefix)", w, k, i)
 			}
 		}

@@ -60,7 +60,7 @@
 // when the block is read: Load reads every block and fails with ErrCorrupt.
 // A log that merely ends early is what a crash leaves and is accepted.
 //
-// # Key layout (format version 1)
+// # Key layout (format version 2)
 //
 // Every key starts with a space byte; the spaces sort in this order. Stream
 // IDs are 16 bytes, milliseconds then sequence, each big-endian, so byte
@@ -72,12 +72,54 @@
 //	0x03 uid:uint64 'a'                -> lastID maxDeletedID firstID entriesAdded:uint64
 //	                                                                   stream metadata
 //	0x03 uid:uint64 'e' id             -> uvarint(n) n×(uvarint(len) bytes)
-//	                                                                   entry: fields name, value, ...
+//	                                                                   loose entry: fields name, value, ...
+//	0x03 uid:uint64 'e' id 0x00        -> (empty)                      deletion mark of entry id
+//	0x03 uid:uint64 'e' last 0x01      -> firstID node-bytes           node record: a closed node
+//	                                                                   holding entries firstID..last
 //	0x03 uid:uint64 'g' G 'a'          -> lastID entriesRead:int64     group record
 //	0x03 uid:uint64 'g' G 'c' consumer -> seenTime:int64 activeTime:int64
 //	0x03 uid:uint64 'g' G 'p' id       -> deliveryTime:int64 deliveryCount:uint64 owner
 //	                                                                   pending entry
 //	0x03 uid:uint64 'g' G 't' ...      -> (reserved: PEL delivery-time index)
+//
+// Version 1 had the same layout without deletion marks and node records;
+// Open upgrades a version-1 store by rewriting its format record.
+//
+// # Entries: nodes, loose entries and marks
+//
+// The stream package packs entries into nodes and appends only to the last
+// one. An entry is first written on its own (a loose entry, EntryPut). When
+// a node closes (an append starts the next one), its bytes are written as
+// one node record, keyed by its last entry's ID, and in the same Pebble
+// batch a range deletion removes every loose entry, mark and node record
+// with an ID in the node's span (NodePut). At every crash point each entry
+// is therefore in exactly one place: loose, or inside one node record.
+// Start-up adopts node records as they are (stream.Stream.Adopt) instead of
+// re-packing their entries, and appends only the loose entries of the last
+// node. In a merged batch (a group commit of many commands), an entry
+// whose node closes later in the same batch is not written loose at all.
+//
+// Node bytes are not rewritten when entries inside them go:
+//
+//   - XDEL (EntryDel) deletes the loose entry and writes a deletion mark
+//     for its ID, which Load hands to the node record the mark falls in
+//     (marks sort just before the node holding them; a mark outside every
+//     node, of a loose entry, is dropped). When a deletion empties a node,
+//     the commands layer drops the node's whole span (EntryDelRange), so a
+//     stream drained by XDEL leaves no records.
+//   - A trim removes a prefix, recorded as one range deletion [0-0, first
+//     live ID) (EntryDelRange): it takes the loose entries, marks and node
+//     records whose last entry is before the first live one. A node that
+//     the trim cuts through keeps its record; its entries before the
+//     stream's first ID, which the metadata record holds (FirstID is the
+//     first live entry, 0-0 for an empty stream), are dropped at load.
+//   - DEL, FLUSHDB and FLUSHALL are range deletions over everything of the
+//     stream, as before.
+//
+// A node that closed can become the last node again when every node after
+// it is deleted, take more entries (when the node limits grew) and close
+// again: its second NodePut's range deletion removes the first record, and
+// the loose entries written in between.
 //
 // where G is uvarint(len(group)) followed by the group's name, so that no
 // group's prefix is a prefix of another group's.
@@ -87,8 +129,10 @@
 //   - A stream's data lives under its uid, not its name: RENAME, MOVE and
 //     SWAPDB rewrite key records only (KeyDel + KeyPut with the same uid).
 //   - Everything of one stream shares the prefix 0x03 uid, so DEL is one
-//     range deletion (StreamDrop); entries share 0x03 uid 'e', so a trim of
-//     any length is one range deletion (EntryDelRange); a group, its
+//     range deletion (StreamDrop); loose entries, marks and node records
+//     share 0x03 uid 'e' and are keyed by an ID first, so a trim of any
+//     length, or a node's replacement of its entries, is one range deletion
+//     of an ID range (EntryDelRange, NodePut); a group, its
 //     consumers and its PEL share a prefix, so XGROUP DESTROY is one
 //     (GroupDel). Key records and data are adjacent spaces, so FLUSHALL is a
 //     single range deletion; FLUSHDB is one for the database's key records
@@ -97,10 +141,13 @@
 //     database; such batches are applied under an exclusive lock).
 //   - Entries are keyed by ID under their stream, so a later version can
 //     leave old entries on disk and read a range back on demand (seek to
-//     0x03 uid 'e' id), and start serving once the key records and metadata
-//     are loaded. The metadata sorts before the entries and the groups after
-//     them, so a reader can take the metadata, skip the entries with one
-//     seek and take the groups.
+//     0x03 uid 'e' id: the node record holding id is the first record at or
+//     after it with kind 0x01), and start serving once the key records and
+//     metadata are loaded. The metadata sorts before the entries and the
+//     groups after them, so a reader can take the metadata, skip the
+//     entries with one seek and take the groups.
+//   - Node records are keyed by their last ID, not their first, so that
+//     "every node wholly before the first live entry" is an ID range.
 //   - Within a group the record sorts first, then consumers, then pending
 //     entries, so a rebuild meets a group before its consumers and a
 //     consumer before the entries it owns. The delivery-time index a later

@@ -23,6 +23,12 @@ const (
 	tagEntry byte = 'e'
 	tagGroup byte = 'g'
 
+	// Under tagEntry, an ID alone keys a loose entry; an ID and one of
+	// these keys a deletion mark or (with the node's last ID) a node
+	// record, so a range of IDs covers all three.
+	entryMark byte = 0x00
+	entryNode byte = 0x01
+
 	grpRecord   byte = 'a' // the group's own record, first under its prefix
 	grpConsumer byte = 'c'
 	grpPending  byte = 'p'
@@ -36,7 +42,12 @@ const (
 const formatMagic = "runnel"
 
 // formatVersion is the layout version this code writes and reads.
-const formatVersion uint32 = 1
+// Version 1 had no node records or deletion marks; a version-1 store is a
+// valid version-2 store and is upgraded by rewriting the format record.
+const formatVersion uint32 = 2
+
+// oldestReadable is the oldest layout version Open upgrades.
+const oldestReadable uint32 = 1
 
 const (
 	dbLen      = 4 // big-endian uint32 database index in key records
@@ -116,6 +127,26 @@ func appendEntryKey(dst []byte, uid uint64, id stream.ID) []byte {
 	dst = append(appendDataPrefix(dst, uid), tagEntry)
 	dst = binary.BigEndian.AppendUint64(dst, id.Ms)
 	return binary.BigEndian.AppendUint64(dst, id.Seq)
+}
+
+// appendMarkKey appends the key of the deletion mark of entry id.
+func appendMarkKey(dst []byte, uid uint64, id stream.ID) []byte {
+	return append(appendEntryKey(dst, uid, id), entryMark)
+}
+
+// appendNodeKey appends the key of the node record whose last entry is
+// last.
+func appendNodeKey(dst []byte, uid uint64, last stream.ID) []byte {
+	return append(appendEntryKey(dst, uid, last), entryNode)
+}
+
+// nodeHeaderLen is the node record value's header: the first entry's ID.
+const nodeHeaderLen = stream.IDLen
+
+// appendNodeValue appends a node record's value: the ID of its first
+// entry, then the node's bytes.
+func appendNodeValue(dst []byte, first stream.ID, data []byte) []byte {
+	return append(appendID(dst, first), data...)
 }
 
 // appendEntriesEnd appends the first key after every entry of uid.

@@ -16,10 +16,12 @@ import (
 //
 // Calls come in store order: first Key for every key record, ordered by
 // database then name bytes; then, stream by stream in ascending uid order,
-// Meta, every Entry in ascending ID order, and for each group its Group,
-// its Consumers (by name bytes) and its Pending records (by ID). Groups come
-// ordered by name length, then name bytes. Data of a uid no key names is
-// not passed (it is counted in Stats.Orphans).
+// Meta, the stream's entries in ascending ID order — its closed nodes
+// (Node), then the entries written one by one since its last node closed
+// (Entry) — and for each group its Group, its Consumers (by name bytes)
+// and its Pending records (by ID). Groups come ordered by name length, then
+// name bytes. Data of a uid no key names is not passed (it is counted in
+// Stats.Orphans).
 type Loader interface {
 	// Key is a key record: name in database db holds stream uid, expiring
 	// at expire (Unix ms, 0 for none).
@@ -28,6 +30,12 @@ type Loader interface {
 	Meta(uid uint64, m StreamMeta) error
 	// Entry is one entry of stream uid; fields alternate name, value.
 	Entry(uid uint64, id stream.ID, fields [][]byte) error
+	// Node is a closed node of stream uid, as stream.Stream.Append
+	// reported it (span and data), with the IDs deleted since it closed
+	// (ascending, inside span; the slice is reused after the call). It
+	// returns the number of live entries the node brought, for
+	// Stats.Entries.
+	Node(uid uint64, span stream.Span, data []byte, deleted []stream.ID) (live int, err error)
 	// Group is a consumer group of stream uid.
 	Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error
 	// Consumer is a consumer of a group.
@@ -38,7 +46,9 @@ type Loader interface {
 
 // Stats summarises a Load.
 type Stats struct {
-	Keys, Streams, Entries, Groups, Consumers, Pending int
+	// Entries counts the loose entries and the live entries of nodes;
+	// Nodes counts node records.
+	Keys, Streams, Entries, Nodes, Groups, Consumers, Pending int
 	// Orphans counts uids that have data but no key record naming them;
 	// their data is skipped.
 	Orphans int
@@ -84,6 +94,10 @@ type loader struct {
 	live   map[uint64]struct{}
 	fields [][]byte
 	seek   []byte
+	// marks holds the deletion marks met since the last node record of
+	// stream marksUID: they sort just before the node they belong to.
+	marks    []stream.ID
+	marksUID uint64
 }
 
 func (l *loader) run() error {
@@ -162,9 +176,13 @@ func (l *loader) record(uid uint64, k, rest, val []byte) error {
 		l.st.Streams++
 		return l.v.Meta(uid, m)
 	case tagEntry:
+		if len(rest) == 2+stream.IDLen {
+			return l.nodeOrMark(uid, k, rest[1:], val)
+		}
 		if len(rest) != 1+stream.IDLen {
 			return corruptf(k, "bad entry key")
 		}
+		l.marks = l.marks[:0]
 		var ok bool
 		l.fields, ok = parseFields(l.fields, val)
 		if !ok {
@@ -178,6 +196,43 @@ func (l *loader) record(uid uint64, k, rest, val []byte) error {
 		return l.groupRecord(uid, k, rest[1:], val)
 	}
 	return corruptf(k, "unknown record tag %q", rest[0])
+}
+
+// nodeOrMark decodes a record keyed by an entry ID and a kind byte: a
+// deletion mark, kept for the node record that follows it, or a node
+// record, passed with the marks inside its span. Marks outside every node
+// are those of loose entries since deleted, and are dropped.
+func (l *loader) nodeOrMark(uid uint64, k, rest, val []byte) error {
+	id := stream.DecodeID(rest)
+	if uid != l.marksUID {
+		l.marks, l.marksUID = l.marks[:0], uid
+	}
+	switch rest[stream.IDLen] {
+	case entryMark:
+		if len(val) != 0 {
+			return corruptf(k, "bad deletion mark")
+		}
+		l.marks = append(l.marks, id)
+		return nil
+	case entryNode:
+		if len(val) <= nodeHeaderLen {
+			return corruptf(k, "short node record")
+		}
+		span := stream.Span{First: stream.DecodeID(val), Last: id}
+		if span.Last.Less(span.First) {
+			return corruptf(k, "node record starts at %v after its last entry", span.First)
+		}
+		marks := l.marks
+		for len(marks) > 0 && marks[0].Less(span.First) {
+			marks = marks[1:]
+		}
+		live, err := l.v.Node(uid, span, val[nodeHeaderLen:], marks)
+		l.marks = l.marks[:0]
+		l.st.Nodes++
+		l.st.Entries += live
+		return err
+	}
+	return corruptf(k, "unknown entry record kind %#x", rest[stream.IDLen])
 }
 
 func (l *loader) groupRecord(uid uint64, k, rest, val []byte) error {
@@ -217,6 +272,6 @@ func (l *loader) groupRecord(uid uint64, k, rest, val []byte) error {
 
 // String formats the counts for the start-up log line.
 func (st Stats) String() string {
-	return fmt.Sprintf("%d keys, %d streams, %d entries, %d groups, %d consumers, %d pending, %d orphaned uids in %v",
-		st.Keys, st.Streams, st.Entries, st.Groups, st.Consumers, st.Pending, st.Orphans, st.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%d keys, %d streams, %d entries (%d node records), %d groups, %d consumers, %d pending, %d orphaned uids in %v",
+		st.Keys, st.Streams, st.Entries, st.Nodes, st.Groups, st.Consumers, st.Pending, st.Orphans, st.Duration.Round(time.Millisecond))
 }

@@ -26,7 +26,17 @@ type keyVal struct {
 type streamState struct {
 	Meta    *StreamMeta
 	Entries map[stream.ID]string // fields joined by fieldsString
-	Groups  map[string]*groupState
+	// Nodes are the node records by last ID; Marks the deletion marks,
+	// which only the model holds: Load hands them to the nodes (expected).
+	Nodes  map[stream.ID]nodeState
+	Marks  map[stream.ID]bool
+	Groups map[string]*groupState
+}
+
+type nodeState struct {
+	First   stream.ID
+	Data    string
+	Deleted string // the marks Load passes with the node
 }
 
 type groupState struct {
@@ -58,7 +68,7 @@ func fieldsString(f [][]byte) string {
 func (s *state) stream(uid uint64) *streamState {
 	st := s.Streams[uid]
 	if st == nil {
-		st = &streamState{Entries: map[stream.ID]string{}, Groups: map[string]*groupState{}}
+		st = &streamState{Entries: map[stream.ID]string{}, Nodes: map[stream.ID]nodeState{}, Marks: map[stream.ID]bool{}, Groups: map[string]*groupState{}}
 		s.Streams[uid] = st
 	}
 	return st
@@ -78,7 +88,7 @@ func (s *state) clone() *state {
 	out := newState()
 	maps.Copy(out.Keys, s.Keys)
 	for uid, st := range s.Streams {
-		c := &streamState{Entries: maps.Clone(st.Entries), Groups: map[string]*groupState{}}
+		c := &streamState{Entries: maps.Clone(st.Entries), Nodes: maps.Clone(st.Nodes), Marks: maps.Clone(st.Marks), Groups: map[string]*groupState{}}
 		if st.Meta != nil {
 			m := *st.Meta
 			c.Meta = &m
@@ -127,14 +137,16 @@ func (m *model) op(op Op) {
 	case EntryPut:
 		s.stream(op.UID).Entries[op.ID] = fieldsString(op.Fields)
 	case EntryDel:
-		delete(s.stream(op.UID).Entries, op.ID)
-	case EntryDelRange:
 		st := s.stream(op.UID)
-		for id := range st.Entries {
-			if !id.Less(op.ID) && id.Less(op.End) {
-				delete(st.Entries, id)
-			}
-		}
+		delete(st.Entries, op.ID)
+		st.Marks[op.ID] = true
+	case EntryDelRange:
+		s.stream(op.UID).dropRange(op.ID, op.End)
+	case NodePut:
+		st := s.stream(op.UID)
+		st.dropRange(op.ID, op.End)
+		last, _ := op.End.Prev()
+		st.Nodes[last] = nodeState{First: op.ID, Data: string(op.Node)}
 	case StreamMetaPut:
 		meta := op.Meta
 		s.stream(op.UID).Meta = &meta
@@ -166,6 +178,64 @@ func (m *model) op(op Op) {
 	}
 }
 
+// dropRange removes the entries, marks and node records (by last ID) in
+// [from, to).
+func (st *streamState) dropRange(from, to stream.ID) {
+	in := func(id stream.ID) bool { return !id.Less(from) && id.Less(to) }
+	maps.DeleteFunc(st.Entries, func(id stream.ID, _ string) bool { return in(id) })
+	maps.DeleteFunc(st.Marks, func(id stream.ID, _ bool) bool { return in(id) })
+	maps.DeleteFunc(st.Nodes, func(id stream.ID, _ nodeState) bool { return in(id) })
+}
+
+// withMarks returns st's node records with the marks Load passes to each,
+// by Loader's rule on the records in key order (an ID's loose entry, then
+// its mark, then a node record ending there): a node gets the marks since
+// the previous node or loose entry that are not before its first ID.
+func (st *streamState) withMarks() map[stream.ID]nodeState {
+	type rec struct {
+		id   stream.ID
+		kind int // 0 loose entry, 1 mark, 2 node
+	}
+	var recs []rec
+	for id := range st.Entries {
+		recs = append(recs, rec{id, 0})
+	}
+	for id := range st.Marks {
+		recs = append(recs, rec{id, 1})
+	}
+	for id := range st.Nodes {
+		recs = append(recs, rec{id, 2})
+	}
+	slices.SortFunc(recs, func(a, b rec) int {
+		if c := a.id.Compare(b.id); c != 0 {
+			return c
+		}
+		return a.kind - b.kind
+	})
+	out := map[stream.ID]nodeState{}
+	var marks []stream.ID
+	for _, r := range recs {
+		switch r.kind {
+		case 0:
+			marks = marks[:0]
+		case 1:
+			marks = append(marks, r.id)
+		case 2:
+			n := st.Nodes[r.id]
+			var passed []stream.ID
+			for _, m := range marks {
+				if !m.Less(n.First) {
+					passed = append(passed, m)
+				}
+			}
+			n.Deleted = fmt.Sprint(passed)
+			out[r.id] = n
+			marks = marks[:0]
+		}
+	}
+	return out
+}
+
 // expected is what Load must report: the keys, and the data of the streams
 // they name, with empty records pruned exactly as a store that holds no
 // record for them would.
@@ -185,7 +255,7 @@ func (m *model) expected() *state {
 }
 
 func prune(st *streamState) *streamState {
-	p := &streamState{Meta: st.Meta, Entries: maps.Clone(st.Entries), Groups: map[string]*groupState{}}
+	p := &streamState{Meta: st.Meta, Entries: maps.Clone(st.Entries), Nodes: st.withMarks(), Marks: map[stream.ID]bool{}, Groups: map[string]*groupState{}}
 	for name, g := range st.Groups {
 		if !g.Exists && len(g.Consumers) == 0 && len(g.Pending) == 0 {
 			continue
@@ -195,7 +265,7 @@ func prune(st *streamState) *streamState {
 			Consumers: maps.Clone(g.Consumers), Pending: maps.Clone(g.Pending),
 		}
 	}
-	if p.Meta == nil && len(p.Entries) == 0 && len(p.Groups) == 0 {
+	if p.Meta == nil && len(p.Entries) == 0 && len(p.Nodes) == 0 && len(p.Groups) == 0 {
 		return nil
 	}
 	return p
@@ -203,16 +273,17 @@ func prune(st *streamState) *streamState {
 
 // recorder is a Loader that rebuilds a state and checks Load's order.
 type recorder struct {
-	s       *state
-	calls   int
-	lastKey []byte
-	lastUID uint64
-	lastID  map[uint64]stream.ID
-	err     error // first ordering violation
+	s        *state
+	calls    int
+	lastKey  []byte
+	lastUID  uint64
+	lastID   map[uint64]stream.ID
+	lastNode map[uint64]stream.ID
+	err      error // first ordering violation
 }
 
 func newRecorder() *recorder {
-	return &recorder{s: newState(), lastID: map[uint64]stream.ID{}}
+	return &recorder{s: newState(), lastID: map[uint64]stream.ID{}, lastNode: map[uint64]stream.ID{}}
 }
 
 func (r *recorder) violation(format string, args ...any) {
@@ -266,6 +337,24 @@ func (r *recorder) Entry(uid uint64, id stream.ID, fields [][]byte) error {
 	return nil
 }
 
+func (r *recorder) Node(uid uint64, span stream.Span, data []byte, deleted []stream.ID) (int, error) {
+	st := r.see(uid)
+	if last, ok := r.lastNode[uid]; ok && !last.Less(span.Last) {
+		r.violation("node ending at %v after one ending at %v", span.Last, last)
+	}
+	if len(st.Groups) > 0 {
+		r.violation("node of %d after its groups", uid)
+	}
+	for i, id := range deleted {
+		if id.Less(span.First) || span.Last.Less(id) || i > 0 && !deleted[i-1].Less(id) {
+			r.violation("node %v: marks %v not ascending inside it", span, deleted)
+		}
+	}
+	r.lastNode[uid] = span.Last
+	st.Nodes[span.Last] = nodeState{First: span.First, Data: string(data), Deleted: fmt.Sprint(slices.Clone(deleted))}
+	return 0, nil
+}
+
 func (r *recorder) Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error {
 	g := r.see(uid).group(string(group))
 	if len(g.Consumers) > 0 || len(g.Pending) > 0 {
@@ -316,6 +405,9 @@ func diff(want, got *state) string {
 		}
 		if !maps.Equal(w.Entries, g.Entries) {
 			fmt.Fprintf(&b, "stream %d entries: want %d got %d\n", u, len(w.Entries), len(g.Entries))
+		}
+		if !maps.Equal(w.Nodes, g.Nodes) {
+			fmt.Fprintf(&b, "stream %d nodes:\n want %v\n got  %v\n", u, w.Nodes, g.Nodes)
 		}
 		if fmt.Sprint(groupsString(w.Groups)) != fmt.Sprint(groupsString(g.Groups)) {
 			fmt.Fprintf(&b, "stream %d groups:\n want %s\n got  %s\n", u, groupsString(w.Groups), groupsString(g.Groups))

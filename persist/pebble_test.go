@@ -305,7 +305,7 @@ func (g *opGen) op(shadow *model) Op {
 	cons := []string{"alice", "bob", ""}[r.IntN(3)]
 	db := r.IntN(3)
 	name := []string{"a", "b", "c", "\x00"}[r.IntN(4)]
-	switch r.IntN(40) {
+	switch r.IntN(42) {
 	case 0, 1, 2, 3:
 		// KeyPut: keep the uid if the key has one, else take a uid no key names.
 		if kv, ok := shadow.s.Keys[keyRef{uint32(db), name}]; ok {
@@ -334,6 +334,20 @@ func (g *opGen) op(shadow *model) Op {
 		return Op{Kind: EntryDel, UID: uid, ID: g.id()}
 	case 17, 18:
 		return Op{Kind: EntryDelRange, UID: uid, ID: g.id(), End: g.id()}
+	case 39, 40:
+		// A closed node: any non-empty range that does not include Max.
+		first, end := g.id(), g.id()
+		if !first.Less(end) {
+			var ok bool
+			if end, ok = first.Next(); !ok {
+				break
+			}
+		}
+		data := make([]byte, 1+r.IntN(40))
+		for i := range data {
+			data[i] = byte(r.IntN(256))
+		}
+		return Op{Kind: NodePut, UID: uid, ID: first, End: end, Node: data}
 	case 19, 20, 21:
 		return Op{Kind: StreamMetaPut, UID: uid, Meta: StreamMeta{LastID: g.id(), MaxDeletedID: g.id(), FirstID: g.id(), EntriesAdded: r.Uint64()}}
 	case 22, 23, 24:

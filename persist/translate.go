@@ -1,10 +1,13 @@
 package persist
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/runnel-db/runnel/stream"
 )
 
 // keyRef names a key record inside one batch's translation.
@@ -35,6 +38,9 @@ type translator struct {
 	// pending maps each pending entry record a batch touches to its fate
 	// (see pendingSkips).
 	pending map[pendingRef]pendingFate
+	// nodes holds the batch's NodePut spans, by uid then first ID (see
+	// nodesCover).
+	nodes []nodeSpan
 }
 
 // recordRef names a stream, group or consumer metadata record.
@@ -96,6 +102,74 @@ func (t *translator) isSuperseded(op *Op, i int) bool {
 	return t.last[ref] != i
 }
 
+// nodeSpan is a NodePut of a batch: stream uid's entries [first, end),
+// written by op index idx.
+type nodeSpan struct {
+	uid        uint64
+	first, end stream.ID
+	idx        int
+}
+
+// nodesCover collects b's NodePut spans into t.nodes and reports whether
+// b also holds entries they may cover. An entry of a merged batch whose
+// node closes later in the same batch is written into the node record and
+// deleted by its range deletion within the one atomic batch, so the loose
+// record is skipped (isCovered) instead of filling the log and memtable.
+func (t *translator) nodesCover(b *Batch) bool {
+	t.nodes = t.nodes[:0]
+	entries := false
+	for i := range b.Ops {
+		switch op := &b.Ops[i]; op.Kind {
+		case NodePut:
+			t.nodes = append(t.nodes, nodeSpan{op.UID, op.ID, op.End, i})
+		case EntryPut:
+			entries = true
+		}
+	}
+	if len(t.nodes) == 0 || !entries {
+		return false
+	}
+	slices.SortFunc(t.nodes, func(a, b nodeSpan) int {
+		if a.uid != b.uid {
+			return cmp.Compare(a.uid, b.uid)
+		}
+		if c := a.first.Compare(b.first); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.idx, b.idx)
+	})
+	return true
+}
+
+// isCovered reports whether op, the i-th op of its batch, is an EntryPut
+// whose entry a later NodePut of the batch holds. Spans of one stream are
+// disjoint but for a node that closes twice (it became the last node again
+// when the nodes after it were deleted), so the search looks at the span
+// starting at or before the entry and the others starting there.
+func (t *translator) isCovered(op *Op, i int) bool {
+	if op.Kind != EntryPut {
+		return false
+	}
+	// The first span after (uid, ID).
+	j := sort.Search(len(t.nodes), func(j int) bool {
+		n := &t.nodes[j]
+		return n.uid > op.UID || n.uid == op.UID && op.ID.Less(n.first)
+	})
+	for j--; j >= 0; j-- {
+		n := &t.nodes[j]
+		if n.uid != op.UID {
+			return false
+		}
+		if n.idx > i && op.ID.Less(n.end) {
+			return true
+		}
+		if j > 0 && t.nodes[j-1].first != n.first {
+			return false
+		}
+	}
+	return false
+}
+
 // needsExclusive reports whether translating b reads the store, so that no
 // other batch may be applied between the read and b's own apply.
 func needsExclusive(b *Batch) bool {
@@ -125,8 +199,9 @@ func (t *translator) translate(b *Batch) error {
 	}
 	skip := t.superseded(b)
 	skipPending := t.pendingSkips(b)
+	covered := t.nodesCover(b)
 	for i := range b.Ops {
-		if skip && t.isSuperseded(&b.Ops[i], i) {
+		if skip && t.isSuperseded(&b.Ops[i], i) || covered && t.isCovered(&b.Ops[i], i) {
 			continue
 		}
 		if skipPending && t.isPendingSkipped(&b.Ops[i], i) {
@@ -184,8 +259,29 @@ func (t *translator) op(op *Op) error {
 		t.v = appendFields(t.v[:0], op.Fields)
 		return t.set()
 	case EntryDel:
+		// The entry is loose or in a node record: delete the one and mark
+		// the other (a mark with no node around it is dropped by Load, and
+		// goes with the range a later node, trim or drop deletes).
 		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
-		return t.del()
+		if err := t.del(); err != nil {
+			return err
+		}
+		t.k = appendMarkKey(t.k[:0], op.UID, op.ID)
+		t.v = t.v[:0]
+		return t.set()
+	case NodePut:
+		last, ok := op.End.Prev()
+		if !ok || !op.ID.Less(op.End) || len(op.Node) == 0 {
+			return fmt.Errorf("%w: node [%v, %v) of %d bytes", ErrInvalidOp, op.ID, op.End, len(op.Node))
+		}
+		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
+		t.e = appendEntryKey(t.e[:0], op.UID, op.End)
+		if err := t.delRange(); err != nil {
+			return err
+		}
+		t.k = appendNodeKey(t.k[:0], op.UID, last)
+		t.v = appendNodeValue(t.v[:0], op.ID, op.Node)
+		return t.set()
 	case EntryDelRange:
 		if !op.ID.Less(op.End) {
 			return nil // empty range

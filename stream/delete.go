@@ -5,9 +5,18 @@ package stream
 // until the node goes; a node left with no live entries is removed. Delete
 // updates the length, the max deleted ID and the first ID.
 func (s *Stream) Delete(id ID) bool {
+	deleted, _, _ := s.Remove(id)
+	return deleted
+}
+
+// Remove is Delete that also reports the node the deletion left with no
+// live entries, which the stream dropped: gone is true and dropped is that
+// node's span (its first and last entries, deleted ones included), so that
+// a caller persisting nodes can drop the node's record with it.
+func (s *Stream) Remove(id ID) (deleted bool, dropped Span, gone bool) {
 	n, e, ok := s.lookup(id)
 	if !ok || e.deleted() {
-		return false
+		return false, Span{}, false
 	}
 	n.buf[e.off] |= flagDeleted
 	n.live--
@@ -20,6 +29,7 @@ func (s *Stream) Delete(id ID) bool {
 		s.maxDeleted = id
 	}
 	if n.live == 0 {
+		dropped, gone = Span{First: n.master, Last: n.lastEntry().id}, true
 		s.removeNode(n)
 	}
 	if s.length == 0 {
@@ -27,7 +37,7 @@ func (s *Stream) Delete(id ID) bool {
 	} else if id == s.firstID {
 		s.firstID = s.firstLive()
 	}
-	return true
+	return true, dropped, gone
 }
 
 // TrimMaxLen removes the oldest entries until at most maxLen are left

@@ -16,6 +16,11 @@
 // trimming drops whole nodes from the front and, when exact, flags entries
 // of the next node, exactly as Redis's streamTrim does.
 //
+// For persistence, Append reports each node it closes (its span and packed
+// bytes) and Remove each node a deletion empties, and Adopt takes a closed
+// node back from its bytes, checking them fully, so that a store can keep
+// closed nodes whole and a restart need not re-pack their entries.
+//
 // The metadata Redis keeps per stream is kept here too: length, last ID,
 // max deleted entry ID, entries added and first ID, with setters for XSETID
 // and for loading.

@@ -139,9 +139,18 @@ func (s *Stream) NextSeq(ms uint64) (ID, bool) {
 // be greater than LastID: Append panics otherwise, so the command layer
 // checks first. The bytes are copied; the caller may reuse its buffers.
 // Append updates the length, last ID, entries added and first ID. It serves
-// for loading too: append the live entries in ID order, then restore the
-// metadata with the setters.
-func (s *Stream) Append(id ID, fields [][]byte) {
+// for loading too: append the live entries in ID order (after any Adopt),
+// then restore the metadata with the setters.
+//
+// When the entry does not fit the last node, Append closes that node and
+// starts a new one; it then reports the closed node: its span and its
+// packed bytes (data, nil when no node closed), in the form Adopt takes
+// back. data aliases the stream's storage: it is valid until the next
+// mutation of the stream (Delete and exact trims flag entries in place), so
+// a caller that keeps it must copy it. The span's Last is never Max, since
+// an entry followed it. A closed node takes no more entries unless every
+// node after it is deleted; it is then reported again when it next closes.
+func (s *Stream) Append(id ID, fields [][]byte) (sealed Span, data []byte) {
 	if len(fields) < 2 || len(fields)%2 != 0 {
 		panic("stream: Append needs field-value pairs")
 	}
@@ -156,6 +165,7 @@ func (s *Stream) Append(id ID, fields [][]byte) {
 	hint := 0
 	if n != nil && s.full(n, total) {
 		s.seal(n)
+		sealed, data = Span{First: n.master, Last: n.lastEntry().id}, n.buf
 		// Consecutive nodes tend to fill to the same size: reserve that
 		// much (up to a bound, in case the last node held huge entries), so
 		// a node is usually allocated once and never copied.
@@ -180,6 +190,13 @@ func (s *Stream) Append(id ID, fields [][]byte) {
 	if s.length == 1 {
 		s.firstID = id
 	}
+	return sealed, data
+}
+
+// Span is the ID range of a node: the IDs of its first and last entries,
+// deleted ones included.
+type Span struct {
+	First, Last ID
 }
 
 // maxReserve bounds the capacity a new node reserves up front.

@@ -1,0 +1,137 @@
+package persist
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/runnel-db/runnel/stream"
+)
+
+// nodeEntries adds the entries from..to of stream uid, as XADDs do.
+func nodeEntries(b *Batch, uid uint64, from, to uint64) {
+	for i := from; i <= to; i++ {
+		b.AddEntry(uid, id(i, 0), fields("f", fmt.Sprint(i)))
+	}
+}
+
+// TestNodeRecords follows one stream through the life of a node record:
+// the node replaces its loose entries, an XDEL inside it leaves a mark that
+// Load hands to the node, a trim short of the node's last entry keeps the
+// record, one past it drops record and marks, and entries after the node
+// stay loose throughout.
+func TestNodeRecords(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	m := newModel()
+	commit := func(f func(b *Batch)) {
+		t.Helper()
+		b := &Batch{}
+		f(b)
+		commitT(t, s, b)
+		m.apply(b)
+	}
+	check := func(wantNodes, wantEntries int) *streamState {
+		t.Helper()
+		got, st := loadT(t, s)
+		if d := diff(m.expected(), got); d != "" {
+			t.Fatal(d)
+		}
+		if st.Nodes != wantNodes || len(got.Streams[1].Entries) != wantEntries {
+			t.Fatalf("%d node records and %d loose entries, want %d and %d", st.Nodes, len(got.Streams[1].Entries), wantNodes, wantEntries)
+		}
+		return got.Streams[1]
+	}
+	commit(func(b *Batch) {
+		b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+		nodeEntries(b, 1, 1, 5)
+	})
+	commit(func(b *Batch) {
+		b.AddNode(1, stream.Span{First: id(1, 0), Last: id(5, 0)}, []byte("node 1..5"))
+		nodeEntries(b, 1, 6, 7)
+		b.Add(Op{Kind: EntryDel, UID: 1, ID: id(3, 0)})
+		b.Add(Op{Kind: EntryDel, UID: 1, ID: id(7, 0)}) // a loose entry: its mark is dropped
+	})
+	st := check(1, 1)
+	if n := st.Nodes[id(5, 0)]; n.First != id(1, 0) || n.Data != "node 1..5" || n.Deleted != "[3-0]" {
+		t.Fatalf("node record %+v", n)
+	}
+	commit(func(b *Batch) { b.Add(Op{Kind: EntryDelRange, UID: 1, ID: stream.Min, End: id(5, 0)}) })
+	check(1, 1)
+	commit(func(b *Batch) { b.Add(Op{Kind: EntryDelRange, UID: 1, ID: stream.Min, End: id(6, 0)}) })
+	check(0, 1)
+}
+
+// TestNodeCoversEntriesOfItsBatch checks that in a merged batch the entries
+// of a node that closes later in the same batch are not written loose: the
+// batch holds the node record, its range deletion and only the entries
+// after it.
+func TestNodeCoversEntriesOfItsBatch(t *testing.T) {
+	s := openT(t, t.TempDir(), Options{})
+	defer s.Close()
+	b := &Batch{}
+	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+	nodeEntries(b, 1, 1, 100)
+	b.AddNode(1, stream.Span{First: id(1, 0), Last: id(60, 0)}, []byte("node"))
+	nodeEntries(b, 2, 1, 3) // another stream's entries with the same IDs stay
+	b.Add(Op{Kind: EntryDel, UID: 1, ID: id(70, 0)})
+	got := kindCounts(t, s, b)
+	want := map[pebble.InternalKeyKind]int{
+		pebble.InternalKeyKindSet:         1 + 40 + 3 + 1 + 1, // key, entries 61..100, stream 2, node, mark
+		pebble.InternalKeyKindRangeDelete: 1,
+		pebble.InternalKeyKindDelete:      1,
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("%v: %d records, want %d (all: %v)", k, got[k], n, got)
+		}
+	}
+	m := newModel()
+	commitT(t, s, b)
+	m.apply(b)
+	loaded, _ := loadT(t, s)
+	if d := diff(m.expected(), loaded); d != "" {
+		t.Fatal(d)
+	}
+}
+
+// TestOpenUpgradesVersion1 opens a store written in format version 1 (no
+// node records): it loads as it is, and its format record now says the
+// current version, so that a runnel that cannot read node records refuses
+// it.
+func TestOpenUpgradesVersion1(t *testing.T) {
+	dir := t.TempDir()
+	fillStore(t, dir, 250, true)
+	db, err := pebble.Open(dir, &pebble.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Set(formatKey(), formatValue(1), pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := openT(t, dir, Options{})
+	got, st := loadT(t, s)
+	if st.Entries != 250 || len(got.Streams[1].Entries) != 250 {
+		t.Fatalf("loaded %d entries from the version-1 store, want 250", st.Entries)
+	}
+	v, c, err := s.db.Get(formatKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ver, ok := parseFormatValue(v)
+	c.Close()
+	if !ok || ver != formatVersion {
+		t.Fatalf("format record after open: version %d (%v), want %d", ver, ok, formatVersion)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openT(t, dir, Options{})
+	defer s.Close()
+	if _, st := loadT(t, s); st.Entries != 250 {
+		t.Fatalf("reopened upgraded store: %d entries", st.Entries)
+	}
+}

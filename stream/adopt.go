@@ -1,0 +1,271 @@
+package stream
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// ErrBadNode is returned by Adopt for bytes that are not a node Append
+// reported, or that do not fit after the stream's last entry.
+var ErrBadNode = errors.New("stream: bad node")
+
+// Adopt appends a node that Append reported when it closed it (span and
+// data, persisted and read back), as the stream's last node: this is how a
+// stream is loaded without re-packing its entries. data is copied. The
+// entries whose IDs are in deleted (ascending; IDs the node does not hold
+// are ignored) or below floor are flagged deleted in the copy: they are the
+// deletions made after the node closed and the prefix trimmed since. Adopt
+// returns the number of live entries the node brought; a node left with
+// none is not kept.
+//
+// Adopt checks the bytes fully before keeping anything: every entry must
+// decode within the node, the IDs must ascend from span.First (the master)
+// to span.Last and lie above the stream's last ID, and the framing must be
+// what Append writes. On failure it returns an error wrapping ErrBadNode
+// and leaves the stream as it was. It updates the length, last ID (to
+// span.Last), entries added and first ID; restore the metadata with the
+// setters once every node and entry is in. Nodes built under other limits
+// than the stream's are accepted as they are (see SetConfig).
+func (s *Stream) Adopt(span Span, data []byte, deleted []ID, floor ID) (live int, err error) {
+	if !s.lastID.Less(span.First) || span.Last.Less(span.First) {
+		return 0, fmt.Errorf("%w: span %v-%v after last ID %v", ErrBadNode, span.First, span.Last, s.lastID)
+	}
+	buf := make([]byte, len(data)) // make and copy: not zeroed first
+	copy(buf, data)
+	n := &node{buf: buf, master: span.First}
+	w, err := n.walk(span, deleted, floor)
+	if err != nil {
+		return 0, err
+	}
+	s.lastID = span.Last
+	if n.live == 0 {
+		return 0, nil
+	}
+	if w.overLimit(s.cfg, n) {
+		s.cfgChanged = true
+	}
+	s.tree.Set(n.master.Bytes(), n)
+	s.tail = n
+	s.bufBytes += cap(n.buf)
+	s.length += uint64(n.live)
+	s.entriesAdded += uint64(n.live)
+	if s.firstID.IsZero() {
+		s.firstID = w.firstLive
+	}
+	return int(n.live), nil
+}
+
+// walked is what walk learns about an adopted node beyond its fields.
+type walked struct {
+	firstLive ID
+	// lastLP and lastRaw are the listpack size and the raw field bytes of
+	// the last entry, for the byte-limit rule.
+	lastLP, lastRaw int
+}
+
+// overLimit reports whether n breaks cfg's node limits as Check applies
+// them.
+func (w *walked) overLimit(cfg Config, n *node) bool {
+	count := int(n.live + n.dead)
+	if cfg.NodeMaxEntries > 0 && count > cfg.NodeMaxEntries {
+		return true
+	}
+	return cfg.NodeMaxBytes > 0 && count > 1 && n.lpBase-w.lastLP+4+w.lastRaw >= cfg.NodeMaxBytes
+}
+
+// walk validates n.buf as a node spanning span, flags the entries in
+// deleted or below floor, and sets n's counters and offsets.
+func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
+	var w walked
+	bad := func(format string, args ...any) (walked, error) {
+		return walked{}, fmt.Errorf("%w: %v: %s", ErrBadNode, span.First, fmt.Sprintf(format, args...))
+	}
+	r := safeReader{b: n.buf}
+	nf, ok := r.uvarint()
+	if !ok || nf == 0 || nf > uint64(len(n.buf)) {
+		return bad("bad master field count")
+	}
+	names := make([][]byte, 0, nf)
+	master := make([][]byte, 0, 2*nf) // name, value pairs for lpMasterSize
+	for i := uint64(0); i < nf; i++ {
+		name, ok := r.bytes()
+		if !ok {
+			return bad("bad master field %d", i)
+		}
+		names = append(names, name)
+		master = append(master, name, nil)
+	}
+	n.lpBase = lpMasterSize(master)
+	namesRaw := 0
+	for _, name := range names {
+		namesRaw += len(name)
+	}
+	n.first = uint32(r.p)
+	n.skip = uint32(len(n.buf))
+	var (
+		prev   ID
+		fields [][]byte
+		count  int
+		e      entry
+	)
+	for off := r.p; off < len(n.buf); {
+		lp, raw, err := n.decodeChecked(&e, off, int(nf), namesRaw)
+		if err != nil {
+			return bad("entry at %d: %v", off, err)
+		}
+		switch {
+		case count == 0 && e.id != span.First:
+			return bad("first entry %v is not the master", e.id)
+		case count > 0 && !prev.Less(e.id):
+			return bad("entry %v after %v", e.id, prev)
+		case e.flags&^(flagDeleted|flagSame) != 0:
+			return bad("entry %v has flags %#x", e.id, e.flags)
+		}
+		same := e.flags&flagSame != 0
+		if !same {
+			fields = n.fields(&e, names, fields[:0])
+			if n.sameFields(fields) {
+				return bad("entry %v repeats the master's names without sharing them", e.id)
+			}
+		}
+		for len(deleted) > 0 && deleted[0].Less(e.id) {
+			deleted = deleted[1:]
+		}
+		if len(deleted) > 0 && deleted[0] == e.id {
+			n.buf[off] |= flagDeleted
+			deleted = deleted[1:]
+		}
+		if e.id.Less(floor) {
+			n.buf[off] |= flagDeleted
+		}
+		if n.buf[off]&flagDeleted != 0 {
+			n.dead++
+		} else {
+			if n.live == 0 {
+				w.firstLive = e.id
+				n.skip = uint32(off)
+			}
+			n.live++
+		}
+		w.lastLP, w.lastRaw = lp, raw
+		n.lpBase += lp
+		prev = e.id
+		count++
+		off = e.next
+	}
+	switch {
+	case count == 0:
+		return bad("no entries")
+	case prev != span.Last:
+		return bad("last entry %v, span ends at %v", prev, span.Last)
+	}
+	return w, nil
+}
+
+// decodeChecked is decode for bytes not yet trusted: it reports what is out
+// of bounds or out of range instead of panicking. It also returns what
+// lpEntrySize and the sum of the field lengths give for the entry (namesRaw
+// is the length of the master's names), computed from the strings in place.
+func (n *node) decodeChecked(e *entry, off, masterNF, namesRaw int) (lp, raw int, err error) {
+	r := safeReader{b: n.buf, p: off + 1}
+	*e = entry{off: off, flags: n.buf[off]}
+	msd, ok1 := r.uvarint()
+	seq, ok2 := r.uvarint()
+	if !ok1 || !ok2 {
+		return 0, 0, errors.New("bad ID")
+	}
+	if msd == 0 {
+		if seq > ^uint64(0)-n.master.Seq {
+			return 0, 0, errors.New("sequence out of range")
+		}
+		e.id = ID{n.master.Ms, n.master.Seq + seq}
+	} else {
+		if msd > ^uint64(0)-n.master.Ms {
+			return 0, 0, errors.New("time out of range")
+		}
+		e.id = ID{n.master.Ms + msd, seq}
+	}
+	lp = lpIntSize(0) + lpIntSize(int64(e.id.Ms-n.master.Ms)) + lpIntSize(int64(e.id.Seq-n.master.Seq))
+	strs := masterNF
+	if e.flags&flagSame != 0 {
+		e.nf = masterNF
+		raw = namesRaw
+	} else {
+		nf, ok := r.uvarint()
+		if !ok || nf == 0 || nf > uint64(len(n.buf)) {
+			return 0, 0, errors.New("bad field count")
+		}
+		e.nf = int(nf)
+		strs = 2 * e.nf
+		lp += lpIntSize(int64(e.nf)) + lpIntSize(int64(2*e.nf+4))
+	}
+	if e.flags&flagSame != 0 {
+		lp += lpIntSize(int64(e.nf + 3))
+	}
+	e.payload = r.p
+	for i := 0; i < strs; i++ {
+		b, ok := r.bytes()
+		if !ok {
+			return 0, 0, fmt.Errorf("field %d out of bounds", i)
+		}
+		lp += lpStrSize(b)
+		raw += len(b)
+	}
+	size := r.p - off
+	k := backlenSize(size)
+	if k > len(n.buf)-r.p || !backlenIs(n.buf[r.p:r.p+k], size) {
+		return 0, 0, errors.New("bad back-length")
+	}
+	e.next = r.p + k
+	return lp, raw, nil
+}
+
+// backlenIs reports whether b is the back-length appendBacklen writes for
+// l (len(b) being backlenSize(l)).
+func backlenIs(b []byte, l int) bool {
+	if len(b) == 1 {
+		return int(b[0]) == l
+	}
+	var want [5]byte
+	return bytes.Equal(b, appendBacklen(want[:0], l))
+}
+
+// safeReader is reader for untrusted bytes.
+type safeReader struct {
+	b []byte
+	p int
+}
+
+func (r *safeReader) uvarint() (uint64, bool) {
+	if r.p < len(r.b) && r.b[r.p] < 0x80 {
+		r.p++
+		return uint64(r.b[r.p-1]), true
+	}
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if r.p >= len(r.b) {
+			return 0, false
+		}
+		c := r.b[r.p]
+		r.p++
+		if shift == 63 && c > 1 {
+			return 0, false
+		}
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+func (r *safeReader) bytes() ([]byte, bool) {
+	l, ok := r.uvarint()
+	if !ok || l > uint64(len(r.b)-r.p) {
+		return nil, false
+	}
+	start := r.p
+	r.p += int(l)
+	return r.b[start:r.p:r.p], true
+}
