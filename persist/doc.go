@@ -60,7 +60,7 @@
 // when the block is read: Load reads every block and fails with ErrCorrupt.
 // A log that merely ends early is what a crash leaves and is accepted.
 //
-// # Key layout (format version 2)
+// # Key layout (format version 3)
 //
 // Every key starts with a space byte; the spaces sort in this order. Stream
 // IDs are 16 bytes, milliseconds then sequence, each big-endian, so byte
@@ -69,8 +69,6 @@
 //
 //	0x01 'v'                           -> "runnel" uint32(version)     format record
 //	0x02 db:uint32 name                -> uid:uint64 expire:int64      key record
-//	0x03 uid:uint64 'a'                -> lastID maxDeletedID firstID entriesAdded:uint64
-//	                                                                   stream metadata
 //	0x03 uid:uint64 'e' id             -> uvarint(n) n×(uvarint(len) bytes)
 //	                                                                   loose entry: fields name, value, ...
 //	0x03 uid:uint64 'e' id 0x00        -> (empty)                      deletion mark of entry id
@@ -81,9 +79,13 @@
 //	0x03 uid:uint64 'g' G 'p' id       -> deliveryTime:int64 deliveryCount:uint64 owner
 //	                                                                   pending entry
 //	0x03 uid:uint64 'g' G 't' ...      -> (reserved: PEL delivery-time index)
+//	0x03 uid:uint64 'm'                -> lastID maxDeletedID firstID entriesAdded:uint64
+//	                                                                   stream metadata
 //
-// Version 1 had the same layout without deletion marks and node records;
-// Open upgrades a version-1 store by rewriting its format record.
+// Version 1 had no deletion marks or node records; versions 1 and 2 kept
+// the metadata at 0x03 uid 'a', before the entries. Open upgrades either by
+// moving every named stream's metadata record to 'm' and rewriting the
+// format record, in one synced batch.
 //
 // # Entries: nodes, loose entries and marks
 //
@@ -143,9 +145,18 @@
 //     leave old entries on disk and read a range back on demand (seek to
 //     0x03 uid 'e' id: the node record holding id is the first record at or
 //     after it with kind 0x01), and start serving once the key records and
-//     metadata are loaded. The metadata sorts before the entries and the
-//     groups after them, so a reader can take the metadata, skip the
-//     entries with one seek and take the groups.
+//     metadata are loaded (the groups and the metadata sort after the
+//     entries: one seek past the entries reaches both).
+//   - The records rewritten by nearly every command — the metadata, a
+//     group's cursor, its consumers and fresh pending entries — sort after
+//     the entries, next to the newest ones. A flushed table of an
+//     append-heavy stream then spans only the stream's tail and overlaps
+//     only the last table below it, so compaction moves old tables down
+//     untouched instead of rewriting the whole stream each time. (With the
+//     metadata before the entries, as in versions 1 and 2, every flushed
+//     table spanned the whole stream: compaction was about half the
+//     server's CPU under XADD.) Load still passes the metadata first: a
+//     second iterator reads it ahead as each stream begins.
 //   - Node records are keyed by their last ID, not their first, so that
 //     "every node wholly before the first live entry" is an ID range.
 //   - Within a group the record sorts first, then consumers, then pending

@@ -19,9 +19,15 @@ const (
 
 	sysFormat byte = 'v' // the format-version record
 
-	tagMeta  byte = 'a' // stream metadata ("attributes"): sorts before entries
 	tagEntry byte = 'e'
 	tagGroup byte = 'g'
+	// tagMeta keys the stream metadata, rewritten by nearly every write to
+	// the stream. It sorts after the entries and groups (see doc.go: a
+	// flushed table then spans only the stream's newest records).
+	tagMeta byte = 'm'
+	// legacyTagMeta is where versions 1 and 2 kept the metadata, before
+	// the entries; Open moves it (see upgradeMeta).
+	legacyTagMeta byte = 'a'
 
 	// Under tagEntry, an ID alone keys a loose entry; an ID and one of
 	// these keys a deletion mark or (with the node's last ID) a node
@@ -42,9 +48,10 @@ const (
 const formatMagic = "runnel"
 
 // formatVersion is the layout version this code writes and reads.
-// Version 1 had no node records or deletion marks; a version-1 store is a
-// valid version-2 store and is upgraded by rewriting the format record.
-const formatVersion uint32 = 2
+// Version 1 had no node records or deletion marks; versions 1 and 2 kept
+// the stream metadata under legacyTagMeta. Open upgrades both by moving
+// the metadata records and rewriting the format record in one batch.
+const formatVersion uint32 = 3
 
 // oldestReadable is the oldest layout version Open upgrades.
 const oldestReadable uint32 = 1
@@ -121,6 +128,11 @@ func appendDataPrefix(dst []byte, uid uint64) []byte {
 
 func appendMetaKey(dst []byte, uid uint64) []byte {
 	return append(appendDataPrefix(dst, uid), tagMeta)
+}
+
+// appendLegacyMetaKey is appendMetaKey of format versions 1 and 2.
+func appendLegacyMetaKey(dst []byte, uid uint64) []byte {
+	return append(appendDataPrefix(dst, uid), legacyTagMeta)
 }
 
 func appendEntryKey(dst []byte, uid uint64, id stream.ID) []byte {

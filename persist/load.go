@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"time"
@@ -78,8 +79,19 @@ func (s *Pebble) Load(v Loader) (Stats, error) {
 	if err != nil {
 		return Stats{}, wrapReadErr("load", err)
 	}
-	l := loader{v: v, it: it, live: map[uint64]struct{}{}}
+	// The metadata sorts after a stream's other records but is passed
+	// first: a second iterator over the same view fetches it as each
+	// stream begins (forward seeks, each near the last).
+	metaIt, err := it.Clone(pebble.CloneOptions{})
+	if err != nil {
+		it.Close()
+		return Stats{}, wrapReadErr("load", err)
+	}
+	l := loader{v: v, it: it, metaIt: metaIt, live: map[uint64]struct{}{}}
 	err = l.run()
+	if cerr := metaIt.Close(); err == nil && cerr != nil {
+		err = wrapReadErr("load", cerr)
+	}
 	if cerr := it.Close(); err == nil && cerr != nil {
 		err = wrapReadErr("load", cerr)
 	}
@@ -88,8 +100,10 @@ func (s *Pebble) Load(v Loader) (Stats, error) {
 }
 
 type loader struct {
-	v      Loader
-	it     *pebble.Iterator
+	v  Loader
+	it *pebble.Iterator
+	// metaIt reads ahead to each stream's metadata record.
+	metaIt *pebble.Iterator
 	st     Stats
 	live   map[uint64]struct{}
 	fields [][]byte
@@ -149,6 +163,9 @@ func (l *loader) run() error {
 				valid = it.SeekGE(l.seek)
 				continue
 			}
+			if err := l.meta(uid); err != nil {
+				return err
+			}
 		}
 		val, err := it.ValueAndErr()
 		if err != nil {
@@ -165,16 +182,37 @@ func (l *loader) run() error {
 	return nil
 }
 
+// meta passes stream uid's metadata record, if it has one, before the
+// stream's other records.
+func (l *loader) meta(uid uint64) error {
+	l.seek = appendMetaKey(l.seek[:0], uid)
+	if !l.metaIt.SeekGE(l.seek) || !bytes.Equal(l.metaIt.Key(), l.seek) {
+		if err := l.metaIt.Error(); err != nil {
+			return wrapReadErr("load", err)
+		}
+		return nil
+	}
+	val, err := l.metaIt.ValueAndErr()
+	if err != nil {
+		return wrapReadErr("load", err)
+	}
+	m, ok := parseMetaValue(val)
+	if !ok {
+		return corruptf(l.seek, "bad stream metadata")
+	}
+	l.st.Streams++
+	return l.v.Meta(uid, m)
+}
+
 // record decodes one data record of uid; rest is the key after the uid.
 func (l *loader) record(uid uint64, k, rest, val []byte) error {
 	switch rest[0] {
 	case tagMeta:
-		m, ok := parseMetaValue(val)
-		if !ok || len(rest) != 1 {
-			return corruptf(k, "bad stream metadata")
+		// Passed by meta when the stream began.
+		if len(rest) != 1 {
+			return corruptf(k, "bad stream metadata key")
 		}
-		l.st.Streams++
-		return l.v.Meta(uid, m)
+		return nil
 	case tagEntry:
 		if len(rest) == 2+stream.IDLen {
 			return l.nodeOrMark(uid, k, rest[1:], val)

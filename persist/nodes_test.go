@@ -95,43 +95,60 @@ func TestNodeCoversEntriesOfItsBatch(t *testing.T) {
 	}
 }
 
-// TestOpenUpgradesVersion1 opens a store written in format version 1 (no
-// node records): it loads as it is, and its format record now says the
-// current version, so that a runnel that cannot read node records refuses
-// it.
-func TestOpenUpgradesVersion1(t *testing.T) {
-	dir := t.TempDir()
-	fillStore(t, dir, 250, true)
-	db, err := pebble.Open(dir, &pebble.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Set(formatKey(), formatValue(1), pebble.Sync); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s := openT(t, dir, Options{})
-	got, st := loadT(t, s)
-	if st.Entries != 250 || len(got.Streams[1].Entries) != 250 {
-		t.Fatalf("loaded %d entries from the version-1 store, want 250", st.Entries)
-	}
-	v, c, err := s.db.Get(formatKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ver, ok := parseFormatValue(v)
-	c.Close()
-	if !ok || ver != formatVersion {
-		t.Fatalf("format record after open: version %d (%v), want %d", ver, ok, formatVersion)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s = openT(t, dir, Options{})
-	defer s.Close()
-	if _, st := loadT(t, s); st.Entries != 250 {
-		t.Fatalf("reopened upgraded store: %d entries", st.Entries)
+// TestOpenUpgradesOldVersions opens stores written in format versions 1
+// (no node records) and 2 (metadata before the entries): each loads with
+// its metadata, its format record then says the current version (so that
+// a runnel that cannot read this layout refuses it), and the metadata
+// record has moved, so the upgraded store loads again the same.
+func TestOpenUpgradesOldVersions(t *testing.T) {
+	for _, ver := range []uint32{1, 2} {
+		t.Run(fmt.Sprint("version", ver), func(t *testing.T) {
+			dir := t.TempDir()
+			fillStore(t, dir, 250, true)
+			meta := StreamMeta{LastID: id(250, 0), MaxDeletedID: id(7, 0), FirstID: id(1, 0), EntriesAdded: 260}
+			// Write the metadata where versions 1 and 2 kept it.
+			db, err := pebble.Open(dir, &pebble.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Set(appendLegacyMetaKey(nil, 1), appendMetaValue(nil, meta), nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Delete(appendMetaKey(nil, 1), nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Set(formatKey(), formatValue(ver), pebble.Sync); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for round := range 2 {
+				s := openT(t, dir, Options{})
+				got, st := loadT(t, s)
+				if st.Entries != 250 || len(got.Streams[1].Entries) != 250 {
+					t.Fatalf("round %d: loaded %d entries, want 250", round, st.Entries)
+				}
+				if m := got.Streams[1].Meta; m == nil || *m != meta {
+					t.Fatalf("round %d: metadata %+v, want %+v", round, m, meta)
+				}
+				v, c, err := s.db.Get(formatKey())
+				if err != nil {
+					t.Fatal(err)
+				}
+				gotVer, ok := parseFormatValue(v)
+				c.Close()
+				if !ok || gotVer != formatVersion {
+					t.Fatalf("format record after open: version %d (%v), want %d", gotVer, ok, formatVersion)
+				}
+				if _, c, err := s.db.Get(appendLegacyMetaKey(nil, 1)); err == nil {
+					c.Close()
+					t.Fatal("the metadata record is still at its old key")
+				}
+				if err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -221,11 +221,12 @@ func checkStore(db *pebble.DB) error {
 		case ver < oldestReadable:
 			return fmt.Errorf("%w: store has version %d, this runnel reads %d to %d", ErrFormatTooOld, ver, oldestReadable, formatVersion)
 		case ver < formatVersion:
-			// Every older version's records are valid in this one: record
-			// the new version (synced) before anything new is written, so
-			// that an older runnel refuses the store from now on.
-			if err := db.Set(formatKey(), formatValue(formatVersion), pebble.Sync); err != nil {
-				return fmt.Errorf("persist: upgrade format record: %w", err)
+			// Older versions' records are valid in this one but for where
+			// the metadata lives: move it and record the new version in one
+			// synced batch, before anything new is written, so that an
+			// older runnel refuses the store from now on.
+			if err := upgradeMeta(db); err != nil {
+				return fmt.Errorf("persist: upgrade store to format %d: %w", formatVersion, err)
 			}
 		}
 	}
@@ -539,4 +540,54 @@ func (s *Pebble) Close() error {
 		return fmt.Errorf("persist: close: %w", err)
 	}
 	return nil
+}
+
+// upgradeMeta moves every named stream's metadata record from its place in
+// format versions 1 and 2 (before the entries) to tagMeta, and writes the
+// current format record, as one synced batch. Streams are found from the
+// key records; data no key record names is skipped by Load anyway.
+func upgradeMeta(db *pebble.DB) error {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{spaceKey}, UpperBound: []byte{spaceKey + 1}})
+	if err != nil {
+		return err
+	}
+	var uids []uint64
+	for valid := it.First(); valid; valid = it.Next() {
+		val, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if uid, _, ok := parseKeyValue(val); ok {
+			uids = append(uids, uid)
+		}
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	b := db.NewBatch()
+	defer b.Close()
+	var k []byte
+	for _, uid := range uids {
+		k = appendLegacyMetaKey(k[:0], uid)
+		v, closer, err := db.Get(k)
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		err = b.Set(appendMetaKey(nil, uid), v, nil)
+		closer.Close()
+		if err != nil {
+			return err
+		}
+		if err := b.Delete(k, nil); err != nil {
+			return err
+		}
+	}
+	if err := b.Set(formatKey(), formatValue(formatVersion), nil); err != nil {
+		return err
+	}
+	return b.Commit(pebble.Sync)
 }
