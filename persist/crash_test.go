@@ -120,7 +120,10 @@ func survivors(t *testing.T, s *Pebble, writers int) []uint64 {
 // TestCrashAlways runs concurrent committers under Always, simulates a power
 // loss at a random moment, reopens, and checks that every batch whose
 // Commit had returned is there and that every batch is all or nothing. It
-// chains several crashes, each on the previous crash's remains.
+// chains several crashes, each on the previous crash's remains. Half the
+// writers merge runs of their batches into one commit, so that some nodes
+// open and close within one batch (written without a range deletion) and
+// others close in a batch after their first entry's.
 func TestCrashAlways(t *testing.T) {
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 2))
@@ -149,6 +152,16 @@ func TestCrashAlways(t *testing.T) {
 				for i := acked[w] + 1; !stop.Load(); i++ {
 					b.Reset()
 					writerBatch(b, w, i, r)
+					if w%2 == 1 {
+						// Merge the next few batches into this one, as the
+						// commands layer's group commit does: a node whose
+						// entries were all put in the merged batch is
+						// written without its range deletion.
+						for range r.IntN(12) {
+							i++
+							writerBatch(b, w, i, r)
+						}
+					}
 					if err := s.Commit(b); err != nil {
 						return // the store is being closed after the crash
 					}

@@ -99,7 +99,12 @@
 // Start-up adopts node records as they are (stream.Stream.Adopt) instead of
 // re-packing their entries, and appends only the loose entries of the last
 // node. In a merged batch (a group commit of many commands), an entry
-// whose node closes later in the same batch is not written loose at all.
+// whose node closes later in the same batch is not written loose at all;
+// and a node whose first entry the batch put (it opened and closed within
+// the batch) is written without the range deletion, and without the
+// batch's deletion marks inside it: IDs only grow, so the store holds
+// nothing in its span from before the batch, and the node bytes carry the
+// deletions (translate.go, nodesCover).
 //
 // Node bytes are not rewritten when entries inside them go:
 //

@@ -62,36 +62,107 @@ func TestNodeRecords(t *testing.T) {
 	check(0, 1)
 }
 
-// TestNodeCoversEntriesOfItsBatch checks that in a merged batch the entries
-// of a node that closes later in the same batch are not written loose: the
-// batch holds the node record, its range deletion and only the entries
-// after it.
+// TestNodeCoversEntriesOfItsBatch pins the records a merged batch writes
+// for a node that closes in it. A node whose first entry the batch put is
+// fresh: only its record is written, without the range deletion, and the
+// batch's loose entries and deletion marks inside it are left out (the node
+// bytes carry them). A node whose first entry is older keeps the range
+// deletion, as does one that closes again in a later batch. Entries after
+// the node, other streams' entries and deletions after the node closed are
+// written. Each batch is then applied and loaded against the model.
 func TestNodeCoversEntriesOfItsBatch(t *testing.T) {
-	s := openT(t, t.TempDir(), Options{})
-	defer s.Close()
-	b := &Batch{}
-	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
-	nodeEntries(b, 1, 1, 100)
-	b.AddNode(1, stream.Span{First: id(1, 0), Last: id(60, 0)}, []byte("node"))
-	nodeEntries(b, 2, 1, 3) // another stream's entries with the same IDs stay
-	b.Add(Op{Kind: EntryDel, UID: 1, ID: id(70, 0)})
-	got := kindCounts(t, s, b)
-	want := map[pebble.InternalKeyKind]int{
-		pebble.InternalKeyKindSet:         1 + 40 + 3 + 1 + 1, // key, entries 61..100, stream 2, node, mark
-		pebble.InternalKeyKindRangeDelete: 1,
-		pebble.InternalKeyKindDelete:      1,
+	const (
+		set = pebble.InternalKeyKindSet
+		del = pebble.InternalKeyKindDelete
+		rd  = pebble.InternalKeyKindRangeDelete
+	)
+	node := func(b *Batch, first, last uint64) {
+		b.AddNode(1, stream.Span{First: id(first, 0), Last: id(last, 0)}, []byte(fmt.Sprintf("node %d..%d", first, last)))
 	}
-	for k, n := range want {
-		if got[k] != n {
-			t.Errorf("%v: %d records, want %d (all: %v)", k, got[k], n, got)
-		}
+	xdel := func(b *Batch, ms uint64) { b.Add(Op{Kind: EntryDel, UID: 1, ID: id(ms, 0)}) }
+	tests := []struct {
+		name  string
+		prior func(b *Batch) // committed before
+		batch func(b *Batch)
+		want  map[pebble.InternalKeyKind]int
+	}{
+		{"fresh node", nil, func(b *Batch) {
+			b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+			nodeEntries(b, 1, 1, 100)
+			xdel(b, 7) // before the node closed: in its bytes
+			node(b, 1, 60)
+			nodeEntries(b, 2, 1, 3) // another stream's entries with the same IDs stay
+			xdel(b, 70)             // a loose entry of the next node
+			xdel(b, 8)              // after the node closed: the mark stays
+		}, map[pebble.InternalKeyKind]int{
+			set: 1 + 40 + 3 + 1 + 2, // key, entries 61..100, stream 2, node, marks 70 and 8
+			del: 2,
+		}},
+		{"first entry older than the batch", func(b *Batch) {
+			b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+			nodeEntries(b, 1, 1, 1)
+		}, func(b *Batch) {
+			nodeEntries(b, 1, 2, 100)
+			xdel(b, 7)
+			node(b, 1, 60)
+		}, map[pebble.InternalKeyKind]int{
+			set: 40 + 1 + 1, // entries 61..100, node, mark 7
+			del: 1,
+			rd:  1,
+		}},
+		{"closed twice in the batch", nil, func(b *Batch) {
+			b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+			nodeEntries(b, 1, 1, 10)
+			node(b, 1, 5)
+			xdel(b, 3)
+			// 6..10 deleted: node 1..5 is the last node again, takes 11 and
+			// closes again.
+			b.Add(Op{Kind: EntryDelRange, UID: 1, ID: id(6, 0), End: id(11, 0)})
+			nodeEntries(b, 1, 11, 12)
+			node(b, 1, 11)
+		}, map[pebble.InternalKeyKind]int{
+			set: 1 + 1 + 1, // key, entry 12, the second node record
+			rd:  1,         // the trim of 6..10
+		}},
+		{"closed again in a later batch", func(b *Batch) {
+			b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+			nodeEntries(b, 1, 1, 6)
+			node(b, 1, 5)
+		}, func(b *Batch) {
+			b.Add(Op{Kind: EntryDelRange, UID: 1, ID: id(6, 0), End: id(7, 0)})
+			nodeEntries(b, 1, 7, 8)
+			node(b, 1, 7)
+		}, map[pebble.InternalKeyKind]int{
+			set: 1 + 1, // entry 8, node
+			rd:  2,     // the trim, the node's span with its first record
+		}},
 	}
-	m := newModel()
-	commitT(t, s, b)
-	m.apply(b)
-	loaded, _ := loadT(t, s)
-	if d := diff(m.expected(), loaded); d != "" {
-		t.Fatal(d)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openT(t, t.TempDir(), Options{})
+			defer s.Close()
+			m := newModel()
+			if tc.prior != nil {
+				b := &Batch{}
+				tc.prior(b)
+				commitT(t, s, b)
+				m.apply(b)
+			}
+			b := &Batch{}
+			tc.batch(b)
+			got := kindCounts(t, s, b)
+			for _, k := range []pebble.InternalKeyKind{set, del, rd} {
+				if got[k] != tc.want[k] {
+					t.Errorf("%v: %d records, want %d (all: %v)", k, got[k], tc.want[k], got)
+				}
+			}
+			commitT(t, s, b)
+			m.apply(b)
+			loaded, _ := loadT(t, s)
+			if d := diff(m.expected(), loaded); d != "" {
+				t.Fatal(d)
+			}
+		})
 	}
 }
 

@@ -236,13 +236,21 @@ func TestModelRandom(t *testing.T) {
 	s := openT(t, dir, Options{Fsync: No, MemTableSize: 256 << 10})
 	defer func() { s.Close() }()
 	m := newModel()
-	g := &opGen{rng: rng, m: m}
+	g := &opGen{rng: rng, m: m, next: 1000}
 	batches := 3000
 	if testing.Short() {
 		batches = 500
 	}
+	written := 0 // fresh nodes the translation wrote without a range deletion
 	for i := 0; i < batches; i++ {
 		b := g.batch()
+		if tr := s.translator(); tr.nodesCover(b) {
+			for j := range b.Ops {
+				if tr.isFreshNode(&b.Ops[j], j) {
+					written++
+				}
+			}
+		}
 		commitT(t, s, b)
 		m.apply(b)
 		if rng.IntN(200) == 0 || i == batches-1 {
@@ -256,6 +264,10 @@ func TestModelRandom(t *testing.T) {
 			}
 		}
 	}
+	if g.fresh == 0 || g.reclosed == 0 || written == 0 {
+		t.Fatalf("the batches exercised nothing: %d fresh nodes (%d written without a range deletion), %d closed again", g.fresh, written, g.reclosed)
+	}
+	t.Logf("%d fresh nodes (%d written without a range deletion), %d closed again", g.fresh, written, g.reclosed)
 }
 
 // opGen generates random batches over a small space of names, uids, IDs
@@ -264,6 +276,22 @@ func TestModelRandom(t *testing.T) {
 type opGen struct {
 	rng *rand.Rand
 	m   *model
+	// next is the next millisecond of the IDs nodeLife gives its entries,
+	// above every ID op uses, so that a node it opens has nothing in its
+	// span from before its batch, as a stream's new node has not.
+	next uint64
+	// closed holds the nodes nodeLife closed, for a later batch to close
+	// again (reclose).
+	closed []genNode
+	// fresh and reclosed count the nodes closed in the batch that put
+	// their first entry, and those closed again in a later batch.
+	fresh, reclosed int
+}
+
+// genNode is a node nodeLife closed: stream uid's entries [first, end).
+type genNode struct {
+	uid        uint64
+	first, end stream.ID
 }
 
 func (g *opGen) id() stream.ID {
@@ -284,7 +312,21 @@ func (g *opGen) batch() *Batch {
 	// Fresh exactly when its record does not exist.
 	shadow := &model{g.m.s.clone()}
 	for i := 0; i < n; i++ {
+		switch g.rng.IntN(12) {
+		case 0:
+			g.nodeLife(b, shadow)
+			continue
+		case 1:
+			g.reclose(b, shadow)
+			continue
+		}
 		op := g.op(shadow)
+		if op.Kind == NodePut && putIn(b, op.UID, op.ID) {
+			// A node whose first entry the batch put has nothing in its
+			// span from before the batch (IDs only grow): a random span
+			// would break that, so this one becomes an entry after all.
+			op = Op{Kind: EntryPut, UID: op.UID, ID: op.ID}
+		}
 		if op.Kind == PendingPut {
 			op.Fresh = !shadow.s.hasPending(op.UID, op.Group, op.ID)
 		}
@@ -296,6 +338,101 @@ func (g *opGen) batch() *Batch {
 		shadow.op(op)
 	}
 	return b
+}
+
+// putIn reports whether b holds an EntryPut of (uid, id).
+func putIn(b *Batch, uid uint64, id stream.ID) bool {
+	for i := range b.Ops {
+		if op := &b.Ops[i]; op.Kind == EntryPut && op.UID == uid && op.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// add appends op to b and applies it to shadow.
+func add(b *Batch, shadow *model, op Op) {
+	if op.Kind == EntryPut {
+		b.AddEntry(op.UID, op.ID, op.Fields)
+	} else {
+		b.Add(op)
+	}
+	shadow.op(op)
+}
+
+// nodeLife adds what a merged batch of XADDs and XDELs writes for a node
+// that opens and closes within it: entries above every ID of the stream,
+// some deleted before the node closes, the node (its first entry put in
+// the batch, so written without a range deletion), sometimes the node
+// closing a second time after more entries (it was the last node again),
+// sometimes entries of the next node and deletions after the close.
+func (g *opGen) nodeLife(b *Batch, shadow *model) {
+	r := g.rng
+	uid := uint64(1 + r.IntN(10))
+	first := id(g.next, uint64(r.IntN(2)))
+	n := 1 + r.IntN(6)
+	ids := make([]stream.ID, 0, n+4)
+	put := func(k int) {
+		for range k {
+			eid := id(g.next, uint64(r.IntN(3)))
+			if len(ids) == 0 {
+				eid = first
+			} else if !ids[len(ids)-1].Less(eid) {
+				eid, _ = ids[len(ids)-1].Next()
+			}
+			ids = append(ids, eid)
+			g.next++
+			add(b, shadow, Op{Kind: EntryPut, UID: uid, ID: eid, Fields: [][]byte{[]byte("f"), []byte(fmt.Sprint(r.IntN(1000)))}})
+		}
+	}
+	xdel := func() {
+		if r.IntN(2) == 0 {
+			add(b, shadow, Op{Kind: EntryDel, UID: uid, ID: ids[r.IntN(len(ids))]})
+		}
+	}
+	closeNode := func() {
+		end, _ := ids[len(ids)-1].Next()
+		add(b, shadow, Op{Kind: NodePut, UID: uid, ID: first, End: end, Node: []byte(fmt.Sprint("node ", first, end, r.IntN(1000)))})
+		g.closed = append(g.closed, genNode{uid, first, end})
+		g.fresh++
+	}
+	put(n)
+	xdel()
+	closeNode()
+	if r.IntN(3) == 0 {
+		put(1 + r.IntN(3))
+		xdel()
+		closeNode()
+	}
+	if r.IntN(2) == 0 {
+		put(1 + r.IntN(3)) // the next node's entries, loose
+		xdel()
+	}
+	g.next += 10
+}
+
+// reclose adds a node closing again in a later batch than the one that
+// closed it: more entries after it, then the node with its old first entry,
+// whose range deletion must take its earlier record.
+func (g *opGen) reclose(b *Batch, shadow *model) {
+	if len(g.closed) == 0 {
+		return
+	}
+	r := g.rng
+	c := g.closed[r.IntN(len(g.closed))]
+	if putIn(b, c.uid, c.first) {
+		return // closed in this batch: that is nodeLife's case
+	}
+	end := c.end
+	for range 1 + r.IntN(3) {
+		add(b, shadow, Op{Kind: EntryPut, UID: c.uid, ID: end, Fields: [][]byte{[]byte("f"), []byte("again")}})
+		end, _ = end.Next()
+	}
+	if r.IntN(2) == 0 {
+		add(b, shadow, Op{Kind: EntryDel, UID: c.uid, ID: c.first})
+	}
+	add(b, shadow, Op{Kind: NodePut, UID: c.uid, ID: c.first, End: end, Node: []byte(fmt.Sprint("reclosed ", c.first, end))})
+	g.reclosed++
 }
 
 func (g *opGen) op(shadow *model) Op {

@@ -103,25 +103,49 @@ func (t *translator) isSuperseded(op *Op, i int) bool {
 }
 
 // nodeSpan is a NodePut of a batch: stream uid's entries [first, end),
-// written by op index idx.
+// written by op index idx. fresh is set when the batch put the node's first
+// entry (an EntryPut of first) before idx (see nodesCover).
 type nodeSpan struct {
 	uid        uint64
 	first, end stream.ID
 	idx        int
+	fresh      bool
 }
 
 // nodesCover collects b's NodePut spans into t.nodes and reports whether
-// b also holds entries they may cover. An entry of a merged batch whose
-// node closes later in the same batch is written into the node record and
-// deleted by its range deletion within the one atomic batch, so the loose
-// record is skipped (isCovered) instead of filling the log and memtable.
+// b also holds entries they may cover, which isCovered and isFreshNode then
+// look up.
+//
+// An entry of a merged batch whose node closes later in the same batch is
+// written into the node record and deleted by its range deletion within
+// the one atomic batch, so the loose record is skipped (isCovered) instead
+// of filling the log and memtable.
+//
+// A node whose first entry the batch itself put is fresh: it was opened by
+// that entry within the batch, so the store holds nothing in its span from
+// before the batch. IDs only grow within a stream, so every record under
+// the stream's uid (loose entry, deletion mark, node record) is keyed by an
+// ID at or below the stream's last ID before the batch, which is below the
+// new entry's; and a uid is not reused while records under it remain. What
+// the span can hold is the batch's own records of the node's entries: its
+// loose entries (covered), deletion marks of the entries deleted before
+// the node closed, and an earlier record of the same node when it closed
+// twice in the batch (it became the last node again when the nodes after it
+// were deleted). The node bytes supersede all three — they carry the
+// deleted flags — so a fresh node is written without its range deletion
+// (saving one range tombstone per closed node, which every later read of
+// the span would otherwise meet) and those records are skipped
+// (isFreshNode, skippedByFresh). A node that closes again after a batch in
+// which it was written, or whose first entry is older than the batch, keeps
+// its range deletion: its earlier record and loose entries are in the
+// store.
 func (t *translator) nodesCover(b *Batch) bool {
 	t.nodes = t.nodes[:0]
 	entries := false
 	for i := range b.Ops {
 		switch op := &b.Ops[i]; op.Kind {
 		case NodePut:
-			t.nodes = append(t.nodes, nodeSpan{op.UID, op.ID, op.End, i})
+			t.nodes = append(t.nodes, nodeSpan{uid: op.UID, first: op.ID, end: op.End, idx: i})
 		case EntryPut:
 			entries = true
 		}
@@ -138,33 +162,91 @@ func (t *translator) nodesCover(b *Batch) bool {
 		}
 		return cmp.Compare(a.idx, b.idx)
 	})
+	// Mark the nodes whose first entry an earlier op of the batch put.
+	for i := range b.Ops {
+		op := &b.Ops[i]
+		if op.Kind != EntryPut {
+			continue
+		}
+		lo, hi := t.spansAt(op.UID, op.ID)
+		for j := lo; j < hi; j++ {
+			if n := &t.nodes[j]; n.first == op.ID && n.idx > i {
+				n.fresh = true
+			}
+		}
+	}
 	return true
 }
 
+// spansAt returns the index range in t.nodes of stream uid's spans with
+// the greatest first ID at or before id: the spans that can hold id. Spans
+// of one stream are disjoint but for a node that closes twice, whose spans
+// share their first ID.
+func (t *translator) spansAt(uid uint64, id stream.ID) (lo, hi int) {
+	// The first span after (uid, id).
+	hi = sort.Search(len(t.nodes), func(j int) bool {
+		n := &t.nodes[j]
+		return n.uid > uid || n.uid == uid && id.Less(n.first)
+	})
+	if hi == 0 || t.nodes[hi-1].uid != uid {
+		return hi, hi
+	}
+	lo = hi - 1
+	for lo > 0 && t.nodes[lo-1].uid == uid && t.nodes[lo-1].first == t.nodes[hi-1].first {
+		lo--
+	}
+	return lo, hi
+}
+
 // isCovered reports whether op, the i-th op of its batch, is an EntryPut
-// whose entry a later NodePut of the batch holds. Spans of one stream are
-// disjoint but for a node that closes twice (it became the last node again
-// when the nodes after it were deleted), so the search looks at the span
-// starting at or before the entry and the others starting there.
+// whose entry a later NodePut of the batch holds.
 func (t *translator) isCovered(op *Op, i int) bool {
 	if op.Kind != EntryPut {
 		return false
 	}
-	// The first span after (uid, ID).
-	j := sort.Search(len(t.nodes), func(j int) bool {
-		n := &t.nodes[j]
-		return n.uid > op.UID || n.uid == op.UID && op.ID.Less(n.first)
-	})
-	for j--; j >= 0; j-- {
-		n := &t.nodes[j]
-		if n.uid != op.UID {
-			return false
-		}
-		if n.idx > i && op.ID.Less(n.end) {
+	lo, hi := t.spansAt(op.UID, op.ID)
+	for j := lo; j < hi; j++ {
+		if n := &t.nodes[j]; n.idx > i && op.ID.Less(n.end) {
 			return true
 		}
-		if j > 0 && t.nodes[j-1].first != n.first {
-			return false
+	}
+	return false
+}
+
+// skippedByFresh reports whether op, the i-th op of its batch, writes a
+// record that a later fresh NodePut of the batch supersedes: an EntryDel
+// of an entry in the node (its mark, and the deletion of a loose record the
+// batch never wrote), or an earlier NodePut of the same node.
+func (t *translator) skippedByFresh(op *Op, i int) bool {
+	switch op.Kind {
+	case EntryDel:
+		lo, hi := t.spansAt(op.UID, op.ID)
+		for j := lo; j < hi; j++ {
+			if n := &t.nodes[j]; n.fresh && n.idx > i && op.ID.Less(n.end) {
+				return true
+			}
+		}
+	case NodePut:
+		lo, hi := t.spansAt(op.UID, op.ID)
+		for j := lo; j < hi; j++ {
+			if n := &t.nodes[j]; n.fresh && n.idx > i && n.first == op.ID && !n.end.Less(op.End) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isFreshNode reports whether op, the i-th op of its batch, is a fresh
+// NodePut (see nodesCover), written without its range deletion.
+func (t *translator) isFreshNode(op *Op, i int) bool {
+	if op.Kind != NodePut {
+		return false
+	}
+	lo, hi := t.spansAt(op.UID, op.ID)
+	for j := lo; j < hi; j++ {
+		if n := &t.nodes[j]; n.idx == i {
+			return n.fresh
 		}
 	}
 	return false
@@ -201,13 +283,20 @@ func (t *translator) translate(b *Batch) error {
 	skipPending := t.pendingSkips(b)
 	covered := t.nodesCover(b)
 	for i := range b.Ops {
-		if skip && t.isSuperseded(&b.Ops[i], i) || covered && t.isCovered(&b.Ops[i], i) {
+		op := &b.Ops[i]
+		if skip && t.isSuperseded(op, i) || skipPending && t.isPendingSkipped(op, i) {
 			continue
 		}
-		if skipPending && t.isPendingSkipped(&b.Ops[i], i) {
+		if covered && (t.isCovered(op, i) || t.skippedByFresh(op, i)) {
 			continue
 		}
-		if err := t.op(&b.Ops[i]); err != nil {
+		var err error
+		if covered && t.isFreshNode(op, i) {
+			err = t.nodePut(op, false)
+		} else {
+			err = t.op(op)
+		}
+		if err != nil {
 			return fmt.Errorf("op %d: %w", i, err)
 		}
 	}
@@ -270,18 +359,7 @@ func (t *translator) op(op *Op) error {
 		t.v = t.v[:0]
 		return t.set()
 	case NodePut:
-		last, ok := op.End.Prev()
-		if !ok || !op.ID.Less(op.End) || len(op.Node) == 0 {
-			return fmt.Errorf("%w: node [%v, %v) of %d bytes", ErrInvalidOp, op.ID, op.End, len(op.Node))
-		}
-		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
-		t.e = appendEntryKey(t.e[:0], op.UID, op.End)
-		if err := t.delRange(); err != nil {
-			return err
-		}
-		t.k = appendNodeKey(t.k[:0], op.UID, last)
-		t.v = appendNodeValue(t.v[:0], op.ID, op.Node)
-		return t.set()
+		return t.nodePut(op, true)
 	case EntryDelRange:
 		if !op.ID.Less(op.End) {
 			return nil // empty range
@@ -332,6 +410,29 @@ func (t *translator) op(op *Op) error {
 		return t.delRange()
 	}
 	return fmt.Errorf("%w: unknown kind %d", ErrInvalidOp, op.Kind)
+}
+
+// nodePut writes a NodePut's node record, after the range deletion of its
+// span when rangeDel is set (it may be left out only for a fresh node: see
+// nodesCover).
+func (t *translator) nodePut(op *Op, rangeDel bool) error {
+	if op.UID == 0 {
+		return fmt.Errorf("%w: kind %d with uid 0", ErrInvalidOp, op.Kind)
+	}
+	last, ok := op.End.Prev()
+	if !ok || !op.ID.Less(op.End) || len(op.Node) == 0 {
+		return fmt.Errorf("%w: node [%v, %v) of %d bytes", ErrInvalidOp, op.ID, op.End, len(op.Node))
+	}
+	if rangeDel {
+		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
+		t.e = appendEntryKey(t.e[:0], op.UID, op.End)
+		if err := t.delRange(); err != nil {
+			return err
+		}
+	}
+	t.k = appendNodeKey(t.k[:0], op.UID, last)
+	t.v = appendNodeValue(t.v[:0], op.ID, op.Node)
+	return t.set()
 }
 
 // flushDB deletes db's key records with one range deletion and each of its

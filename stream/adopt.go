@@ -86,19 +86,22 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 	if !ok || nf == 0 || nf > uint64(len(n.buf)) {
 		return bad("bad master field count")
 	}
-	names := make([][]byte, 0, nf)
-	master := make([][]byte, 0, 2*nf) // name, value pairs for lpMasterSize
+	// The master's names, on the stack for the usual few fields.
+	var small [8][]byte
+	names := small[:0]
+	if nf > uint64(len(small)) {
+		names = make([][]byte, 0, nf)
+	}
+	// The listpack size of the master entry, as lpMasterSize gives it.
+	n.lpBase = lpOverhead + lpIntSize(int64(nf)) + lpIntSize(0)
+	namesRaw := 0
 	for i := uint64(0); i < nf; i++ {
 		name, ok := r.bytes()
 		if !ok {
 			return bad("bad master field %d", i)
 		}
 		names = append(names, name)
-		master = append(master, name, nil)
-	}
-	n.lpBase = lpMasterSize(master)
-	namesRaw := 0
-	for _, name := range names {
+		n.lpBase += lpStrSize(name)
 		namesRaw += len(name)
 	}
 	n.first = uint32(r.p)
@@ -169,11 +172,19 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 // is the length of the master's names), computed from the strings in place.
 func (n *node) decodeChecked(e *entry, off, masterNF, namesRaw int) (lp, raw int, err error) {
 	r := safeReader{b: n.buf, p: off + 1}
-	*e = entry{off: off, flags: n.buf[off]}
-	msd, ok1 := r.uvarint()
-	seq, ok2 := r.uvarint()
-	if !ok1 || !ok2 {
-		return 0, 0, errors.New("bad ID")
+	e.off, e.flags = off, n.buf[off]
+	var msd, seq uint64
+	if p := off + 3; p <= len(n.buf) && n.buf[off+1] < 0x80 && n.buf[off+2] < 0x80 {
+		// Both ID deltas in one byte each, as for entries of one
+		// millisecond or of consecutive ones.
+		msd, seq, r.p = uint64(n.buf[off+1]), uint64(n.buf[off+2]), p
+	} else {
+		var ok1, ok2 bool
+		msd, ok1 = r.uvarint()
+		seq, ok2 = r.uvarint()
+		if !ok1 || !ok2 {
+			return 0, 0, errors.New("bad ID")
+		}
 	}
 	if msd == 0 {
 		if seq > ^uint64(0)-n.master.Seq {

@@ -167,15 +167,41 @@ func TestAdoptRoundTrip(t *testing.T) {
 // with ErrBadNode, leaving the stream untouched, or takes it and the stream
 // still passes Check. It never panics.
 func TestAdoptRejectsBadBytes(t *testing.T) {
+	many := make([]string, 0, 20) // more master fields than Adopt keeps on its stack
+	for i := range 10 {
+		many = append(many, fmt.Sprint("name", i), "v")
+	}
+	shapes := []struct {
+		name  string
+		entry func(i uint64) (ID, [][]byte)
+	}{
+		{"small deltas", func(i uint64) (ID, [][]byte) {
+			if i%3 == 0 {
+				return ID{i * 7, i}, fv("x", "long value "+fmt.Sprint(i))
+			}
+			return ID{i * 7, i}, fv("f", "v", "n", fmt.Sprint(i*1000))
+		}},
+		{"multi-byte deltas", func(i uint64) (ID, [][]byte) {
+			return ID{1<<40 + i*100_000, i * 300}, fv("f", fmt.Sprint(i))
+		}},
+		{"many master fields", func(i uint64) (ID, [][]byte) {
+			if i%2 == 0 {
+				return ID{i, 0}, fv("other", "x")
+			}
+			return ID{i, 0}, fv(many...)
+		}},
+	}
+	for _, sh := range shapes {
+		t.Run(sh.name, func(t *testing.T) { adoptDamaged(t, sh.entry) })
+	}
+}
+
+func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte)) {
 	src := New(Config{NodeMaxEntries: 6})
 	var span Span
 	var data []byte
 	for i := uint64(1); data == nil; i++ {
-		f := fv("f", "v", "n", fmt.Sprint(i*1000))
-		if i%3 == 0 {
-			f = fv("x", "long value "+fmt.Sprint(i))
-		}
-		span, data = src.Append(ID{i * 7, i}, f)
+		span, data = src.Append(entry(i))
 	}
 	data = append([]byte(nil), data...)
 	s := New(DefaultConfig)

@@ -94,6 +94,21 @@ func (r *idleRelease) observe(now time.Time, allocs, reclaimable uint64) bool {
 	return true
 }
 
+// withoutGC runs load with the collector off and then restores the GOGC
+// setting it found (the environment's, or an earlier SetGCPercent). Loading
+// a store allocates the whole dataset and keeps nearly all of it: each
+// collection during the load finds little garbage and only marks the grown
+// heap again (about ten of them for five million entries), so they are
+// skipped. The heap then holds the data plus the load's little garbage;
+// the first allocation after the restore starts one collection, which
+// sets the pace from the loaded size. It must run before startGCTuner,
+// which would otherwise overwrite the setting.
+func withoutGC(load func()) {
+	prev := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(prev)
+	load()
+}
+
 // addGCFlag registers --gc-slack (in MB; 0 leaves Go's pacing alone).
 func addGCFlag(fs *flag.FlagSet) *int {
 	return fs.Int("gc-slack", 24, "heap garbage (MB) allowed between collections, returned to the system when the server goes idle; 0 keeps Go's default pacing (GOGC, 100%)")

@@ -121,8 +121,14 @@ func run() int {
 		}
 		return 1
 	}
+	// The profile covers the load too: start-up CPU is worth profiling.
+	if err := prof.start(); err != nil {
+		return fail("runnel: cannot profile: %v", err)
+	}
+	defer prof.stop()
 	if store != nil {
-		st, err := srv.Load(store)
+		var st persist.Stats
+		withoutGC(func() { st, err = srv.Load(store) })
 		if err != nil {
 			code := fail("runnel: cannot load data directory %s: %v", dir, err)
 			if hint := openHint(err); hint != "" {
@@ -136,10 +142,6 @@ func run() int {
 	if err := srv.Listen(); err != nil {
 		return fail("runnel: cannot listen: %v", err)
 	}
-	if err := prof.start(); err != nil {
-		return fail("runnel: cannot profile: %v", err)
-	}
-	defer prof.stop()
 	startGCTuner(*gcSlack, nil)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
