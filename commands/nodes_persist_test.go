@@ -16,6 +16,9 @@ import (
 // since into nodes of its own.
 var radixCounts = regexp.MustCompile(`(radix-tree-(keys|nodes)\r\n):\d+`)
 
+// firstReplyID matches the first entry ID of an XRANGE-style reply.
+var firstReplyID = regexp.MustCompile(`\$\d+\r\n(\d+-\d+)\r\n`)
+
 // TestNodesSurviveRestart writes random XADDs (some trimming, exact or
 // not), XDELs, XTRIMs, XSETIDs, DELs and MULTI blocks under small and
 // changing node limits, so that nodes close, are persisted whole, get
@@ -74,8 +77,14 @@ func TestNodesSurviveRestart(t *testing.T) {
 			cmds = append(cmds, []string{"XDEL", k, randID(), randID()})
 		case op < 80:
 			cmds = append(cmds, []string{"XTRIM", k, "MINID", randID()})
-		case op < 82:
+		case op < 81:
 			cmds = append(cmds, []string{"XSETID", k, fmt.Sprintf("%d-0", ms+uint64(r.IntN(2)))})
+		case op < 82:
+			// Lower the last ID to the last live entry, below the entries
+			// deleted after it, whose IDs the next XADDs may then reuse.
+			if m := firstReplyID.FindStringSubmatch(f.do("XREVRANGE", k, "+", "-", "COUNT", "1")); m != nil {
+				cmds = append(cmds, []string{"XSETID", k, fmt.Sprintf("%d-0", ms+1), "MAXDELETEDID", "0-1"}, []string{"XSETID", k, m[1]})
+			}
 		case op < 83:
 			cmds = append(cmds, []string{"DEL", k})
 		case op < 86:
@@ -152,5 +161,97 @@ func TestDeletedNodesLeaveNoRecords(t *testing.T) {
 	}
 	if got := g.do("XRANGE", "q", "-", "+"); !strings.Contains(got, "40-0") || strings.Count(got, "job") != 1 {
 		t.Fatalf("XRANGE after restart: %q", got)
+	}
+}
+
+// TestXSetIDBelowDeletedEntriesSurvivesRestart: XSETID may lower the last
+// ID below entries XDEL removed (after lowering the max deleted ID), and
+// XADD may then reuse their IDs. The node that held the deleted entries
+// must not keep them, or the store would hold two nodes spanning the same
+// IDs and closing the new one would drop the old one's record with its
+// live entries. Each sequence runs with and without MULTI (one merged
+// batch), and the stream must come back the same after a restart.
+func TestXSetIDBelowDeletedEntriesSurvivesRestart(t *testing.T) {
+	add := func(from, to int) [][]string {
+		var cmds [][]string
+		for i := from; i <= to; i++ {
+			cmds = append(cmds, []string{"XADD", "k", fmt.Sprintf("%d-0", i), "f", fmt.Sprint(i)})
+		}
+		return cmds
+	}
+	seq := func(parts ...[][]string) [][]string {
+		var cmds [][]string
+		for _, p := range parts {
+			cmds = append(cmds, p...)
+		}
+		return cmds
+	}
+	lower := func(deleted, to string) [][]string {
+		return [][]string{{"XDEL", "k", deleted}, {"XSETID", "k", deleted, "MAXDELETEDID", "0-1"}, {"XSETID", "k", to}}
+	}
+	cases := []struct {
+		name  string
+		limit string
+		cmds  [][]string
+	}{
+		// The node of 1-0..3-0 is full; 3-0 is re-added into a new node.
+		{"full-node", "3", seq(add(1, 3), lower("3-0", "2-5"), add(3, 7))},
+		// The cut node is the open last node and takes the new entries.
+		{"open-node", "5", seq(add(1, 3), lower("3-0", "2-5"), add(3, 12))},
+		// Several deleted entries above the new last ID, across a closed node.
+		{"two-deleted", "4", seq(add(1, 6), [][]string{{"XDEL", "k", "5-0", "6-0"}}, lower("4-0", "3-0")[1:], add(4, 14))},
+		// Every entry of the last node deleted: it goes, the one before stays.
+		{"whole-node", "2", seq(add(1, 4), [][]string{{"XDEL", "k", "3-0", "4-0"}, {"XSETID", "k", "4-0", "MAXDELETEDID", "0-1"}, {"XSETID", "k", "2-0"}}, add(3, 9))},
+	}
+	for _, tc := range cases {
+		for _, multi := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/multi=%v", tc.name, multi), func(t *testing.T) {
+				dir := t.TempDir()
+				open := func() *fake {
+					p, err := persist.Open(dir, persist.Options{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					f := newFake(t, Options{Store: p})
+					f.do("CONFIG", "SET", "stream-node-max-entries", tc.limit)
+					if _, err := f.s.Load(p); err != nil {
+						t.Fatal(err)
+					}
+					return f
+				}
+				f := open()
+				if multi {
+					f.do("MULTI")
+				}
+				for _, c := range tc.cmds {
+					f.do(c...)
+				}
+				if multi {
+					f.do("EXEC")
+				}
+				before := f.do("XRANGE", "k", "-", "+") + f.do("XLEN", "k")
+				checkStreams(t, f.s)
+				if err := f.s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				f = open()
+				if after := f.do("XRANGE", "k", "-", "+") + f.do("XLEN", "k"); after != before {
+					t.Fatalf("after restart:\n%q\nwant\n%q", after, before)
+				}
+				// And once more after the nodes written since close again.
+				for i := 100; i < 110; i++ {
+					f.do("XADD", "k", fmt.Sprintf("%d-0", i), "f", "x")
+				}
+				before = f.do("XRANGE", "k", "-", "+")
+				if err := f.s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				f = open()
+				if after := f.do("XRANGE", "k", "-", "+"); after != before {
+					t.Fatalf("after second restart:\n%q\nwant\n%q", after, before)
+				}
+				f.s.Close()
+			})
+		}
 	}
 }

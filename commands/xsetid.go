@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/runnel-db/runnel/stream"
+import (
+	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/stream"
+)
 
 func init() {
 	register(&Command{
@@ -91,6 +94,9 @@ func xsetidCmd(c *Ctx) error {
 		}
 	}
 	s.SetLastID(a.ID)
+	if cut, span, data := s.CutAfter(a.ID); cut {
+		recordCutTail(c, o, a.ID, span, data)
+	}
 	if a.EntriesAdded != -1 {
 		s.SetEntriesAdded(uint64(a.EntriesAdded))
 	}
@@ -102,4 +108,19 @@ func xsetidCmd(c *Ctx) error {
 	c.Notify(evStream, "xsetid", c.Args[1])
 	c.W.OK()
 	return nil
+}
+
+// recordCutTail records what CutAfter did when XSETID lowered the last ID
+// below deleted entries: every record above the new last ID goes (loose
+// entries, marks, and the record of a node that ended there), and the last
+// node, which may hold live entries of that record, is written whole with
+// its new span. Later appends may reuse the IDs above last, and a store
+// keys nodes by ID span.
+func recordCutTail(c *Ctx, o *Object, last stream.ID, span stream.Span, data []byte) {
+	if from, ok := last.Next(); ok {
+		c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: from, End: stream.Max})
+	}
+	if len(data) > 0 {
+		c.Batch().AddNode(o.UID, span, data)
+	}
 }

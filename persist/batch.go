@@ -23,8 +23,9 @@ type Op struct {
 	// Expire is a key's expiry in Unix milliseconds, 0 for none (KeyPut).
 	Expire int64
 	// ID is the entry or pending ID; End is the exclusive end of a range
-	// (EntryDelRange). A range cannot include stream.Max: delete that entry
-	// with its own EntryDel.
+	// (EntryDelRange), except that End == stream.Max reaches through the
+	// largest ID too (its loose entry, mark and node record), which an
+	// exclusive end could not name.
 	ID, End stream.ID
 	// Fields alternate name, value (EntryPut). Owned by the batch.
 	Fields [][]byte

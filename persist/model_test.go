@@ -181,7 +181,7 @@ func (m *model) op(op Op) {
 // dropRange removes the entries, marks and node records (by last ID) in
 // [from, to).
 func (st *streamState) dropRange(from, to stream.ID) {
-	in := func(id stream.ID) bool { return !id.Less(from) && id.Less(to) }
+	in := func(id stream.ID) bool { return !id.Less(from) && (id.Less(to) || to == stream.Max) }
 	maps.DeleteFunc(st.Entries, func(id stream.ID, _ string) bool { return in(id) })
 	maps.DeleteFunc(st.Marks, func(id stream.ID, _ bool) bool { return in(id) })
 	maps.DeleteFunc(st.Nodes, func(id stream.ID, _ nodeState) bool { return in(id) })

@@ -361,11 +361,15 @@ func (t *translator) op(op *Op) error {
 	case NodePut:
 		return t.nodePut(op, true)
 	case EntryDelRange:
-		if !op.ID.Less(op.End) {
+		if !op.ID.Less(op.End) && op.End != stream.Max {
 			return nil // empty range
 		}
 		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
-		t.e = appendEntryKey(t.e[:0], op.UID, op.End)
+		if op.End == stream.Max {
+			t.e = appendEntriesEnd(t.e[:0], op.UID)
+		} else {
+			t.e = appendEntryKey(t.e[:0], op.UID, op.End)
+		}
 		return t.delRange()
 	case StreamMetaPut:
 		t.k = appendMetaKey(t.k[:0], op.UID)

@@ -146,3 +146,47 @@ func (s *Stream) trimWithin(n *node, a trimArgs) int64 {
 	n.skip = uint32(off)
 	return flagged
 }
+
+// CutAfter drops from the end of the stream the entries with IDs above id,
+// which must all be deleted ones: XSETID may set the last ID below entries
+// XDEL removed, and appends may then reuse their IDs, so no node may keep
+// an ID above the last ID (a store keys nodes by the IDs they span). A
+// node left without entries goes. CutAfter reports whether it cut anything
+// and, when a last node remains, that node's span and bytes, as Append
+// reports a sealed node (data aliases the node and is valid until the
+// stream next changes). It panics if an entry above id is live.
+func (s *Stream) CutAfter(id ID) (cut bool, span Span, data []byte) {
+	for s.tail != nil {
+		n := s.tail
+		if !id.Less(n.lastEntry().id) {
+			break
+		}
+		cut = true
+		nf := n.masterCount()
+		off := int(n.first)
+		for off < len(n.buf) {
+			e := n.decode(off, nf)
+			if id.Less(e.id) {
+				break
+			}
+			off = e.next
+		}
+		live := n.live
+		if off == int(n.first) {
+			if live > 0 {
+				panic("stream: CutAfter of live entries")
+			}
+			s.removeNode(n)
+			continue
+		}
+		n.buf = n.buf[:off]
+		n.live, n.dead = 0, 0 // walk counts them afresh
+		if _, err := n.walk(Span{First: n.master, Last: n.lastEntry().id}, nil, Min); err != nil || n.live != live {
+			panic("stream: CutAfter of live entries")
+		}
+	}
+	if cut && s.tail != nil {
+		span, data = Span{First: s.tail.master, Last: s.tail.lastEntry().id}, s.tail.buf
+	}
+	return cut, span, data
+}
