@@ -104,10 +104,12 @@ func (t *translator) isSuperseded(op *Op, i int) bool {
 
 // nodeSpan is a NodePut of a batch: stream uid's entries [first, end),
 // written by op index idx. fresh is set when the batch put the node's first
-// entry (an EntryPut of first) before idx (see nodesCover).
+// entry (an EntryPut of first) before idx (see nodesCover). reach is the
+// greatest end of this span and of the stream's spans sorted before it.
 type nodeSpan struct {
 	uid        uint64
 	first, end stream.ID
+	reach      stream.ID
 	idx        int
 	fresh      bool
 }
@@ -139,6 +141,11 @@ type nodeSpan struct {
 // which it was written, or whose first entry is older than the batch, keeps
 // its range deletion: its earlier record and loose entries are in the
 // store.
+//
+// Spans of one stream are disjoint but for a node that closes twice: its
+// later span shares its first ID with the earlier one and also covers the
+// spans of the nodes that closed after it and were then deleted, so an ID
+// can fall in spans with different first IDs (see spansAt).
 func (t *translator) nodesCover(b *Batch) bool {
 	t.nodes = t.nodes[:0]
 	entries := false
@@ -162,14 +169,20 @@ func (t *translator) nodesCover(b *Batch) bool {
 		}
 		return cmp.Compare(a.idx, b.idx)
 	})
+	for j := range t.nodes {
+		n := &t.nodes[j]
+		n.reach = n.end
+		if j > 0 && t.nodes[j-1].uid == n.uid && n.reach.Less(t.nodes[j-1].reach) {
+			n.reach = t.nodes[j-1].reach
+		}
+	}
 	// Mark the nodes whose first entry an earlier op of the batch put.
 	for i := range b.Ops {
 		op := &b.Ops[i]
 		if op.Kind != EntryPut {
 			continue
 		}
-		lo, hi := t.spansAt(op.UID, op.ID)
-		for j := lo; j < hi; j++ {
+		for j := t.spansAt(op.UID, op.ID); j >= 0; j = t.nextSpanAt(j, op.UID, op.ID) {
 			if n := &t.nodes[j]; n.first == op.ID && n.idx > i {
 				n.fresh = true
 			}
@@ -178,24 +191,28 @@ func (t *translator) nodesCover(b *Batch) bool {
 	return true
 }
 
-// spansAt returns the index range in t.nodes of stream uid's spans with
-// the greatest first ID at or before id: the spans that can hold id. Spans
-// of one stream are disjoint but for a node that closes twice, whose spans
-// share their first ID.
-func (t *translator) spansAt(uid uint64, id stream.ID) (lo, hi int) {
+// spansAt returns the index in t.nodes of the last of stream uid's spans
+// that may hold id (first at or before id, and reaching past it), or -1;
+// nextSpanAt then returns the one before it, down to -1. Every span that
+// holds id is visited; callers check each one's own end.
+func (t *translator) spansAt(uid uint64, id stream.ID) int {
 	// The first span after (uid, id).
-	hi = sort.Search(len(t.nodes), func(j int) bool {
+	hi := sort.Search(len(t.nodes), func(j int) bool {
 		n := &t.nodes[j]
 		return n.uid > uid || n.uid == uid && id.Less(n.first)
 	})
-	if hi == 0 || t.nodes[hi-1].uid != uid {
-		return hi, hi
+	return t.nextSpanAt(hi, uid, id)
+}
+
+// nextSpanAt returns the index of the span before j that may hold id, or
+// -1 (see spansAt).
+func (t *translator) nextSpanAt(j int, uid uint64, id stream.ID) int {
+	j--
+	if j < 0 || t.nodes[j].uid != uid || !id.Less(t.nodes[j].reach) {
+		// No span at or before j reaches past id.
+		return -1
 	}
-	lo = hi - 1
-	for lo > 0 && t.nodes[lo-1].uid == uid && t.nodes[lo-1].first == t.nodes[hi-1].first {
-		lo--
-	}
-	return lo, hi
+	return j
 }
 
 // isCovered reports whether op, the i-th op of its batch, is an EntryPut
@@ -204,8 +221,7 @@ func (t *translator) isCovered(op *Op, i int) bool {
 	if op.Kind != EntryPut {
 		return false
 	}
-	lo, hi := t.spansAt(op.UID, op.ID)
-	for j := lo; j < hi; j++ {
+	for j := t.spansAt(op.UID, op.ID); j >= 0; j = t.nextSpanAt(j, op.UID, op.ID) {
 		if n := &t.nodes[j]; n.idx > i && op.ID.Less(n.end) {
 			return true
 		}
@@ -220,15 +236,13 @@ func (t *translator) isCovered(op *Op, i int) bool {
 func (t *translator) skippedByFresh(op *Op, i int) bool {
 	switch op.Kind {
 	case EntryDel:
-		lo, hi := t.spansAt(op.UID, op.ID)
-		for j := lo; j < hi; j++ {
+		for j := t.spansAt(op.UID, op.ID); j >= 0; j = t.nextSpanAt(j, op.UID, op.ID) {
 			if n := &t.nodes[j]; n.fresh && n.idx > i && op.ID.Less(n.end) {
 				return true
 			}
 		}
 	case NodePut:
-		lo, hi := t.spansAt(op.UID, op.ID)
-		for j := lo; j < hi; j++ {
+		for j := t.spansAt(op.UID, op.ID); j >= 0; j = t.nextSpanAt(j, op.UID, op.ID) {
 			if n := &t.nodes[j]; n.fresh && n.idx > i && n.first == op.ID && !n.end.Less(op.End) {
 				return true
 			}
@@ -243,8 +257,7 @@ func (t *translator) isFreshNode(op *Op, i int) bool {
 	if op.Kind != NodePut {
 		return false
 	}
-	lo, hi := t.spansAt(op.UID, op.ID)
-	for j := lo; j < hi; j++ {
+	for j := t.spansAt(op.UID, op.ID); j >= 0; j = t.nextSpanAt(j, op.UID, op.ID) {
 		if n := &t.nodes[j]; n.idx == i {
 			return n.fresh
 		}
