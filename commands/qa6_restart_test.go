@@ -281,6 +281,13 @@ func TestQA6EdgeSequencesSurviveRestart(t *testing.T) {
 		{"max-id-deleted", cat(adds("k", 1, 4), cmd("XADD", "k", max, "f", "v"), cmd("XDEL", "k", max))},
 		{"max-id-only-deleted", cat(cmd("XADD", "k", max, "f", "v"), cmd("XDEL", "k", max))},
 		{"max-id-trimmed", cat(adds("k", 1, 4), cmd("XADD", "k", max, "f", "v"), cmd("XTRIM", "k", "MAXLEN", "0"))},
+		{"max-id-trimmed-to-it", cat(adds("k", 1, 4), cmd("XADD", "k", max, "f", "v"), cmd("XTRIM", "k", "MAXLEN", "1"))},
+		{"max-id-minid", cat(adds("k", 1, 2), cmd("XADD", "k", max, "f", "v"), cmd("XTRIM", "k", "MINID", max))},
+		{"max-id-xadd-maxlen", cat(adds("k", 1, 2), cmd("XADD", "k", "MAXLEN", "1", max, "f", "v"))},
+		{"max-id-first-deleted", cat(adds("k", 1, 2), cmd("XADD", "k", max, "f", "v"), cmd("XDEL", "k", "1-0", "2-0"))},
+		// The node before the largest ID ends just below it and is emptied.
+		{"max-id-previous-node-dropped", cat(adds("k", 1, 2), cmd("XADD", "k", "18446744073709551615-18446744073709551614", "f", "v"),
+			cmd("XADD", "k", max, "f", "v"), cmd("XDEL", "k", "1-0", "2-0", "18446744073709551615-18446744073709551614"))},
 		{"max-id-multi", multi(adds("k", 1, 7), cmd("XADD", "k", max, "f", "v"), cmd("XDEL", "k", "5-0", "6-0", "7-0", max))},
 		{"first-last-of-nodes", cat(adds("k", 1, 10), cmd("XDEL", "k", "1-0", "3-0", "4-0", "6-0", "7-0", "9-0"))},
 		{"maxlen-every-call", cat(adds("k", 1, 20, "MAXLEN", "4"), cmd("XDEL", "k", "18-0"))},
