@@ -248,7 +248,8 @@ func recordTrimmedPrefix(c *Ctx, o *Object) {
 			c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: stream.Max})
 		}
 	}
-	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: stream.Min, End: end})
+	// A first live entry at the largest ID is kept: the end is exclusive.
+	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: stream.Min, End: end, BeforeMax: ok && end == stream.Max})
 }
 
 // putStreamMeta records o's stream metadata after a change.

@@ -83,5 +83,6 @@ func recordDroppedNode(c *Ctx, o *Object, span stream.Span) {
 		end = stream.Max
 		c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: stream.Max})
 	}
-	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: span.First, End: end})
+	// A node ending just below the largest ID leaves the entry at it alone.
+	c.Batch().Add(persist.Op{Kind: persist.EntryDelRange, UID: o.UID, ID: span.First, End: end, BeforeMax: ok && end == stream.Max})
 }

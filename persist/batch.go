@@ -25,8 +25,13 @@ type Op struct {
 	// ID is the entry or pending ID; End is the exclusive end of a range
 	// (EntryDelRange), except that End == stream.Max reaches through the
 	// largest ID too (its loose entry, mark and node record), which an
-	// exclusive end could not name.
+	// exclusive end could not name, unless BeforeMax is set.
 	ID, End stream.ID
+	// BeforeMax makes an EntryDelRange with End == stream.Max stop before
+	// the largest ID, as any other exclusive end does: a trim whose first
+	// kept entry is the largest ID, or the drop of a node ending just below
+	// it, must not delete that entry.
+	BeforeMax bool
 	// Fields alternate name, value (EntryPut). Owned by the batch.
 	Fields [][]byte
 	// Meta is the stream metadata (StreamMeta).

@@ -374,11 +374,12 @@ func (t *translator) op(op *Op) error {
 	case NodePut:
 		return t.nodePut(op, true)
 	case EntryDelRange:
-		if !op.ID.Less(op.End) && op.End != stream.Max {
+		through := op.End == stream.Max && !op.BeforeMax
+		if !op.ID.Less(op.End) && !through {
 			return nil // empty range
 		}
 		t.k = appendEntryKey(t.k[:0], op.UID, op.ID)
-		if op.End == stream.Max {
+		if through {
 			t.e = appendEntriesEnd(t.e[:0], op.UID)
 		} else {
 			t.e = appendEntryKey(t.e[:0], op.UID, op.End)
