@@ -141,7 +141,7 @@ func (m *model) op(op Op) {
 		delete(st.Entries, op.ID)
 		st.Marks[op.ID] = true
 	case EntryDelRange:
-		s.stream(op.UID).dropRange(op.ID, op.End)
+		s.stream(op.UID).dropRange(op.ID, op.End, op.BeforeMax)
 	case NodePut:
 		st := s.stream(op.UID)
 		st.dropRange(op.ID, op.End)
@@ -180,8 +180,9 @@ func (m *model) op(op Op) {
 
 // dropRange removes the entries, marks and node records (by last ID) in
 // [from, to).
-func (st *streamState) dropRange(from, to stream.ID) {
-	in := func(id stream.ID) bool { return !id.Less(from) && (id.Less(to) || to == stream.Max) }
+func (st *streamState) dropRange(from, to stream.ID, beforeMax ...bool) {
+	through := to == stream.Max && !(len(beforeMax) > 0 && beforeMax[0])
+	in := func(id stream.ID) bool { return !id.Less(from) && (id.Less(to) || through) }
 	maps.DeleteFunc(st.Entries, func(id stream.ID, _ string) bool { return in(id) })
 	maps.DeleteFunc(st.Marks, func(id stream.ID, _ bool) bool { return in(id) })
 	maps.DeleteFunc(st.Nodes, func(id stream.ID, _ nodeState) bool { return in(id) })
