@@ -359,6 +359,32 @@ func (c *committer) apply(q *persist.Batch) (persist.Ticket, error) {
 	return t, err
 }
 
+// shrinkIdle drops the queues' buffers once writes have stopped: under
+// appendfsync no a burst of writes grows the queue and its spare to tens
+// of thousands of ops (about 20 bytes of resident memory per entry after a
+// bulk load of a million, measured with runnel-bench mem), which a busy
+// server reuses but an idle one need not hold.
+func (c *committer) shrinkIdle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.leading || c.batches > 0 {
+		return
+	}
+	if c.queue.Retained() > keepIdleQueue {
+		c.queue = new(persist.Batch)
+	}
+	if c.spare != nil && c.spare.Retained() > keepIdleQueue {
+		c.spare = new(persist.Batch)
+	}
+}
+
+// shrinkAfterTicks is how many quiet ticks (of tickInterval) pass before
+// shrinkIdle, and keepIdleQueue what a queue may keep past it.
+const (
+	shrinkAfterTicks = 40
+	keepIdleQueue    = 256 << 10
+)
+
 // maxRetainedQueue bounds the bytes an emptied queue keeps for reuse, and
 // maxRetainedBatch those a command's batch keeps.
 const (
@@ -398,11 +424,20 @@ func (c *committer) run() {
 	defer t.Stop()
 	linger := time.NewTimer(c.timing.linger)
 	linger.Stop()
+	// seen and quiet count the ticks since a batch was last queued, to
+	// shrink the queues once writes stop (shrinkIdle).
+	var seen uint64
+	quiet := 0
 	for {
 		select {
 		case <-c.quit:
 			return
 		case <-t.C:
+			if n := c.assigned.Load(); n != seen {
+				seen, quiet = n, 0
+			} else if quiet++; quiet == shrinkAfterTicks {
+				c.shrinkIdle()
+			}
 		case <-c.kick:
 			if c.queuedOps.Load() < deferApplyOps {
 				linger.Reset(c.timing.linger)

@@ -304,3 +304,34 @@ func TestNoPolicyDeferredWritesKept(t *testing.T) {
 		}
 	}
 }
+
+// TestCommitShrinksIdleQueues checks that the queue buffers a burst of
+// writes grew are dropped once writes stop, and kept while they go on.
+func TestCommitShrinksIdleQueues(t *testing.T) {
+	st := newGatedStore(persist.No, true)
+	c := newCommitter(st, nil, commitTiming{tick: time.Millisecond})
+	defer c.close()
+	var next int64
+	for range 20 {
+		c.wait(enqueueOps(c, deferApplyOps/2, &next))
+	}
+	retained := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		n := c.queue.Retained()
+		if c.spare != nil {
+			n += c.spare.Retained()
+		}
+		return n
+	}
+	if r := retained(); r <= 2*keepIdleQueue {
+		t.Fatalf("after the burst the queues retain %d bytes; the test needs more than %d", r, 2*keepIdleQueue)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for retained() > 2*keepIdleQueue && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if r := retained(); r > 2*keepIdleQueue {
+		t.Fatalf("idle queues still retain %d bytes", r)
+	}
+}
