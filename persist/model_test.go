@@ -144,7 +144,7 @@ func (m *model) op(op Op) {
 		s.stream(op.UID).dropRange(op.ID, op.End, op.BeforeMax)
 	case NodePut:
 		st := s.stream(op.UID)
-		st.dropRange(op.ID, op.End)
+		st.dropRange(op.ID, op.End, true) // a node's end is exclusive, Max too
 		last, _ := op.End.Prev()
 		st.Nodes[last] = nodeState{First: op.ID, Data: string(op.Node)}
 	case StreamMetaPut:
