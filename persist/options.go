@@ -82,7 +82,7 @@ type Options struct {
 	// again.
 	CacheSize int64
 	// MemTableSize is the size of each in-memory write buffer in bytes; 0
-	// means 16 MiB. The buffers are resident memory on top of the streams,
+	// means 8 MiB. The buffers are resident memory on top of the streams,
 	// up to twice this size once writes have filled one: Pebble keeps a
 	// flushed buffer, every page touched, to reuse as the next one. Smaller
 	// buffers mean more flushes and compactions (more CPU per write),

@@ -64,7 +64,7 @@ func run() int {
 	version := fs.Bool("version", false, "print the version and exit")
 	prof := addProfileFlags(fs)
 	gcSlack := addGCFlag(fs)
-	writeBuffer := fs.Int("write-buffer", 16, "the store's in-memory write buffer (MB), resident up to twice over: smaller saves memory, larger costs less CPU per write (fewer flushes and compactions)")
+	writeBuffer := fs.Int("write-buffer", 8, "the store's in-memory write buffer (MB), resident up to twice over: smaller saves memory, larger costs less CPU per write (fewer flushes and compactions)")
 	switch err := fs.Parse(os.Args[1:]); {
 	case errors.Is(err, flag.ErrHelp):
 		printUsage(os.Stdout, fs)
