@@ -19,6 +19,41 @@ var radixCounts = regexp.MustCompile(`(radix-tree-(keys|nodes)\r\n):\d+`)
 // firstReplyID matches the first entry ID of an XRANGE-style reply.
 var firstReplyID = regexp.MustCompile(`\$\d+\r\n(\d+-\d+)\r\n`)
 
+// openStored opens the store in dir and a server on it, runs the setup
+// commands (node limits, which apply to the streams loaded) and loads the
+// store; it fails the test on any error.
+func openStored(t *testing.T, dir string, opts persist.Options, setup ...[]string) *fake {
+	t.Helper()
+	p, err := persist.Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(t, Options{Store: p})
+	for _, c := range setup {
+		f.do(c...)
+	}
+	if _, err := f.s.Load(p); err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	return f
+}
+
+// restartSame closes f's server, starts the next one with open and fails
+// the test, naming when, if snapshot tells the two apart. It returns the
+// new server.
+func restartSame(t *testing.T, f *fake, open func() *fake, snapshot func(*fake) string, when string) *fake {
+	t.Helper()
+	before := snapshot(f)
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f = open()
+	if after := snapshot(f); after != before {
+		t.Fatalf("%s: after restart:\n%q\nwant\n%q", when, after, before)
+	}
+	return f
+}
+
 // TestNodesSurviveRestart writes random XADDs (some trimming, exact or
 // not), XDELs, XTRIMs, XSETIDs, DELs and MULTI blocks under small and
 // changing node limits, so that nodes close, are persisted whole, get
@@ -31,16 +66,7 @@ func TestNodesSurviveRestart(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 5))
 	dir := t.TempDir()
 	open := func() *fake {
-		p, err := persist.Open(dir, persist.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := newFake(t, Options{Store: p})
-		f.do("CONFIG", "SET", "stream-node-max-entries", fmt.Sprint(1+r.IntN(8)))
-		if _, err := f.s.Load(p); err != nil {
-			t.Fatal(err)
-		}
-		return f
+		return openStored(t, dir, persist.Options{}, []string{"CONFIG", "SET", "stream-node-max-entries", fmt.Sprint(1 + r.IntN(8))})
 	}
 	keys := []string{"a", "b", "c"}
 	snapshot := func(f *fake) string {
@@ -100,15 +126,8 @@ func TestNodesSurviveRestart(t *testing.T) {
 			}
 			cmds = append(cmds, []string{"EXEC"})
 		default:
-			before := snapshot(f)
-			if err := f.s.Close(); err != nil {
-				t.Fatal(err)
-			}
-			f = open()
+			f = restartSame(t, f, open, snapshot, fmt.Sprintf("step %d", step))
 			restarts++
-			if after := snapshot(f); after != before {
-				t.Fatalf("step %d: after restart:\n%q\nwant\n%q", step, after, before)
-			}
 			continue
 		}
 		for _, c := range cmds {
@@ -208,16 +227,7 @@ func TestXSetIDBelowDeletedEntriesSurvivesRestart(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/multi=%v", tc.name, multi), func(t *testing.T) {
 				dir := t.TempDir()
 				open := func() *fake {
-					p, err := persist.Open(dir, persist.Options{})
-					if err != nil {
-						t.Fatal(err)
-					}
-					f := newFake(t, Options{Store: p})
-					f.do("CONFIG", "SET", "stream-node-max-entries", tc.limit)
-					if _, err := f.s.Load(p); err != nil {
-						t.Fatal(err)
-					}
-					return f
+					return openStored(t, dir, persist.Options{}, []string{"CONFIG", "SET", "stream-node-max-entries", tc.limit})
 				}
 				f := open()
 				if multi {
@@ -229,27 +239,15 @@ func TestXSetIDBelowDeletedEntriesSurvivesRestart(t *testing.T) {
 				if multi {
 					f.do("EXEC")
 				}
-				before := f.do("XRANGE", "k", "-", "+") + f.do("XLEN", "k")
 				checkStreams(t, f.s)
-				if err := f.s.Close(); err != nil {
-					t.Fatal(err)
-				}
-				f = open()
-				if after := f.do("XRANGE", "k", "-", "+") + f.do("XLEN", "k"); after != before {
-					t.Fatalf("after restart:\n%q\nwant\n%q", after, before)
-				}
+				f = restartSame(t, f, open, func(f *fake) string {
+					return f.do("XRANGE", "k", "-", "+") + f.do("XLEN", "k")
+				}, "first")
 				// And once more after the nodes written since close again.
 				for i := 100; i < 110; i++ {
 					f.do("XADD", "k", fmt.Sprintf("%d-0", i), "f", "x")
 				}
-				before = f.do("XRANGE", "k", "-", "+")
-				if err := f.s.Close(); err != nil {
-					t.Fatal(err)
-				}
-				f = open()
-				if after := f.do("XRANGE", "k", "-", "+"); after != before {
-					t.Fatalf("after second restart:\n%q\nwant\n%q", after, before)
-				}
+				f = restartSame(t, f, open, func(f *fake) string { return f.do("XRANGE", "k", "-", "+") }, "second")
 				f.s.Close()
 			})
 		}

@@ -37,16 +37,7 @@ func TestQA6GroupsNodesSurviveRestart(t *testing.T) {
 		policy = persist.Always
 	}
 	open := func() *fake {
-		p, err := persist.Open(dir, persist.Options{Fsync: policy})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := newFake(t, Options{Store: p})
-		f.do("CONFIG", "SET", "stream-node-max-entries", fmt.Sprint(1+r.IntN(8)))
-		if _, err := f.s.Load(p); err != nil {
-			t.Fatal(err)
-		}
-		return f
+		return openStored(t, dir, persist.Options{Fsync: policy}, []string{"CONFIG", "SET", "stream-node-max-entries", fmt.Sprint(1 + r.IntN(8))})
 	}
 	keys := []string{"a", "b"}
 	groups := []string{"g1", "g2"}
@@ -149,29 +140,15 @@ func TestQA6GroupsNodesSurviveRestart(t *testing.T) {
 			}
 			cmds = append(cmds, []string{"EXEC"})
 		default:
-			before := snapshot(f)
-			if err := f.s.Close(); err != nil {
-				t.Fatal(err)
-			}
-			f = open()
+			f = restartSame(t, f, open, snapshot, fmt.Sprintf("step %d", step))
 			restarts++
-			if after := snapshot(f); after != before {
-				t.Fatalf("step %d: after restart:\n%q\nwant\n%q", step, after, before)
-			}
 			continue
 		}
 		for _, c := range cmds {
 			f.do(c...)
 		}
 	}
-	before := snapshot(f)
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f = open()
-	if after := snapshot(f); after != before {
-		t.Fatalf("final: after restart:\n%q\nwant\n%q", after, before)
-	}
+	restartSame(t, f, open, snapshot, "final")
 	t.Logf("%d restarts, policy %v", restarts, policy)
 }
 
@@ -182,15 +159,7 @@ func qa6Restart(t *testing.T, f *fake, dir string) *fake {
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	p, err := persist.Open(dir, persist.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := newFake(t, Options{Store: p})
-	if _, err := g.s.Load(p); err != nil {
-		t.Fatalf("load after restart: %v", err)
-	}
-	return g
+	return openStored(t, dir, persist.Options{})
 }
 
 // TestQA6FreshNodeClosedTwiceOverOtherNode: in one merged batch a node N

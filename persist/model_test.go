@@ -180,8 +180,8 @@ func (m *model) op(op Op) {
 
 // dropRange removes the entries, marks and node records (by last ID) in
 // [from, to).
-func (st *streamState) dropRange(from, to stream.ID, beforeMax ...bool) {
-	through := to == stream.Max && !(len(beforeMax) > 0 && beforeMax[0])
+func (st *streamState) dropRange(from, to stream.ID, beforeMax bool) {
+	through := to == stream.Max && !beforeMax
 	in := func(id stream.ID) bool { return !id.Less(from) && (id.Less(to) || through) }
 	maps.DeleteFunc(st.Entries, func(id stream.ID, _ string) bool { return in(id) })
 	maps.DeleteFunc(st.Marks, func(id stream.ID, _ bool) bool { return in(id) })
