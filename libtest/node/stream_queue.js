@@ -236,6 +236,30 @@ async function main() {
     [["1-2", "dave", 4], ["1-3", "dave", 2], ["1-5", "dave", 2], ["2-1", "erin", 1]], 5]);
   emit("xinfo-nokey", await errorOf(r.xinfo("STREAM", "nokey")), "ERR no such key");
 
+  // An empty stream made by MKSTREAM; a group moved with SETID ENTRIESREAD;
+  // XCLAIM FORCE of an acknowledged entry, RETRYCOUNT; consumers and groups
+  // deleted.
+  const empty = fields(await r.xinfo("STREAM", "fresh"));
+  emit("xinfo-stream-empty", [empty.length, empty["first-entry"], empty["last-entry"], empty["last-generated-id"], empty.groups],
+    [0, null, null, "0-0", 1]);
+  emit("xgroup-setid", await r.xgroup("SETID", "jobs", "workers", "1-3", "ENTRIESREAD", "3"), "OK");
+  const moved = fields((await r.xinfo("GROUPS", "jobs"))[0]);
+  // lag is unknown (null) with a deleted entry (1-4) after the group's ID.
+  emit("xinfo-groups-after-setid", [moved["last-delivered-id"], moved["entries-read"], moved.lag], ["1-3", 3, null]);
+  emit("xreadgroup-noack", streams(await r.xreadgroup("GROUP", "workers", "frank", "NOACK", "COUNT", 1, "STREAMS", "jobs", ">")),
+    [["jobs", [["1-5", ["task", "t5", "try", "0"]]]]]);
+  emit("xclaim-force-retrycount", await r.xclaim("jobs", "workers", "frank", 0, "1-1", "FORCE", "RETRYCOUNT", 7, "JUSTID"), ["1-1"]);
+  emit("xclaim-force-pending", (await r.xpending("jobs", "workers", "-", "+", 10, "frank")).map(([id, c, , n]) => [id, c, n]),
+    [["1-1", "frank", 7]]);
+  emit("xclaim-retrycount", await r.xclaim("jobs", "workers", "frank", 0, "2-1", "RETRYCOUNT", 7, "JUSTID"), ["2-1"]);
+  emit("xpending-retrycount", (await r.xpending("jobs", "workers", "2-1", "2-1", 1)).map(([id, c, , n]) => [id, c, n]), [["2-1", "frank", 7]]);
+  // frank holds 1-1 and 2-1 (its NOACK read of 1-5 left dave's claim as it was).
+  emit("xgroup-delconsumer", await r.xgroup("DELCONSUMER", "jobs", "workers", "frank"), 2);
+  emit("xgroup-createconsumer", [await r.xgroup("CREATECONSUMER", "jobs", "workers", "gina"),
+    await r.xgroup("CREATECONSUMER", "jobs", "workers", "gina")], [1, 0]);
+  emit("xgroup-destroy", [await r.xgroup("DESTROY", "fresh", "g"), await r.xgroup("DESTROY", "fresh", "g")], [1, 0]);
+  emit("xinfo-groups-destroyed", await r.xinfo("GROUPS", "fresh"), []);
+
   // MULTI/EXEC, with a command that fails inside EXEC, and one that is
   // refused when queued (wrong arity), which aborts the transaction.
   const tx = await r.multi()
