@@ -18,11 +18,17 @@ func init() {
 		&Command{Name: "object|refcount", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
 			ACL: []string{"@keyspace", "@read", "@slow"}, Handler: objectRefcountCmd,
 			Summary: "Returns the reference count of a value of a key.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "object|help", Arity: 2, Flags: NoKeyspace | Loading | Stale, ACL: []string{"@keyspace", "@slow"},
+			Handler: objectHelpCmd, Summary: "Returns helpful text about the different subcommands.",
+			Since: "6.2.0", Group: "generic", Complexity: "O(1)"},
 		&Command{Name: "memory", Arity: -2, ACL: []string{"@slow"},
 			Summary: "A container for memory diagnostics commands.", Since: "4.0.0", Group: "server", Complexity: "Depends on subcommand."},
 		&Command{Name: "memory|usage", Arity: -3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
 			ACL: []string{"@read", "@slow"}, Handler: memoryUsageCmd,
 			Summary: "Estimates the memory usage of a key.", Since: "4.0.0", Group: "server", Complexity: "O(N) where N is the number of samples."},
+		&Command{Name: "memory|help", Arity: 2, Flags: NoKeyspace | Loading | Stale, ACL: []string{"@slow"},
+			Handler: memoryHelpCmd, Summary: "Returns helpful text about the different subcommands.",
+			Since: "4.0.0", Group: "server", Complexity: "O(1)"},
 	)
 }
 
@@ -62,6 +68,39 @@ func objectRefcountCmd(c *Ctx) error {
 	return nil
 }
 
+// objectHelp lists the OBJECT subcommands runnel has, in Redis's words.
+// Without it the "unknown subcommand ... Try OBJECT HELP." error sent the
+// user to a subcommand that did not exist either.
+var objectHelp = []string{
+	"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	"ENCODING <key>",
+	"    Return the kind of internal representation used in order to store the value",
+	"    associated with a <key>.",
+	"REFCOUNT <key>",
+	"    Return the number of references of the value associated with the specified",
+	"    <key>.",
+}
+
+// OBJECT HELP
+func objectHelpCmd(c *Ctx) error {
+	writeHelp(c, objectHelp)
+	return nil
+}
+
+// memoryHelp lists the MEMORY subcommands runnel has, in Redis's words.
+var memoryHelp = []string{
+	"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+	"USAGE <key> [SAMPLES <count>]",
+	"    Return memory in bytes used by <key> and its value. Nested values are",
+	"    sampled up to <count> times (default: 5, 0 means sample all).",
+}
+
+// MEMORY HELP
+func memoryHelpCmd(c *Ctx) error {
+	writeHelp(c, memoryHelp)
+	return nil
+}
+
 // MEMORY USAGE key [SAMPLES count] — runnel's own estimate of the key, on
 // the same terms as INFO memory's used_memory (info.go).
 func memoryUsageCmd(c *Ctx) error {
@@ -70,7 +109,9 @@ func memoryUsageCmd(c *Ctx) error {
 		if !p.Keyword("samples") {
 			return ErrSyntax
 		}
-		p.Int64(ErrNotInteger)
+		if n := p.Int64(ErrNotInteger); n < 0 && p.Err() == nil {
+			return ErrSyntax // Redis refuses a negative count, key or no key
+		}
 	}
 	if err := p.Err(); err != nil {
 		return err

@@ -1,0 +1,65 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestContainersHaveHelp: every container's "unknown subcommand" error
+// ends "Try <NAME> HELP.", so each must answer <NAME> HELP with a help
+// array. OBJECT and MEMORY used to answer their own HELP with that error.
+func TestContainersHaveHelp(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	n := 0
+	All(func(cmd *Command) {
+		if cmd.Sub == nil {
+			return
+		}
+		n++
+		if cmd.Sub["help"] == nil {
+			t.Errorf("%s has subcommands but no %s|help row", cmd.Name, cmd.Name)
+		}
+		got := c.do(cmd.Name, "help")
+		head := "+" + strings.ToUpper(cmd.Name) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
+		if !strings.HasPrefix(got[strings.Index(got, "\r\n")+2:], head) ||
+			!strings.HasSuffix(got, "+HELP\r\n+    Print this help.\r\n") {
+			t.Errorf("%s HELP = %q", cmd.Name, got)
+		}
+	})
+	if n < 5 {
+		t.Fatalf("only %d containers found in the table", n)
+	}
+}
+
+// TestObjectMemoryHelp: the exact lines, one entry per subcommand runnel
+// has, in Redis's words, and the arity errors of the HELP rows.
+func TestObjectMemoryHelp(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	lines := func(ls ...string) string {
+		var b strings.Builder
+		b.WriteString("*" + itoa(len(ls)) + "\r\n")
+		for _, l := range ls {
+			b.WriteString("+" + l + "\r\n")
+		}
+		return b.String()
+	}
+	runSteps(t, c, []step{
+		s(lines("OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+			"ENCODING <key>",
+			"    Return the kind of internal representation used in order to store the value",
+			"    associated with a <key>.",
+			"REFCOUNT <key>",
+			"    Return the number of references of the value associated with the specified",
+			"    <key>.",
+			"HELP", "    Print this help."), "object", "help"),
+		s(lines("MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+			"USAGE <key> [SAMPLES <count>]",
+			"    Return memory in bytes used by <key> and its value. Nested values are",
+			"    sampled up to <count> times (default: 5, 0 means sample all).",
+			"HELP", "    Print this help."), "MEMORY", "HELP"),
+		s(errReply(Error("ERR wrong number of arguments for 'object|help' command")), "object", "help", "x"),
+		s(errReply(Error("ERR wrong number of arguments for 'memory|help' command")), "memory", "help", "x"),
+	})
+}
