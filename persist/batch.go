@@ -52,8 +52,8 @@ type Op struct {
 	// PendingPut that may replace an existing record must leave it unset.
 	Fresh bool
 	// Node is a closed node's packed bytes as stream.Stream.Append reported
-	// them (NodePut), whose entries are [ID, End). Owned by the batch.
-	// AppendBatch shares it: AddNode allocates it for this op alone.
+	// them (NodePut), whose entries are [ID, End). Owned by the batch:
+	// AddNode allocates it for this op alone.
 	Node []byte
 }
 
@@ -93,9 +93,10 @@ type StreamMeta struct {
 	EntriesAdded uint64
 }
 
-// Batch collects the effects of one write command, one MULTI/EXEC block or
-// one pipeline, to be committed as a unit before any reply that depends on
-// them leaves the server. A Batch is not safe for concurrent use.
+// Batch collects the effects of write commands, to be committed as a unit
+// before any reply that depends on them leaves the server: one command's,
+// one MULTI/EXEC block's, or those of every command since the last commit,
+// added one after another. A Batch is not safe for concurrent use.
 type Batch struct {
 	Ops   []Op
 	arena []byte
@@ -151,20 +152,19 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: b.copyFields(fields)})
 }
 
-// AppendBatch appends a copy of src's ops to b, field bytes included, so
-// that src may be reset and reused at once. It serves a committer that
-// queues many commands' batches as one.
-func (b *Batch) AppendBatch(src *Batch) {
+// Truncate drops the ops from the n-th on, as if they had never been
+// added, so that a holder can take back the effects of a command that must
+// not commit. The field bytes they used stay in the arena until Reset.
+func (b *Batch) Truncate(n int) {
 	if b.counting {
-		b.n += src.Len()
+		b.n = min(b.n, n)
 		return
 	}
-	for i := range src.Ops {
-		b.Ops = append(b.Ops, src.Ops[i])
-		if op := &b.Ops[len(b.Ops)-1]; op.Fields != nil {
-			op.Fields = b.copyFields(op.Fields)
-		}
+	if n >= len(b.Ops) {
+		return
 	}
+	clear(b.Ops[n:])
+	b.Ops = b.Ops[:n]
 }
 
 // Retained returns about how many bytes b keeps for reuse after Reset, so

@@ -54,29 +54,30 @@ func TestBatchCountOnly(t *testing.T) {
 	}
 }
 
-// TestBatchAppendBatch checks that AppendBatch copies ops and field bytes:
-// the source may be reset and refilled at once without changing what was
-// appended, across many rounds that outgrow the destination's arena.
-func TestBatchAppendBatch(t *testing.T) {
-	var q, src Batch
-	want := 0
+// TestBatchTruncate checks that Truncate drops exactly the ops added after
+// its mark and leaves the earlier ones and their field bytes intact, across
+// many rounds whose entries outgrow the arena, as a committer's open batch
+// does when a command's effects must be dropped.
+func TestBatchTruncate(t *testing.T) {
+	var b Batch
 	for round := range 300 {
+		mark := b.Len()
 		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
-		src.AddEntry(1, stream.ID{Ms: uint64(round)}, [][]byte{[]byte("f"), val})
-		src.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{EntriesAdded: uint64(round)}})
-		q.AppendBatch(&src)
-		want += 2
-		src.Reset()
-		// Refill the source's memory, as the next command would.
-		src.AddEntry(9, stream.ID{}, [][]byte{bytes.Repeat([]byte{'!'}, 200)})
-		src.Reset()
+		b.AddEntry(1, stream.ID{Ms: uint64(round)}, [][]byte{[]byte("f"), val})
+		b.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{EntriesAdded: uint64(round)}})
+		if round%3 == 2 {
+			// A dropped command: its ops, with bytes that would overwrite
+			// the kept ones if the arena were reused from the mark.
+			b.AddEntry(9, stream.ID{}, [][]byte{bytes.Repeat([]byte{'!'}, 200)})
+			b.Truncate(mark + 2)
+		}
 	}
-	if q.Len() != want {
-		t.Fatalf("Len = %d, want %d", q.Len(), want)
+	if b.Len() != 600 {
+		t.Fatalf("Len = %d, want 600", b.Len())
 	}
-	for i := 0; i < len(q.Ops); i += 2 {
+	for i := 0; i < len(b.Ops); i += 2 {
 		round := i / 2
-		e, m := q.Ops[i], q.Ops[i+1]
+		e, m := b.Ops[i], b.Ops[i+1]
 		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
 		if e.Kind != EntryPut || e.ID.Ms != uint64(round) || len(e.Fields) != 2 || string(e.Fields[0]) != "f" || !bytes.Equal(e.Fields[1], val) {
 			t.Fatalf("round %d: entry op %+v", round, e)
@@ -85,7 +86,21 @@ func TestBatchAppendBatch(t *testing.T) {
 			t.Fatalf("round %d: meta op %+v", round, m)
 		}
 	}
-	if q.Retained() <= 0 {
-		t.Fatalf("Retained = %d for a batch holding %d ops", q.Retained(), q.Len())
+	if got := b.Ops[:cap(b.Ops)][len(b.Ops)]; got.Kind != 0 || got.Fields != nil {
+		t.Fatalf("a dropped op is kept past the end: %+v", got)
+	}
+	b.Truncate(b.Len() + 5) // past the end: no change
+	if b.Len() != 600 {
+		t.Fatalf("Len = %d after a Truncate past the end, want 600", b.Len())
+	}
+
+	var c Batch
+	c.CountOnly()
+	for range 5 {
+		c.Add(Op{Kind: KeyDel})
+	}
+	c.Truncate(3)
+	if c.Len() != 3 {
+		t.Fatalf("counting batch: Len = %d after Truncate(3), want 3", c.Len())
 	}
 }
