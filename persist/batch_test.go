@@ -104,3 +104,36 @@ func TestBatchTruncate(t *testing.T) {
 		t.Fatalf("counting batch: Len = %d after Truncate(3), want 3", c.Len())
 	}
 }
+
+// TestBatchAddNodeOwnsBytes checks that AddNode copies the node: its bytes
+// survive the caller changing its buffer and later entries and nodes
+// outgrowing the arena, and appending to an op's Node cannot overwrite
+// what follows it.
+func TestBatchAddNodeOwnsBytes(t *testing.T) {
+	var b Batch
+	buf := make([]byte, 0, 8192)
+	want := map[int][]byte{}
+	for i := range 200 {
+		if i%3 == 0 {
+			buf = append(buf[:0], bytes.Repeat([]byte{byte('A' + i%26)}, 1+i*37%5000)...)
+			want[len(b.Ops)] = bytes.Clone(buf)
+			b.AddNode(1, stream.Span{First: stream.ID{Ms: uint64(i)}, Last: stream.ID{Ms: uint64(i), Seq: 5}}, buf)
+			for j := range buf {
+				buf[j] = '!' // the stream changes its storage
+			}
+		}
+		b.AddEntry(1, stream.ID{Ms: uint64(i), Seq: 9}, [][]byte{[]byte("f"), bytes.Repeat([]byte{'x'}, i%300)})
+	}
+	for i, op := range b.Ops {
+		if w, ok := want[i]; ok {
+			if op.Kind != NodePut || !bytes.Equal(op.Node, w) || cap(op.Node) != len(op.Node) {
+				t.Fatalf("op %d: node of %d bytes (cap %d), want %d bytes %q...", i, len(op.Node), cap(op.Node), len(w), w[:1])
+			}
+			if op.End != (stream.ID{Ms: op.ID.Ms, Seq: 6}) {
+				t.Fatalf("op %d: node [%v, %v)", i, op.ID, op.End)
+			}
+		} else if op.Kind != EntryPut || len(op.Fields[1]) != int(op.ID.Ms%300) {
+			t.Fatalf("op %d = %+v", i, op)
+		}
+	}
+}
