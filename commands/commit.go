@@ -9,7 +9,8 @@ import (
 	"github.com/runnel-db/runnel/persist"
 )
 
-// errStoreClosed fails batches queued after the server began to close.
+// errStoreClosed fails the replies of commands that end after the
+// committer began to close (their ops are dropped).
 var errStoreClosed = Error("ERR server is shutting down")
 
 // committer hands batches to the store in the order the keyspace lock
@@ -20,7 +21,8 @@ var errStoreClosed = Error("ERR server is shutting down")
 // command that changed something seals its ops by taking a sequence number
 // before it releases the lock (enqueue): so the open batch holds the ops of
 // every command since the last apply, in keyspace-lock order, each op
-// written (and each entry's field bytes copied) once. A reply that shows
+// written (and each entry's field bytes copied) once. Its sealed ops are
+// the queue below. A reply that shows
 // state up to sequence n leaves only once durable >= n (wait), so no
 // client, writer or reader, observes a write that a crash could still
 // lose; the keyspace lock is never held while waiting for that.
