@@ -9,28 +9,39 @@ import (
 	"github.com/runnel-db/runnel/persist"
 )
 
-// errStoreClosed fails batches queued after the server began to close.
+// errStoreClosed fails the replies of commands that end after the
+// committer began to close (their ops are dropped).
 var errStoreClosed = Error("ERR server is shutting down")
 
 // committer hands batches to the store in the order the keyspace lock
 // produced them and tracks how far they are durable.
 //
-// Every write command's batch gets a sequence number while its command still
-// holds the keyspace lock (enqueue). A reply that shows state up to sequence
-// n leaves only once durable >= n (wait), so no client, writer or reader,
-// observes a write that a crash could still lose; the keyspace lock is never
-// held while waiting for that.
+// Commands add their effects directly to the committer's open batch
+// (Server.batch is that batch) while they hold the keyspace lock, and a
+// command that changed something seals its ops by taking a sequence number
+// before it releases the lock (enqueue): so the open batch holds the ops of
+// every command since the last apply, in keyspace-lock order, each op
+// written (and each entry's field bytes copied) once. Its sealed ops are
+// the queue below. A reply that shows
+// state up to sequence n leaves only once durable >= n (wait), so no
+// client, writer or reader, observes a write that a crash could still
+// lose; the keyspace lock is never held while waiting for that.
 //
 // There is no committer goroutine on the hot path: the first goroutine that
-// waits for a batch nobody has applied yet becomes the leader, applies every
-// queued batch as one store batch and, for a store that syncs, waits for
-// that sync; the others wait for it. While a leader waits for its sync, the
-// next one may already apply the batches queued meanwhile, and the store
+// waits for a batch nobody has applied yet becomes the leader. It takes the
+// keyspace lock for a moment, so that no command is half way through
+// adding to the open batch, swaps the open batch for an empty one, and
+// releases the lock; then it applies what it took as one store batch and,
+// for a store that syncs, waits for that sync; the others wait for it.
+// Since a leader takes the open batch only between commands, a command's
+// ops (a whole MULTI/EXEC's, with the blocked commands it served) are
+// always applied together. While a leader waits for its sync, the next one
+// may already take and apply the batches queued meanwhile, and the store
 // syncs them together after the sync in progress (group commit) — so the
-// log is kept busy, every client that wrote during one sync shares the next,
-// and no hand-off to another goroutine sits between a command and its
-// commit. A background goroutine (run) applies batches that no reply waits
-// for (key expiry) within a few milliseconds.
+// log is kept busy, every client that wrote during one sync shares the
+// next, and no hand-off to another goroutine sits between a command and
+// its commit. A background goroutine (run) applies batches that no reply
+// waits for (key expiry) within a few milliseconds.
 //
 // # Deferred apply under appendfsync no
 //
@@ -63,6 +74,17 @@ type committer struct {
 	policy interface{ Policy() persist.FsyncPolicy }
 	onErr  func(error)
 	timing commitTiming
+	// ks is the keyspace lock (Server.mu), taken before mu.
+	ks sync.Locker
+
+	// open holds the ops of the commands since a leader last took it:
+	// those of the enqueued ones (sealed of them) and, after them, those
+	// of the command running. Guarded by ks: commands add to it and
+	// enqueue seals under ks, a leader swaps it out under ks and mu.
+	open *persist.Batch
+	// sealed is how many of open's ops belong to enqueued commands
+	// (guarded by ks).
+	sealed int
 
 	// assigned is the last sequence handed out; written under the keyspace
 	// lock and mu, read anywhere.
@@ -75,11 +97,11 @@ type committer struct {
 	// published is about to get. enqueue and commitInstant wake them only
 	// when there are some.
 	early atomic.Int32
-	// queuedOps counts the ops of the batches in queue (written under mu,
-	// read anywhere): the deferred path's backpressure and run's trigger.
+	// queuedOps counts the sealed ops of open (written under mu, read
+	// anywhere): the deferred path's backpressure and run's trigger.
 	queuedOps atomic.Int64
-	// broken is set, under mu, when failed is; the deferred path reads it
-	// without the lock.
+	// broken is set, under mu, when failed or stopped is; the deferred
+	// path reads it without the lock.
 	broken atomic.Bool
 	// kick wakes run when the queue under No gets its first batch or
 	// reaches deferApplyOps ops (capacity 1, sent without blocking).
@@ -90,22 +112,21 @@ type committer struct {
 	// leader finishes applying; durableCond wakes the others when durable
 	// advances or a commit fails.
 	appliedCond, durableCond sync.Cond
-	// queue holds the ops of every batch queued and not yet taken by a
-	// leader, copied in by enqueue (so a command's batch is reused at once
-	// and the store applies one batch without merging); batches counts
-	// them.
-	queue   *persist.Batch
+	// batches counts the commands sealed in open.
 	batches int
 	// applied is the last sequence handed to the store's Apply.
 	applied uint64
-	// leading is set while a leader applies; spare is the emptied queue
-	// the next leader swaps in (only one apply runs at a time, so two
-	// suffice).
-	leading bool
-	spare   *persist.Batch
-	failed  error
-	// stopped is set by close; later batches fail instead of committing.
+	// leading is set while a leader applies; claiming while a goroutine
+	// that will lead waits for the keyspace lock to take the open batch
+	// (others wait for either). spare is the emptied batch the next leader
+	// swaps in (only one apply runs at a time, so two suffice).
+	leading, claiming bool
+	spare             *persist.Batch
+	failed            error
+	// stopped is set by close, with stopSeq the last sequence handed out
+	// before: later batches fail instead of committing.
 	stopped bool
+	stopSeq uint64
 	quit    chan struct{}
 	done    chan struct{}
 }
@@ -132,20 +153,23 @@ const (
 // find what relies on a background apply having run.
 type commitTiming struct{ tick, linger time.Duration }
 
-func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *committer {
+// newCommitter returns a committer for store; ks is the keyspace lock,
+// under which commands add to its open batch and call enqueue.
+func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing commitTiming) *committer {
 	if timing.tick <= 0 {
 		timing.tick = tickInterval
 	}
 	if timing.linger <= 0 {
 		timing.linger = deferLinger
 	}
-	c := &committer{store: store, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
+	c := &committer{store: store, ks: ks, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
 		kick: make(chan struct{}, 1)}
 	c.appliedCond.L = &c.mu
 	c.durableCond.L = &c.mu
-	c.queue, c.spare = new(persist.Batch), new(persist.Batch)
+	c.open, c.spare = new(persist.Batch), new(persist.Batch)
 	if _, ok := store.(persist.Memory); ok {
 		c.instant = true
+		c.open.CountOnly() // nothing reads the effects: count them only
 		close(c.done)
 		return c
 	}
@@ -156,33 +180,35 @@ func newCommitter(store persist.Store, onErr func(error), timing commitTiming) *
 	return c
 }
 
-// enqueue queues b's ops for commit and returns their sequence number (b
-// is empty only when a keyspace notification awaits the sequence, see
-// notify.go). It must be called under the keyspace lock so sequence order is
-// the order in which the effects were applied in memory. The ops are copied
-// into the queue, field bytes included, and b is reset for the caller to
-// reuse.
-func (c *committer) enqueue(b *persist.Batch) uint64 {
+// changed reports whether the running command added ops to the open
+// batch. It must be called under the keyspace lock.
+func (c *committer) changed() bool { return c.open.Len() > c.sealed }
+
+// enqueue seals the ops the running command added to the open batch and
+// returns their sequence number (there are none only when a keyspace
+// notification awaits the sequence, see notify.go). It must be called
+// under the keyspace lock so sequence order is the order in which the
+// effects were applied in memory. Nothing is copied: the ops stay where
+// the command put them until a leader takes the open batch.
+func (c *committer) enqueue() uint64 {
 	if c.instant {
 		n := c.commitInstant()
-		b.Reset()
+		c.open.Reset()
 		return n
 	}
 	c.mu.Lock()
 	n := c.assigned.Add(1)
 	if c.stopped {
-		if c.failed == nil {
-			c.setFailedLocked(errStoreClosed)
-		}
 		c.mu.Unlock()
-		b.Reset()
+		// Closed: the command's ops are dropped and its wait fails.
+		c.open.Truncate(c.sealed)
 		return n
 	}
-	c.queue.AppendBatch(b)
+	ops := c.open.Len()
+	added := ops - c.sealed
+	c.sealed = ops
 	c.batches++
-	ops := int64(c.queue.Len())
-	c.queuedOps.Store(ops)
-	added := int64(b.Len())
+	c.queuedOps.Store(int64(ops))
 	// run lingers from the first batch of a queue and applies early once
 	// the queue reaches deferApplyOps.
 	wake := c.batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
@@ -190,10 +216,6 @@ func (c *committer) enqueue(b *persist.Batch) uint64 {
 		c.appliedCond.Broadcast()
 	}
 	c.mu.Unlock()
-	b.Reset()
-	if b.Retained() > maxRetainedBatch {
-		*b = persist.Batch{}
-	}
 	if wake && c.deferring() {
 		select {
 		case c.kick <- struct{}{}:
@@ -218,7 +240,7 @@ func (c *committer) deferred(seq uint64) bool {
 }
 
 // commitInstant is enqueue for a store that keeps nothing (instant): the
-// caller resets and keeps its batch, so the batch is not pooled.
+// caller resets the open batch, which only counts.
 func (c *committer) commitInstant() uint64 {
 	n := c.assigned.Add(1)
 	c.durable.Store(n)
@@ -245,7 +267,8 @@ func (c *committer) wait(seq uint64) error { return c.waitFor(seq, true) }
 
 // flush is wait without deferral: it returns once everything up to seq is
 // applied to the store and durable under its policy, whatever the policy.
-// Backups and close use it; they read or close the store itself.
+// Backups and close use it; they read or close the store itself. Like
+// wait, it must not be called under the keyspace lock.
 func (c *committer) flush(seq uint64) error { return c.waitFor(seq, false) }
 
 func (c *committer) waitFor(seq uint64, deferOK bool) error {
@@ -255,6 +278,9 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.durable.Load() < seq && c.failed == nil {
+		if c.stopped && seq > c.stopSeq {
+			return errStoreClosed
+		}
 		if deferOK && c.deferred(seq) {
 			return nil
 		}
@@ -270,10 +296,10 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 			c.early.Add(-1)
 		case c.applied >= seq:
 			c.durableCond.Wait()
-		case !c.leading:
-			c.lead()
-		default:
+		case c.leading || c.claiming:
 			c.appliedCond.Wait()
+		default:
+			c.lead()
 		}
 	}
 	if c.durable.Load() >= seq {
@@ -282,17 +308,32 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 	return c.failed
 }
 
-// lead applies every queued batch as one store batch, then waits for its
-// sync and advances durable past it. It is called with mu held, releases it
-// while the store works, and returns with it held.
+// lead takes the open batch, applies it as one store batch, then waits for
+// its sync and advances durable past it. It is called with mu held,
+// releases it while it waits for the keyspace lock and while the store
+// works, and returns with it held.
 func (c *committer) lead() {
-	c.leading = true
+	c.claiming = true
 	c.gather()
-	q := c.queue
-	c.queue, c.spare = c.spare, nil
+	c.mu.Unlock()
+	c.ks.Lock()
+	c.mu.Lock()
+	c.claiming = false
+	c.leading = true
+	// No command is running: take the open batch (unsealed ops, left by
+	// a locked section that sealed nothing, go along; they were applied in
+	// memory before everything after) and leave an empty one.
+	q := c.spare
+	c.spare = nil
+	*q, *c.open = *c.open, *q
+	c.sealed = 0
 	c.batches = 0
 	c.queuedOps.Store(0)
 	last := c.assigned.Load()
+	if c.stopped {
+		last = min(last, c.stopSeq)
+	}
+	c.ks.Unlock()
 	c.mu.Unlock()
 
 	t, err := c.apply(q)
@@ -301,7 +342,7 @@ func (c *committer) lead() {
 	c.spare = q
 	c.leading = false
 	if err == nil {
-		c.applied = last
+		c.applied = max(c.applied, last)
 	}
 	c.appliedCond.Broadcast()
 	if err == nil {
@@ -365,13 +406,15 @@ func (c *committer) apply(q *persist.Batch) (persist.Ticket, error) {
 // bulk load of a million, measured with runnel-bench mem), which a busy
 // server reuses but an idle one need not hold.
 func (c *committer) shrinkIdle() {
+	c.ks.Lock()
+	defer c.ks.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.leading || c.batches > 0 {
+	if c.leading || c.claiming || c.open.Len() > 0 {
 		return
 	}
-	if c.queue.Retained() > keepIdleQueue {
-		c.queue = new(persist.Batch)
+	if c.open.Retained() > keepIdleQueue {
+		*c.open = persist.Batch{}
 	}
 	if c.spare != nil && c.spare.Retained() > keepIdleQueue {
 		c.spare = new(persist.Batch)
@@ -385,12 +428,8 @@ const (
 	keepIdleQueue    = 256 << 10
 )
 
-// maxRetainedQueue bounds the bytes an emptied queue keeps for reuse, and
-// maxRetainedBatch those a command's batch keeps.
-const (
-	maxRetainedQueue = 64 << 20
-	maxRetainedBatch = 1 << 20
-)
+// maxRetainedQueue bounds the bytes an emptied queue keeps for reuse.
+const maxRetainedQueue = 64 << 20
 
 // failLocked records the store's first error, which every waiting and
 // later reply then reports, and wakes every waiter. mu is held.
@@ -460,20 +499,28 @@ func (c *committer) run() {
 	}
 }
 
-// close commits what is queued and stops the background goroutine. The
-// caller holds the keyspace lock, so nothing new is queued.
+// close commits what is queued and stops the background goroutine;
+// commands that end later fail their replies and add nothing. It takes
+// the keyspace lock to stop, so no command is half way through, and must
+// be called without it.
 func (c *committer) close() {
 	if c.instant {
 		return
 	}
+	c.ks.Lock()
 	c.mu.Lock()
 	if c.stopped {
 		c.mu.Unlock()
+		c.ks.Unlock()
 		return
 	}
 	c.stopped = true
+	c.stopSeq = c.assigned.Load()
+	c.broken.Store(true) // deferred replies take the lock and see stopped
+	c.appliedCond.Broadcast()
 	c.mu.Unlock()
+	c.ks.Unlock()
 	close(c.quit)
 	<-c.done
-	_ = c.flush(c.assigned.Load())
+	_ = c.flush(c.stopSeq)
 }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -73,14 +74,21 @@ func (s *gatedStore) inOrder(n int) bool {
 	return true
 }
 
-// enqueueOps queues one batch of n ops numbered from *next.
+// testCommitter returns a committer on st with a keyspace lock of its own.
+func testCommitter(st persist.Store, onErr func(error), timing commitTiming) *committer {
+	return newCommitter(st, new(sync.Mutex), onErr, timing)
+}
+
+// enqueueOps queues one batch of n ops numbered from *next, added under
+// the keyspace lock as a command adds them.
 func enqueueOps(c *committer, n int, next *int64) uint64 {
-	b := &persist.Batch{}
+	c.ks.Lock()
+	defer c.ks.Unlock()
 	for range n {
 		*next++
-		b.Add(persist.Op{Kind: persist.KeyPut, Key: "k", UID: 1, Expire: *next})
+		c.open.Add(persist.Op{Kind: persist.KeyPut, Key: "k", UID: 1, Expire: *next})
 	}
-	return c.enqueue(b)
+	return c.enqueue()
 }
 
 // waitDone runs c.wait(seq) and returns a channel that gets its result.
@@ -107,7 +115,7 @@ func stillWaiting(ch <-chan error) bool {
 // applies everything queued, in order.
 func TestCommitNoDefersApply(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil, commitTiming{})
+	c := testCommitter(st, nil, commitTiming{})
 	var next int64
 	for range 10 {
 		seq := enqueueOps(c, 3, &next)
@@ -140,7 +148,7 @@ func TestCommitNoDefersApply(t *testing.T) {
 // store with nobody waiting for them, within the linger.
 func TestCommitNoAppliesInBackground(t *testing.T) {
 	st := newGatedStore(persist.No, true)
-	c := newCommitter(st, nil, commitTiming{})
+	c := testCommitter(st, nil, commitTiming{})
 	defer c.close()
 	var next int64
 	c.wait(enqueueOps(c, 2, &next))
@@ -158,7 +166,7 @@ func TestCommitNoAppliesInBackground(t *testing.T) {
 // for its batch again.
 func TestCommitNoBackpressure(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil, commitTiming{})
+	c := testCommitter(st, nil, commitTiming{})
 	var next int64
 	var seq uint64
 	for i := 0; c.queuedOps.Load() < deferMaxOps; i++ {
@@ -191,7 +199,7 @@ func TestCommitNoBackpressure(t *testing.T) {
 // under no.
 func TestCommitNoToAlways(t *testing.T) {
 	st := newGatedStore(persist.No, false)
-	c := newCommitter(st, nil, commitTiming{})
+	c := testCommitter(st, nil, commitTiming{})
 	defer c.close()
 	var next int64
 	first := enqueueOps(c, 4, &next)
@@ -228,7 +236,7 @@ func TestCommitNoFailure(t *testing.T) {
 	boom := errors.New("disk full")
 	st.fail.Store(&boom)
 	var reported atomic.Bool
-	c := newCommitter(st, func(error) { reported.Store(true) }, commitTiming{})
+	c := testCommitter(st, func(error) { reported.Store(true) }, commitTiming{})
 	defer c.close()
 	var next int64
 	seq := enqueueOps(c, 1, &next)
@@ -309,16 +317,18 @@ func TestNoPolicyDeferredWritesKept(t *testing.T) {
 // writes grew are dropped once writes stop, and kept while they go on.
 func TestCommitShrinksIdleQueues(t *testing.T) {
 	st := newGatedStore(persist.No, true)
-	c := newCommitter(st, nil, commitTiming{tick: time.Millisecond})
+	c := testCommitter(st, nil, commitTiming{tick: time.Millisecond})
 	defer c.close()
 	var next int64
 	for range 20 {
 		c.wait(enqueueOps(c, deferApplyOps/2, &next))
 	}
 	retained := func() int {
+		c.ks.Lock()
+		defer c.ks.Unlock()
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		n := c.queue.Retained()
+		n := c.open.Retained()
 		if c.spare != nil {
 			n += c.spare.Retained()
 		}
@@ -333,5 +343,138 @@ func TestCommitShrinksIdleQueues(t *testing.T) {
 	}
 	if r := retained(); r > 2*keepIdleQueue {
 		t.Fatalf("idle queues still retain %d bytes", r)
+	}
+}
+
+// wholeStore is a Store that checks every batch it applies holds whole
+// commands: each op's Expire is its command's number times 100 plus its
+// index, and Key says how many ops the command has.
+type wholeStore struct {
+	policy persist.FsyncPolicy
+
+	mu      sync.Mutex
+	err     error
+	applies int
+	ops     int
+}
+
+func (s *wholeStore) Policy() persist.FsyncPolicy { return s.policy }
+
+func (s *wholeStore) Apply(b *persist.Batch) (persist.Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.applies++
+	for i := 0; i < len(b.Ops); {
+		n, _ := strconv.Atoi(b.Ops[i].Key)
+		cmd := b.Ops[i].Expire / 100
+		for j := range n {
+			if i+j >= len(b.Ops) || b.Ops[i+j].Expire != cmd*100+int64(j) {
+				if s.err == nil {
+					s.err = errors.New("a batch holds part of command " + strconv.FormatInt(cmd, 10))
+				}
+				return persist.Ticket{}, nil
+			}
+		}
+		i += n
+		s.ops += n
+	}
+	return persist.Ticket{}, nil
+}
+
+func (s *wholeStore) Commit(b *persist.Batch) error { _, err := s.Apply(b); return err }
+func (s *wholeStore) Close() error                  { return nil }
+
+// TestCommitLeaderTakesWholeCommands runs writers that add their ops to
+// the open batch one at a time under the keyspace lock, yielding between
+// them, while the others lead commits, and checks that no applied batch
+// holds part of a command and that every command is applied once its
+// wait returns, under each policy.
+func TestCommitLeaderTakesWholeCommands(t *testing.T) {
+	for _, p := range []persist.FsyncPolicy{persist.Always, persist.EverySec, persist.No} {
+		st := &wholeStore{policy: p}
+		c := testCommitter(st, nil, commitTiming{})
+		const writers, cmds = 8, 200
+		var wg sync.WaitGroup
+		var nextCmd atomic.Int64
+		for range writers {
+			wg.Go(func() {
+				for range cmds {
+					c.ks.Lock()
+					cmd := nextCmd.Add(1)
+					n := 1 + int(cmd%4)
+					for j := range n {
+						c.open.Add(persist.Op{Kind: persist.KeyPut, Key: strconv.Itoa(n), UID: 1, Expire: cmd*100 + int64(j)})
+						runtime.Gosched()
+					}
+					seq := c.enqueue()
+					c.ks.Unlock()
+					if err := c.wait(seq); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		c.close()
+		st.mu.Lock()
+		err, ops, applies := st.err, st.ops, st.applies
+		st.mu.Unlock()
+		if err != nil {
+			t.Fatalf("policy %v: %v", p, err)
+		}
+		want := 0
+		for cmd := int64(1); cmd <= writers*cmds; cmd++ {
+			want += 1 + int(cmd%4)
+		}
+		if ops != want {
+			t.Fatalf("policy %v: applied %d ops, want %d", p, ops, want)
+		}
+		if applies >= writers*cmds {
+			t.Logf("policy %v: %d applies for %d commands: no grouping", p, applies, writers*cmds)
+		}
+	}
+}
+
+// TestCommitCloseDropsLaterCommands checks that close applies every
+// command sealed before it, waiting for a leader stalled in the store,
+// and that a command ending after it adds nothing to the store and its
+// wait fails.
+func TestCommitCloseDropsLaterCommands(t *testing.T) {
+	st := newGatedStore(persist.EverySec, false)
+	c := testCommitter(st, nil, commitTiming{})
+	var next int64
+	first := waitDone(c, enqueueOps(c, 2, &next))
+	if !stillWaiting(first) {
+		t.Fatal("a reply left before its batch was applied")
+	}
+	enqueueOps(c, 3, &next) // queued behind the stalled leader
+	closed := make(chan struct{})
+	go func() { c.close(); close(closed) }()
+	select {
+	case <-closed:
+		t.Fatal("close returned before the store applied the queue")
+	case <-time.After(50 * time.Millisecond):
+	}
+	st.open()
+	<-closed
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if !st.inOrder(5) {
+		t.Fatalf("after close applied %d ops, want 5 in order", st.count())
+	}
+	late := enqueueOps(c, 4, &next)
+	if err := c.wait(late); !errors.Is(err, errStoreClosed) {
+		t.Fatalf("wait after close: %v, want %v", err, errStoreClosed)
+	}
+	if err := c.flush(late); !errors.Is(err, errStoreClosed) {
+		t.Fatalf("flush after close: %v, want %v", err, errStoreClosed)
+	}
+	c.ks.Lock()
+	left := c.open.Len()
+	c.ks.Unlock()
+	if left != 0 || st.count() != 5 {
+		t.Fatalf("after a late command: %d ops open, %d applied; want 0 and 5", left, st.count())
 	}
 }

@@ -199,7 +199,7 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
 	// A keyspace event already promised its subscribers the next sequence
 	// (pubSeq): it is handed out even if the batch stayed empty.
-	write := s.batch.Len() > 0 || s.notified
+	write := s.commit.changed() || s.notified
 	s.notified = false
 	var seq uint64
 	switch {
@@ -208,7 +208,7 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 		seq = s.commit.commitInstant()
 		s.batch.Reset()
 	case write:
-		seq = s.commit.enqueue(s.batch) // copies and resets the batch
+		seq = s.commit.enqueue() // seals the command's ops in the open batch
 	default:
 		seq = s.commit.latest()
 	}

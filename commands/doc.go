@@ -38,7 +38,9 @@
 // durability.saveMu (save.go, held while a backup is written) →
 // Server.mu (keyspace) → Server.clientsMu → Client.mu → config.mu →
 // durability.mu (save.go) → committer.mu. Code holding a lock never takes
-// one listed before it.
+// one listed before it. A commit leader takes Server.mu for a moment to
+// take the open batch (commit.go), so committer.wait and flush are called
+// holding none of these locks but saveMu.
 //
 // # Start-up and shutdown
 //

@@ -30,13 +30,8 @@ func (s *Server) SetStore(st persist.Store) {
 	s.dur.saveMu.Lock()
 	s.dur.storeDir, s.dur.storeID = s.opts.Dir, ""
 	s.dur.saveMu.Unlock()
-	s.commit = newCommitter(st, s.onCommitError, s.opts.timing)
-	// The batch New made for a store that keeps nothing only counts its
-	// ops; a real store needs them.
-	s.batch = &persist.Batch{}
-	if s.commit.instant {
-		s.batch.CountOnly()
-	}
+	s.commit = newCommitter(st, &s.mu, s.onCommitError, s.opts.timing)
+	s.batch = s.commit.open
 }
 
 // Load rebuilds the keyspace from src: every database, key, expiry, stream

@@ -42,7 +42,7 @@ import (
 // have seen.
 func (s *Server) pubSeq(locked bool) uint64 {
 	n := s.commit.latest()
-	if locked && (s.batch.Len() > 0 || s.notified) {
+	if locked && (s.commit.changed() || s.notified) {
 		n++
 	}
 	return n

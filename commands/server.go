@@ -57,10 +57,13 @@ type Server struct {
 
 	// mu is the keyspace lock; it guards dbs, the objects in them, the
 	// blocked-client registries, the watch registries and batch.
-	mu    sync.Mutex
-	dbs   [NumDBs]*DB
-	batch *persist.Batch // effects of the command running under mu
-	ready []readyKey     // keys signalled by the running command
+	mu  sync.Mutex
+	dbs [NumDBs]*DB
+	// batch is the committer's open batch (commit.go): the running command
+	// adds its effects to it, after those of the commands before it that
+	// no leader took yet.
+	batch *persist.Batch
+	ready []readyKey // keys signalled by the running command
 	// nextUID numbers streams for the store (guarded by mu).
 	nextUID uint64
 	// dirty counts changes since the last save (INFO persistence).
@@ -108,7 +111,6 @@ func New(opts Options) *Server {
 		clients:   map[uint64]*Client{},
 		startTime: time.Now(),
 		closed:    make(chan struct{}),
-		batch:     &persist.Batch{},
 	}
 	s.dur.storeDir = opts.Dir
 	s.logf = opts.Logf
@@ -119,10 +121,8 @@ func New(opts Options) *Server {
 	for i := range s.dbs {
 		s.dbs[i] = newDB(i)
 	}
-	s.commit = newCommitter(s.store, s.onCommitError, opts.timing)
-	if s.commit.instant {
-		s.batch.CountOnly() // nothing reads the effects: count them only
-	}
+	s.commit = newCommitter(s.store, &s.mu, s.onCommitError, opts.timing)
+	s.batch = s.commit.open
 	s.stats.init()
 	return s
 }
@@ -195,10 +195,11 @@ func (s *Server) Close() error {
 		}
 		s.waitBackground()
 		s.wg.Wait()
-		// Take the keyspace lock so no command is half way through, then
-		// drain the committer and close the store.
-		s.mu.Lock()
+		// Drain the committer (it stops under the keyspace lock, so no
+		// command is half way through; later ones fail), then close the
+		// store.
 		s.commit.close()
+		s.mu.Lock()
 		err = s.store.Close()
 		s.mu.Unlock()
 		close(s.shut.drainedCh())

@@ -32,7 +32,8 @@ type Op struct {
 	// kept entry is the largest ID, or the drop of a node ending just below
 	// it, must not delete that entry.
 	BeforeMax bool
-	// Fields alternate name, value (EntryPut). Owned by the batch.
+	// Fields alternate name, value (EntryPut). Owned by the batch (AddEntry
+	// copies them), valid until Reset.
 	Fields [][]byte
 	// Meta is the stream metadata (StreamMeta).
 	Meta StreamMeta
@@ -52,8 +53,8 @@ type Op struct {
 	// PendingPut that may replace an existing record must leave it unset.
 	Fresh bool
 	// Node is a closed node's packed bytes as stream.Stream.Append reported
-	// them (NodePut), whose entries are [ID, End). Owned by the batch.
-	// AppendBatch shares it: AddNode allocates it for this op alone.
+	// them (NodePut), whose entries are [ID, End). Owned by the batch
+	// (AddNode copies it), valid until Reset.
 	Node []byte
 }
 
@@ -93,9 +94,10 @@ type StreamMeta struct {
 	EntriesAdded uint64
 }
 
-// Batch collects the effects of one write command, one MULTI/EXEC block or
-// one pipeline, to be committed as a unit before any reply that depends on
-// them leaves the server. A Batch is not safe for concurrent use.
+// Batch collects the effects of write commands, to be committed as a unit
+// before any reply that depends on them leaves the server: one command's,
+// one MULTI/EXEC block's, or those of every command since the last commit,
+// added one after another. A Batch is not safe for concurrent use.
 type Batch struct {
 	Ops   []Op
 	arena []byte
@@ -151,20 +153,19 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: b.copyFields(fields)})
 }
 
-// AppendBatch appends a copy of src's ops to b, field bytes included, so
-// that src may be reset and reused at once. It serves a committer that
-// queues many commands' batches as one.
-func (b *Batch) AppendBatch(src *Batch) {
+// Truncate drops the ops from the n-th on, as if they had never been
+// added, so that a holder can take back the effects of a command that must
+// not commit. The field bytes they used stay in the arena until Reset.
+func (b *Batch) Truncate(n int) {
 	if b.counting {
-		b.n += src.Len()
+		b.n = min(b.n, n)
 		return
 	}
-	for i := range src.Ops {
-		b.Ops = append(b.Ops, src.Ops[i])
-		if op := &b.Ops[len(b.Ops)-1]; op.Fields != nil {
-			op.Fields = b.copyFields(op.Fields)
-		}
+	if n >= len(b.Ops) {
+		return
 	}
+	clear(b.Ops[n:])
+	b.Ops = b.Ops[:n]
 }
 
 // Retained returns about how many bytes b keeps for reuse after Reset, so
@@ -181,10 +182,7 @@ func (b *Batch) copyFields(fields [][]byte) [][]byte {
 	for _, f := range fields {
 		n += len(f)
 	}
-	if cap(b.arena)-len(b.arena) < n {
-		// A fresh arena: earlier ops keep pointing into the old one.
-		b.arena = make([]byte, 0, max(n, 4096, 2*cap(b.arena)))
-	}
+	b.reserve(n)
 	if cap(b.slab)-len(b.slab) < len(fields) {
 		// A fresh slab: earlier ops keep pointing into the old one.
 		b.slab = make([][]byte, 0, max(len(fields), 256, 2*cap(b.slab)))
@@ -198,18 +196,30 @@ func (b *Batch) copyFields(fields [][]byte) [][]byte {
 	return b.slab[first:len(b.slab):len(b.slab)]
 }
 
+// reserve makes room for n more bytes in b's arena.
+func (b *Batch) reserve(n int) {
+	if cap(b.arena)-len(b.arena) < n {
+		// A fresh arena: earlier ops keep pointing into the old one.
+		b.arena = make([]byte, 0, max(n, 4096, 2*cap(b.arena)))
+	}
+}
+
 // AddNode appends a NodePut for the closed node of stream uid spanning
 // span, copying data (which aliases the stream's storage and changes when
-// an entry of the node is deleted). span.Last must not be stream.Max: a
-// node closes when an entry follows it.
+// an entry of the node is deleted) into b's arena, as AddEntry copies
+// fields. span.Last must not be stream.Max: a node closes when an entry
+// follows it.
 func (b *Batch) AddNode(uid uint64, span stream.Span, data []byte) {
 	if b.counting {
 		b.n++
 		return
 	}
 	end, _ := span.Last.Next()
-	cp := append([]byte(nil), data...)
-	b.Ops = append(b.Ops, Op{Kind: NodePut, UID: uid, ID: span.First, End: end, Node: cp})
+	b.reserve(len(data))
+	start := len(b.arena)
+	b.arena = append(b.arena, data...)
+	node := b.arena[start:len(b.arena):len(b.arena)]
+	b.Ops = append(b.Ops, Op{Kind: NodePut, UID: uid, ID: span.First, End: end, Node: node})
 }
 
 // Store is where committed batches go. The in-memory store commits

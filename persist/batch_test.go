@@ -54,29 +54,30 @@ func TestBatchCountOnly(t *testing.T) {
 	}
 }
 
-// TestBatchAppendBatch checks that AppendBatch copies ops and field bytes:
-// the source may be reset and refilled at once without changing what was
-// appended, across many rounds that outgrow the destination's arena.
-func TestBatchAppendBatch(t *testing.T) {
-	var q, src Batch
-	want := 0
+// TestBatchTruncate checks that Truncate drops exactly the ops added after
+// its mark and leaves the earlier ones and their field bytes intact, across
+// many rounds whose entries outgrow the arena, as a committer's open batch
+// does when a command's effects must be dropped.
+func TestBatchTruncate(t *testing.T) {
+	var b Batch
 	for round := range 300 {
+		mark := b.Len()
 		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
-		src.AddEntry(1, stream.ID{Ms: uint64(round)}, [][]byte{[]byte("f"), val})
-		src.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{EntriesAdded: uint64(round)}})
-		q.AppendBatch(&src)
-		want += 2
-		src.Reset()
-		// Refill the source's memory, as the next command would.
-		src.AddEntry(9, stream.ID{}, [][]byte{bytes.Repeat([]byte{'!'}, 200)})
-		src.Reset()
+		b.AddEntry(1, stream.ID{Ms: uint64(round)}, [][]byte{[]byte("f"), val})
+		b.Add(Op{Kind: StreamMetaPut, UID: 1, Meta: StreamMeta{EntriesAdded: uint64(round)}})
+		if round%3 == 2 {
+			// A dropped command: its ops, with bytes that would overwrite
+			// the kept ones if the arena were reused from the mark.
+			b.AddEntry(9, stream.ID{}, [][]byte{bytes.Repeat([]byte{'!'}, 200)})
+			b.Truncate(mark + 2)
+		}
 	}
-	if q.Len() != want {
-		t.Fatalf("Len = %d, want %d", q.Len(), want)
+	if b.Len() != 600 {
+		t.Fatalf("Len = %d, want 600", b.Len())
 	}
-	for i := 0; i < len(q.Ops); i += 2 {
+	for i := 0; i < len(b.Ops); i += 2 {
 		round := i / 2
-		e, m := q.Ops[i], q.Ops[i+1]
+		e, m := b.Ops[i], b.Ops[i+1]
 		val := bytes.Repeat([]byte{byte('a' + round%26)}, round%97)
 		if e.Kind != EntryPut || e.ID.Ms != uint64(round) || len(e.Fields) != 2 || string(e.Fields[0]) != "f" || !bytes.Equal(e.Fields[1], val) {
 			t.Fatalf("round %d: entry op %+v", round, e)
@@ -85,7 +86,54 @@ func TestBatchAppendBatch(t *testing.T) {
 			t.Fatalf("round %d: meta op %+v", round, m)
 		}
 	}
-	if q.Retained() <= 0 {
-		t.Fatalf("Retained = %d for a batch holding %d ops", q.Retained(), q.Len())
+	if got := b.Ops[:cap(b.Ops)][len(b.Ops)]; got.Kind != 0 || got.Fields != nil {
+		t.Fatalf("a dropped op is kept past the end: %+v", got)
+	}
+	b.Truncate(b.Len() + 5) // past the end: no change
+	if b.Len() != 600 {
+		t.Fatalf("Len = %d after a Truncate past the end, want 600", b.Len())
+	}
+
+	var c Batch
+	c.CountOnly()
+	for range 5 {
+		c.Add(Op{Kind: KeyDel})
+	}
+	c.Truncate(3)
+	if c.Len() != 3 {
+		t.Fatalf("counting batch: Len = %d after Truncate(3), want 3", c.Len())
+	}
+}
+
+// TestBatchAddNodeOwnsBytes checks that AddNode copies the node: its bytes
+// survive the caller changing its buffer and later entries and nodes
+// outgrowing the arena, and appending to an op's Node cannot overwrite
+// what follows it.
+func TestBatchAddNodeOwnsBytes(t *testing.T) {
+	var b Batch
+	buf := make([]byte, 0, 8192)
+	want := map[int][]byte{}
+	for i := range 200 {
+		if i%3 == 0 {
+			buf = append(buf[:0], bytes.Repeat([]byte{byte('A' + i%26)}, 1+i*37%5000)...)
+			want[len(b.Ops)] = bytes.Clone(buf)
+			b.AddNode(1, stream.Span{First: stream.ID{Ms: uint64(i)}, Last: stream.ID{Ms: uint64(i), Seq: 5}}, buf)
+			for j := range buf {
+				buf[j] = '!' // the stream changes its storage
+			}
+		}
+		b.AddEntry(1, stream.ID{Ms: uint64(i), Seq: 9}, [][]byte{[]byte("f"), bytes.Repeat([]byte{'x'}, i%300)})
+	}
+	for i, op := range b.Ops {
+		if w, ok := want[i]; ok {
+			if op.Kind != NodePut || !bytes.Equal(op.Node, w) || cap(op.Node) != len(op.Node) {
+				t.Fatalf("op %d: node of %d bytes (cap %d), want %d bytes %q...", i, len(op.Node), cap(op.Node), len(w), w[:1])
+			}
+			if op.End != (stream.ID{Ms: op.ID.Ms, Seq: 6}) {
+				t.Fatalf("op %d: node [%v, %v)", i, op.ID, op.End)
+			}
+		} else if op.Kind != EntryPut || len(op.Fields[1]) != int(op.ID.Ms%300) {
+			t.Fatalf("op %d = %+v", i, op)
+		}
 	}
 }

@@ -32,9 +32,12 @@ type translator struct {
 	flushedAll bool
 	read       func(db uint32, fn func(name []byte, uid uint64) error) error
 
-	// last maps each metadata record a batch writes more than once to the
-	// index of its final write (see superseded).
-	last map[recordRef]int
+	// drop marks, by op index, the metadata writes a later op of the batch
+	// overwrites; seenStreams and seen hold the records met while
+	// superseded looks for them (see superseded).
+	drop        []bool
+	seenStreams map[uint64]struct{}
+	seen        map[recordRef]struct{}
 	// pending maps each pending entry record a batch touches to its fate
 	// (see pendingSkips).
 	pending map[pendingRef]pendingFate
@@ -50,12 +53,17 @@ type recordRef struct {
 	group, consumer string
 }
 
-// superseded marks in t.last the metadata records b writes more than once
-// and reports whether there are any. A merged batch of many commands on one
-// stream rewrites the stream's metadata (and a group's cursor, a
-// consumer's clocks) once per command; the batch is applied atomically, so
-// only the final value can ever be read, and the earlier writes are
-// skipped instead of filling the log and memtable.
+// superseded marks in t.drop the metadata writes of b that a later op of
+// b overwrites and reports whether there are any. A merged batch of many
+// commands on one stream rewrites the stream's metadata (and a group's
+// cursor, a consumer's clocks) once per command; the batch is applied
+// atomically, so only the final value can ever be read, and the earlier
+// writes are skipped instead of filling the log and memtable.
+//
+// It walks b backwards, so the first write of a record it meets is the
+// final one, and one lookup per op decides; a StreamMetaPut of the same
+// stream as the previous one it met (the common case: one busy stream)
+// needs no lookup at all.
 func (t *translator) superseded(b *Batch) bool {
 	n := 0
 	for i := range b.Ops {
@@ -67,40 +75,52 @@ func (t *translator) superseded(b *Batch) bool {
 	if n < 2 {
 		return false
 	}
-	if t.last == nil {
-		t.last = map[recordRef]int{}
+	if t.seen == nil {
+		t.seenStreams, t.seen = map[uint64]struct{}{}, map[recordRef]struct{}{}
 	}
-	clear(t.last)
-	for i := range b.Ops {
+	clear(t.seenStreams)
+	clear(t.seen)
+	t.drop = slices.Grow(t.drop[:0], len(b.Ops))[:len(b.Ops)]
+	clear(t.drop)
+	any := false
+	// prev is the uid of the StreamMetaPut met last, when havePrev.
+	var prev uint64
+	havePrev := false
+	for i := len(b.Ops) - 1; i >= 0; i-- {
 		op := &b.Ops[i]
+		var dup bool
 		switch op.Kind {
 		case StreamMetaPut:
-			t.last[recordRef{kind: op.Kind, uid: op.UID}] = i
-		case GroupPut:
-			t.last[recordRef{kind: op.Kind, uid: op.UID, group: op.Group}] = i
-		case ConsumerPut:
-			t.last[recordRef{kind: op.Kind, uid: op.UID, group: op.Group, consumer: op.Consumer}] = i
+			if havePrev && op.UID == prev {
+				dup = true
+				break
+			}
+			if _, dup = t.seenStreams[op.UID]; !dup {
+				t.seenStreams[op.UID] = struct{}{}
+			}
+			prev, havePrev = op.UID, true
+		case GroupPut, ConsumerPut:
+			ref := recordRef{kind: op.Kind, uid: op.UID, group: op.Group}
+			if op.Kind == ConsumerPut {
+				ref.consumer = op.Consumer
+			}
+			if _, dup = t.seen[ref]; !dup {
+				t.seen[ref] = struct{}{}
+			}
+		default:
+			continue
+		}
+		if dup {
+			t.drop[i] = true
+			any = true
 		}
 	}
-	return len(t.last) < n
+	return any
 }
 
-// isSuperseded reports whether op, the i-th op of its batch, is a metadata
-// write that a later op of the batch overwrites.
-func (t *translator) isSuperseded(op *Op, i int) bool {
-	var ref recordRef
-	switch op.Kind {
-	case StreamMetaPut:
-		ref = recordRef{kind: op.Kind, uid: op.UID}
-	case GroupPut:
-		ref = recordRef{kind: op.Kind, uid: op.UID, group: op.Group}
-	case ConsumerPut:
-		ref = recordRef{kind: op.Kind, uid: op.UID, group: op.Group, consumer: op.Consumer}
-	default:
-		return false
-	}
-	return t.last[ref] != i
-}
+// isSuperseded reports whether the i-th op of the batch superseded last
+// looked at is a metadata write that a later op of it overwrites.
+func (t *translator) isSuperseded(i int) bool { return t.drop[i] }
 
 // nodeSpan is a NodePut of a batch: stream uid's entries [first, end),
 // written by op index idx. fresh is set when the batch put the node's first
@@ -297,7 +317,7 @@ func (t *translator) translate(b *Batch) error {
 	covered := t.nodesCover(b)
 	for i := range b.Ops {
 		op := &b.Ops[i]
-		if skip && t.isSuperseded(op, i) || skipPending && t.isPendingSkipped(op, i) {
+		if skip && t.isSuperseded(i) || skipPending && t.isPendingSkipped(op, i) {
 			continue
 		}
 		if covered && (t.isCovered(op, i) || t.skippedByFresh(op, i)) {
