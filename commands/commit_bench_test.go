@@ -27,9 +27,9 @@ func (s *discardStore) Close() error                  { return nil }
 // BenchmarkCommitXAdd is the commit path of one XADD of a 100-byte field:
 // its entry and stream metadata ops added under the keyspace lock, sealed,
 // and the reply's wait. Under no the background goroutine applies merged
-// batches; under everysec each wait leads the apply of its own batch.
+// batches; under always each wait leads the apply of its own batch.
 func BenchmarkCommitXAdd(b *testing.B) {
-	for _, p := range []persist.FsyncPolicy{persist.No, persist.EverySec} {
+	for _, p := range []persist.FsyncPolicy{persist.No, persist.Always} {
 		b.Run(p.String(), func(b *testing.B) {
 			st := &discardStore{policy: p}
 			var ks sync.Mutex

@@ -109,38 +109,40 @@ func stillWaiting(ch <-chan error) bool {
 	}
 }
 
-// TestCommitNoDefersApply checks that under appendfsync no a reply's wait
-// returns while the store cannot apply anything, that the policy moving to
-// everysec makes the next wait cover every batch before it, and that close
-// applies everything queued, in order.
+// TestCommitNoDefersApply checks that under appendfsync no and everysec a
+// reply's wait returns while the store cannot apply anything, that the
+// policy moving to always makes the next wait cover every batch before it,
+// and that close applies everything queued, in order.
 func TestCommitNoDefersApply(t *testing.T) {
-	st := newGatedStore(persist.No, false)
-	c := testCommitter(st, nil, commitTiming{})
-	var next int64
-	for range 10 {
-		seq := enqueueOps(c, 3, &next)
-		if err := c.wait(seq); err != nil {
-			t.Fatalf("wait under no: %v", err)
+	for _, p := range []persist.FsyncPolicy{persist.No, persist.EverySec} {
+		st := newGatedStore(p, false)
+		c := testCommitter(st, nil, commitTiming{})
+		var next int64
+		for range 10 {
+			seq := enqueueOps(c, 3, &next)
+			if err := c.wait(seq); err != nil {
+				t.Fatalf("wait under %v: %v", p, err)
+			}
 		}
-	}
-	st.setPolicy(persist.EverySec)
-	seq := enqueueOps(c, 1, &next)
-	done := waitDone(c, seq)
-	if !stillWaiting(done) {
-		t.Fatal("under everysec a reply left before its batch was applied")
-	}
-	st.open()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if !st.inOrder(31) {
-		t.Fatalf("applied %d ops, want 31 in order", st.count())
-	}
-	st.setPolicy(persist.No)
-	enqueueOps(c, 5, &next)
-	c.close()
-	if !st.inOrder(36) {
-		t.Fatalf("after close applied %d ops, want 36 in order", st.count())
+		st.setPolicy(persist.Always)
+		seq := enqueueOps(c, 1, &next)
+		done := waitDone(c, seq)
+		if !stillWaiting(done) {
+			t.Fatal("under always a reply left before its batch was applied")
+		}
+		st.open()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if !st.inOrder(31) {
+			t.Fatalf("applied %d ops, want 31 in order", st.count())
+		}
+		st.setPolicy(p)
+		enqueueOps(c, 5, &next)
+		c.close()
+		if !st.inOrder(36) {
+			t.Fatalf("after close applied %d ops, want 36 in order", st.count())
+		}
 	}
 }
 
@@ -441,7 +443,7 @@ func TestCommitLeaderTakesWholeCommands(t *testing.T) {
 // and that a command ending after it adds nothing to the store and its
 // wait fails.
 func TestCommitCloseDropsLaterCommands(t *testing.T) {
-	st := newGatedStore(persist.EverySec, false)
+	st := newGatedStore(persist.Always, false)
 	c := testCommitter(st, nil, commitTiming{})
 	var next int64
 	first := waitDone(c, enqueueOps(c, 2, &next))

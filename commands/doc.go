@@ -20,9 +20,10 @@
 // sequence it could have seen, so no client observes a write that a crash
 // could lose. One committer goroutine commits everything queued meanwhile as
 // one store batch, so concurrent clients and the commands of a pipeline
-// share an fsync. Under appendfsync no, which promises nothing on a crash,
-// replies do not wait: the queue is applied in the background in merged
-// batches, and writers wait only when it is full (commit.go).
+// share an fsync. Under appendfsync no and everysec, which promise nothing
+// for the last second on a crash, replies do not wait: the queue is applied
+// in the background in merged batches, and writers wait only when it is
+// full (commit.go).
 //
 // # Blocking
 //

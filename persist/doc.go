@@ -37,7 +37,8 @@
 //     process kill as well. (Without that sync, the crash test lost
 //     everything since Pebble last synced on its own, when it switched log
 //     files.) On top of that the commands layer does not wait for Apply
-//     before replying under No: it applies in the background in merged
+//     before replying under No (nor under EverySec, whose process-kill
+//     loss is of the same kind): it applies in the background in merged
 //     batches a few milliseconds apart (commands/commit.go), so a crash
 //     also loses the acknowledged writes not yet applied — a few
 //     milliseconds' worth, bounded by that queue's size — and a store
