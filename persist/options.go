@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -100,6 +101,9 @@ type Options struct {
 	// afterBackgroundSync, when set, is called after each EverySec sync
 	// with the number of batches that sync covered (tests).
 	afterBackgroundSync func(covered uint64)
+	// tune, when set, changes Pebble's options after Open has set them
+	// (tests and benchmarks comparing option sets).
+	tune func(*pebble.Options)
 }
 
 // The errors Open and Load return for a directory they refuse to use. They
