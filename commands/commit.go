@@ -241,15 +241,15 @@ func (c *committer) deferring() bool {
 }
 
 // deferred reports whether a reply that needs seq may leave now without
-// waiting: seq was handed out, the policy is No, the queue is below its
-// bound and no commit failed.
+// waiting: seq was handed out, the policy defers (deferring), the queue is
+// below its bound and no commit failed.
 func (c *committer) deferred(seq uint64) bool {
 	return seq <= c.assigned.Load() && c.queuedOps.Load() < deferMaxOps &&
 		!c.broken.Load() && c.deferring()
 }
 
-// commitInstant is enqueue for a store that keeps nothing (instant): the
-// caller resets the open batch, which only counts.
+// commitInstant is enqueue for a store that keeps nothing (instant):
+// enqueue then empties the open batch, which only counts.
 func (c *committer) commitInstant() uint64 {
 	n := c.assigned.Add(1)
 	c.durable.Store(n)

@@ -201,16 +201,11 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	// (pubSeq): it is handed out even if the batch stayed empty.
 	write := s.commit.changed() || s.notified
 	s.notified = false
-	var seq uint64
-	switch {
-	case write && s.commit.instant:
-		// Nothing to keep: the batch is reused at once.
-		seq = s.commit.commitInstant()
-		s.batch.Reset()
-	case write:
-		seq = s.commit.enqueue() // seals the command's ops in the open batch
-	default:
-		seq = s.commit.latest()
+	// enqueue seals the command's ops in the open batch (for a store that
+	// keeps nothing, it only counts them and empties the batch).
+	seq := s.commit.latest()
+	if write {
+		seq = s.commit.enqueue()
 	}
 	for _, w := range served {
 		w.seq = seq

@@ -82,7 +82,7 @@ func (t *translator) superseded(b *Batch) bool {
 	clear(t.seen)
 	t.drop = slices.Grow(t.drop[:0], len(b.Ops))[:len(b.Ops)]
 	clear(t.drop)
-	any := false
+	found := false
 	// prev is the uid of the StreamMetaPut met last, when havePrev.
 	var prev uint64
 	havePrev := false
@@ -112,10 +112,10 @@ func (t *translator) superseded(b *Batch) bool {
 		}
 		if dup {
 			t.drop[i] = true
-			any = true
+			found = true
 		}
 	}
-	return any
+	return found
 }
 
 // isSuperseded reports whether the i-th op of the batch superseded last
