@@ -12,7 +12,8 @@
 // Helper subcommands for bench/compare.sh: report (figures section of the
 // benchmark document from result lines), fail (a failed result line for a
 // run that could not start), ping (wait until a server answers PONG) and
-// freeport (print a free loopback port).
+// freeport (print a free loopback port); nullserver (a server that does no
+// work, for bench/ceiling.sh).
 //
 // It only dials loopback addresses, and every loop is bounded in count and
 // in time (--timeout).
@@ -47,6 +48,7 @@ func init() {
 		"fail":       {"print a failed result line (for a run that could not start)", failMain},
 		"ping":       {"wait until --addr answers PING with PONG", pingMain},
 		"freeport":   {"print a free TCP port on 127.0.0.1", freeportMain},
+		"nullserver": {"a RESP server that does no work (fixed replies): the ceiling the load tool and kernel allow", nullserverMain},
 	}
 }
 
