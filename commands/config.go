@@ -43,6 +43,12 @@ type config struct {
 	// notifyFlags holds notify-keyspace-events as ev* bits; 0 when no
 	// notification can be sent (no K or E, or no class).
 	notifyFlags atomic.Int64
+	// lfu is set while maxmemory-policy is an LFU one: key lookups then
+	// count accesses (OBJECT FREQ) instead of timing them (OBJECT
+	// IDLETIME), as in Redis. lfuLogFactor and lfuDecayTime mirror
+	// lfu-log-factor and lfu-decay-time.
+	lfu                        atomic.Bool
+	lfuLogFactor, lfuDecayTime atomic.Int64
 }
 
 // SetConfigFile records the configuration file the settings came from, for
@@ -55,6 +61,8 @@ func newConfig() *config {
 	c.nodeMaxBytes.Store(4096)
 	c.protoMaxBulk.Store(512 << 20)
 	c.maxclients.Store(10000)
+	c.lfuLogFactor.Store(10)
+	c.lfuDecayTime.Store(1)
 	for _, p := range params {
 		if p.def != "" || p.get == nil {
 			c.values[p.name] = p.def
@@ -220,7 +228,23 @@ func init() {
 			}},
 		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", mutable: true,
-			enum: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
+			enum: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
+			set: func(s *Server, v string) {
+				s.config.setValue("maxmemory-policy", v)
+				s.config.lfu.Store(strings.HasSuffix(v, "-lfu"))
+			}},
+		{name: "lfu-log-factor", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true,
+			set: func(s *Server, v string) {
+				s.config.setValue("lfu-log-factor", v)
+				n, _ := strconv.ParseInt(v, 10, 64)
+				s.config.lfuLogFactor.Store(n)
+			}},
+		{name: "lfu-decay-time", kind: kindInt, min: 0, max: math.MaxInt32, def: "1", mutable: true,
+			set: func(s *Server, v string) {
+				s.config.setValue("lfu-decay-time", v)
+				n, _ := strconv.ParseInt(v, 10, 64)
+				s.config.lfuDecayTime.Store(n)
+			}},
 		{name: "loglevel", kind: kindEnum, enum: []string{"debug", "verbose", "notice", "warning", "nothing"}, def: "notice", mutable: true},
 		{name: "logfile", kind: kindString},
 		{name: "daemonize", kind: kindBool, def: "no"},

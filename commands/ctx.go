@@ -40,6 +40,19 @@ func (c *Ctx) LookupRead(key []byte) *Object {
 	return o
 }
 
+// Peek is Lookup for introspection: it does not count as an access to the
+// key (OBJECT IDLETIME, OBJECT FREQ), as Redis's TYPE, EXISTS, TTL,
+// OBJECT, MEMORY USAGE and RANDOMKEY do not.
+func (c *Ctx) Peek(key []byte) *Object { return c.S.lookupNoTouch(c, c.DB, key) }
+
+// PeekRead is Peek counted in keyspace_hits or keyspace_misses, like
+// LookupRead.
+func (c *Ctx) PeekRead(key []byte) *Object {
+	o := c.Peek(key)
+	c.S.stats.keyspaceRead(o != nil)
+	return o
+}
+
 // Create makes an empty stream at key, which must not exist.
 func (c *Ctx) Create(key []byte) *Object { return c.S.createKey(c.DB, key) }
 

@@ -20,6 +20,11 @@ type Object struct {
 	// up (DEBUG OBJECT's lru), 0 if none did since the server started. The
 	// keyspace lock guards it.
 	access int64
+	// freq and freqAt are the access counter and the minute it last
+	// decayed, kept instead of access under an LFU maxmemory-policy
+	// (lfu.go). The keyspace lock guards them.
+	freq   uint8
+	freqAt uint16
 }
 
 // DB is one logical database. All its fields are guarded by the keyspace
@@ -78,21 +83,25 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 	// A CLIENT NO-TOUCH client's lookups leave the access time, except by
 	// TOUCH, as in Redis.
 	if c.C == nil || !c.C.noTouch || (c.Cmd != nil && c.Cmd.Name == "touch") {
-		o.access = c.Now
+		if s.config.lfu.Load() {
+			o.lfuTouch(c.Now, s.config.lfuLogFactor.Load(), s.config.lfuDecayTime.Load())
+		} else {
+			o.access = c.Now
+		}
 	}
 	return o
 }
 
-// lookupNoTouch is lookup without updating the key's access time
-// (OBJECT-style introspection).
+// lookupNoTouch is lookup without updating the key's access time or
+// counter (OBJECT-style introspection).
 func (s *Server) lookupNoTouch(c *Ctx, db *DB, key []byte) *Object {
 	o := db.keys[string(key)]
 	if o == nil {
 		return nil
 	}
-	access := o.access
+	access, freq, freqAt := o.access, o.freq, o.freqAt
 	if o = s.lookup(c, db, key); o != nil {
-		o.access = access
+		o.access, o.freq, o.freqAt = access, freq, freqAt
 	}
 	return o
 }
@@ -100,7 +109,9 @@ func (s *Server) lookupNoTouch(c *Ctx, db *DB, key []byte) *Object {
 // createKey makes an empty stream at key, which must not exist.
 func (s *Server) createKey(db *DB, key []byte) *Object {
 	s.nextUID++
-	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig()), access: nowMs()}
+	now := nowMs()
+	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig()), access: now}
+	o.lfuStart(now)
 	k := string(key)
 	db.add(k, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})

@@ -141,7 +141,7 @@ func expireCmd(c *Ctx) error {
 
 // TTL key / PTTL key / EXPIRETIME key / PEXPIRETIME key
 func ttlCmd(c *Ctx) error {
-	o := c.LookupRead(c.Args[1])
+	o := c.PeekRead(c.Args[1])
 	if o == nil {
 		c.W.Int(-2)
 		return nil

@@ -61,11 +61,15 @@ func delCmd(c *Ctx) error {
 }
 
 // EXISTS key [key ...] / TOUCH key [key ...]: a key given twice counts
-// twice.
+// twice. Only TOUCH counts as an access to the keys.
 func existsCmd(c *Ctx) error {
+	lookup := c.PeekRead
+	if c.Cmd.Name == "touch" {
+		lookup = c.LookupRead
+	}
 	n := 0
 	for _, k := range c.Args[1:] {
-		if c.LookupRead(k) != nil {
+		if lookup(k) != nil {
 			n++
 		}
 	}
@@ -75,7 +79,7 @@ func existsCmd(c *Ctx) error {
 
 // TYPE key
 func typeCmd(c *Ctx) error {
-	if c.LookupRead(c.Args[1]) == nil {
+	if c.PeekRead(c.Args[1]) == nil {
 		c.W.Simple("none")
 	} else {
 		c.W.Simple("stream")
@@ -227,7 +231,7 @@ func randomkeyCmd(c *Ctx) error {
 		if !ok {
 			break
 		}
-		if c.Lookup([]byte(k)) != nil {
+		if c.Peek([]byte(k)) != nil {
 			c.W.BulkString(k)
 			return nil
 		}

@@ -13,10 +13,20 @@ func init() {
 		&Command{Name: "object", Arity: -2, ACL: []string{"@slow"},
 			Summary: "A container for object introspection commands.", Since: "2.2.3", Group: "generic", Complexity: "Depends on subcommand."},
 		&Command{Name: "object|encoding", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
-			ACL: []string{"@keyspace", "@read", "@slow"}, Handler: objectEncodingCmd,
+			KeySpecs: []KeySpec{rangeSpec(2, 0, "RO")},
+			ACL:      []string{"@keyspace", "@read", "@slow"}, Tips: []string{"nondeterministic_output"}, Handler: objectEncodingCmd,
 			Summary: "Returns the internal encoding of a Redis object.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "object|freq", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
+			KeySpecs: []KeySpec{rangeSpec(2, 0, "RO")},
+			ACL:      []string{"@keyspace", "@read", "@slow"}, Tips: []string{"nondeterministic_output"}, Handler: objectFreqCmd,
+			Summary: "Returns the logarithmic access frequency counter of a Redis object.", Since: "4.0.0", Group: "generic", Complexity: "O(1)"},
+		&Command{Name: "object|idletime", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
+			KeySpecs: []KeySpec{rangeSpec(2, 0, "RO")},
+			ACL:      []string{"@keyspace", "@read", "@slow"}, Tips: []string{"nondeterministic_output"}, Handler: objectIdletimeCmd,
+			Summary: "Returns the time since the last access to a Redis object.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
 		&Command{Name: "object|refcount", Arity: 3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
-			ACL: []string{"@keyspace", "@read", "@slow"}, Handler: objectRefcountCmd,
+			KeySpecs: []KeySpec{rangeSpec(2, 0, "RO")},
+			ACL:      []string{"@keyspace", "@read", "@slow"}, Tips: []string{"nondeterministic_output"}, Handler: objectRefcountCmd,
 			Summary: "Returns the reference count of a value of a key.", Since: "2.2.3", Group: "generic", Complexity: "O(1)"},
 		&Command{Name: "object|help", Arity: 2, Flags: NoKeyspace | Loading | Stale, ACL: []string{"@keyspace", "@slow"},
 			Handler: objectHelpCmd, Summary: "Returns helpful text about the different subcommands.",
@@ -50,7 +60,7 @@ func waitCmd(c *Ctx) error {
 
 // OBJECT ENCODING key — every runnel value is a stream.
 func objectEncodingCmd(c *Ctx) error {
-	if c.LookupRead(c.Args[2]) == nil {
+	if c.PeekRead(c.Args[2]) == nil {
 		c.W.Null()
 		return nil
 	}
@@ -60,11 +70,52 @@ func objectEncodingCmd(c *Ctx) error {
 
 // OBJECT REFCOUNT key — values are never shared.
 func objectRefcountCmd(c *Ctx) error {
-	if c.LookupRead(c.Args[2]) == nil {
+	if c.PeekRead(c.Args[2]) == nil {
 		c.W.Null()
 		return nil
 	}
 	c.W.Int(1)
+	return nil
+}
+
+// Errors of OBJECT IDLETIME and FREQ under the other kind of
+// maxmemory-policy, in Redis's words.
+const (
+	errIdleUnderLFU = Error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+	errFreqNoLFU    = Error("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
+)
+
+// OBJECT IDLETIME key — seconds since a command last looked the key up
+// (OBJECT and the like do not count), under a policy that is not LFU.
+func objectIdletimeCmd(c *Ctx) error {
+	o := c.PeekRead(c.Args[2])
+	if o == nil {
+		c.W.Null()
+		return nil
+	}
+	if c.S.config.lfu.Load() {
+		return errIdleUnderLFU
+	}
+	access := o.access
+	if access == 0 {
+		access = c.S.startTime.UnixMilli() // not looked up since it was loaded
+	}
+	c.W.Int(max(c.Now-access, 0) / 1000)
+	return nil
+}
+
+// OBJECT FREQ key — the key's access counter (lfu.go), under an LFU
+// policy only.
+func objectFreqCmd(c *Ctx) error {
+	o := c.PeekRead(c.Args[2])
+	if o == nil {
+		c.W.Null()
+		return nil
+	}
+	if !c.S.config.lfu.Load() {
+		return errFreqNoLFU
+	}
+	c.W.Int(int64(o.lfuDecayed(c.Now, c.S.config.lfuDecayTime.Load())))
 	return nil
 }
 
@@ -76,6 +127,12 @@ var objectHelp = []string{
 	"ENCODING <key>",
 	"    Return the kind of internal representation used in order to store the value",
 	"    associated with a <key>.",
+	"FREQ <key>",
+	"    Return the access frequency index of the <key>. The returned integer is",
+	"    proportional to the logarithm of the recent access frequency of the key.",
+	"IDLETIME <key>",
+	"    Return the idle time of the <key>, that is the approximated number of",
+	"    seconds elapsed since the last access to the key.",
 	"REFCOUNT <key>",
 	"    Return the number of references of the value associated with the specified",
 	"    <key>.",
@@ -116,7 +173,7 @@ func memoryUsageCmd(c *Ctx) error {
 	if err := p.Err(); err != nil {
 		return err
 	}
-	o := c.Lookup(c.Args[2])
+	o := c.Peek(c.Args[2])
 	if o == nil {
 		c.W.Null()
 		return nil
