@@ -96,6 +96,7 @@ type Server struct {
 	shut      shutdownState
 	dur       durability
 	pause     pauseState // CLIENT PAUSE (pause.go)
+	monitors  monitorSet // MONITOR (monitor.go)
 }
 
 // New returns a server that has not started listening.
