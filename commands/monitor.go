@@ -45,7 +45,9 @@ type monitorSet struct {
 	// n is len(list), read without the lock by every command.
 	n atomic.Int32
 
-	mu   sync.Mutex // guards the fields below
+	// mu guards the fields below; it is taken after the keyspace lock when
+	// both are held (a command's feed), and before a monitor's outbox lock.
+	mu   sync.Mutex
 	list []*Client
 	// line is the scratch buffer a line is formatted in.
 	line []byte
