@@ -87,6 +87,9 @@ func (s *Server) signalKey(db *DB, key string) {
 }
 
 func (s *Server) registerWaiter(w *waiter) {
+	if len(w.keys) == 0 {
+		s.keyless[w] = struct{}{}
+	}
 	seen := map[string]bool{}
 	for _, k := range w.keys {
 		if seen[k] {
@@ -101,6 +104,7 @@ func (s *Server) registerWaiter(w *waiter) {
 }
 
 func (s *Server) unregisterWaiter(w *waiter) {
+	delete(s.keyless, w)
 	for _, k := range w.keys {
 		list := w.db.waiters[k]
 		for i, x := range list {
@@ -269,5 +273,5 @@ func (s *Server) blockedCounts() (clients, keys, onNoKey int) {
 			}
 		}
 	}
-	return clients, keys, onNoKey
+	return clients + len(s.keyless), keys, onNoKey
 }

@@ -34,6 +34,9 @@ type Client struct {
 	paused bool
 	// noEvict and noTouch are CLIENT NO-EVICT / NO-TOUCH (flags e, T).
 	noEvict, noTouch bool
+	// monitoring is set while the client is a MONITOR (flag O); only the
+	// client's goroutine writes it, and reads it without the lock.
+	monitoring bool
 	// multiCount (-1 outside MULTI), watchCount, dirtyShown and argvMem
 	// mirror the owner's MULTI/WATCH state and last command for other
 	// clients' CLIENT LIST; publish refreshes them after each command.
@@ -233,7 +236,8 @@ func (s *Server) reapIdle() {
 			}
 			s.eachClient(func(c *Client) {
 				c.mu.Lock()
-				idle := now.Sub(c.lastActive) > limit && c.blockedOn == nil
+				// Monitors are exempt too, as Redis exempts replicas.
+				idle := now.Sub(c.lastActive) > limit && c.blockedOn == nil && !c.monitoring
 				c.mu.Unlock()
 				if idle {
 					if nc := c.conn.NetConn(); nc != nil {
@@ -253,6 +257,7 @@ func (s *Server) closedConn(conn redcon.Conn, err error) {
 	s.mu.Lock()
 	s.unwatchAll(c)
 	s.mu.Unlock()
+	s.stopMonitor(c)
 	c.closePubSub(true)
 	s.clientsMu.Lock()
 	delete(s.clients, c.ID)

@@ -123,7 +123,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	name, lib, ver, db, proto := cl.name, cl.libName, cl.libVer, cl.db, cl.proto
 	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
-	noEvict, noTouch := cl.noEvict, cl.noTouch
+	noEvict, noTouch, monitoring := cl.noEvict, cl.noTouch, cl.monitoring
 	sub := cl.sub
 	cl.mu.Unlock()
 	if cl == self {
@@ -137,6 +137,9 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 		}
 	}
 	var fl []byte
+	if monitoring {
+		fl = append(fl, 'O')
+	}
 	nsub, npsub, nssub := 0, 0, 0
 	if sub != nil {
 		nsub, npsub, nssub = sub.Counts()

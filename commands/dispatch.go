@@ -100,6 +100,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		s.reject(c, cmd, ErrNotInMulti)
 		return
 	}
+	if c.monitoring && monitorRefused(cmd) {
+		s.reject(c, cmd, ErrReplicaKeyspace)
+		return
+	}
 	// One clock reading per command serves CLIENT LIST's idle time, the
 	// command's time and its duration's start.
 	start := c.commandTime()
@@ -150,6 +154,9 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	if cmd.Flags&NoKeyspace != 0 {
 		ctx.DB = s.dbs[c.ownDB()]
 		err := s.call(ctx)
+		if s.monitors.on() {
+			s.feedMonitors(c, cmd, args)
+		}
 		s.stats.called(cmd, err, time.Since(start))
 		return
 	}
@@ -160,6 +167,10 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	s.mu.Lock()
 	ctx.DB = s.dbs[c.ownDB()]
 	err := s.call(ctx)
+	if s.monitors.on() {
+		// Under the keyspace lock: monitors see the order commands ran in.
+		s.feedMonitors(c, cmd, args)
+	}
 	w := ctx.block
 	if w != nil {
 		s.registerWaiter(w)

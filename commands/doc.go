@@ -32,7 +32,9 @@
 // command the waiters of signalled keys run their command again, in the
 // order they blocked, on the signalling goroutine under the lock, as Redis
 // 7.4 re-executes woken commands. The blocked goroutine waits for that, its
-// deadline, CLIENT UNBLOCK or its client's disconnect.
+// deadline, CLIENT UNBLOCK or its client's disconnect. WAITAOF blocks on
+// no key (Server.keyless, waitaof.go): a goroutine that syncs the store
+// releases it, or its deadline, CLIENT UNBLOCK or a disconnect does.
 //
 // # Lock order
 //
@@ -41,7 +43,9 @@
 // durability.mu (save.go) → committer.mu. Code holding a lock never takes
 // one listed before it. A commit leader takes Server.mu for a moment to
 // take the open batch (commit.go), so committer.wait and flush are called
-// holding none of these locks but saveMu.
+// holding none of these locks but saveMu. MONITOR's feed (monitor.go)
+// takes monitorSet.mu, then a monitor's outbox lock, after Server.mu and
+// under none of the others.
 //
 // # Start-up and shutdown
 //

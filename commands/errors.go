@@ -167,3 +167,13 @@ func errUnbalancedStreams(name string, special byte) Error {
 func errSubcommandSyntax(sub []byte, container string) Error {
 	return Error("ERR unknown subcommand or wrong number of arguments for '" + string(truncate(sub, 128)) + "'. Try " + strings.ToUpper(container) + " HELP.")
 }
+
+// The refusals of MONITOR (monitor.go).
+const (
+	// ErrReplicaKeyspace refuses a keyspace command to a monitoring client,
+	// which Redis treats as a replica.
+	ErrReplicaKeyspace Error = "ERR Replica can't interact with the keyspace"
+	// errMonitorDenyBlocking refuses MONITOR inside MULTI, where a client
+	// expects one reply per command.
+	errMonitorDenyBlocking Error = "ERR MONITOR isn't allowed for DENY BLOCKING client"
+)

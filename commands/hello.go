@@ -158,6 +158,7 @@ func resetCmd(c *Ctx) error {
 	cl.resetMulti()
 	c.S.unwatchAll(cl)
 	cl.closePubSub(false)
+	c.S.stopMonitor(cl)
 	cl.setDB(0)
 	cl.setProto(2)
 	cl.setAuthenticated(!c.S.config.authRequired())

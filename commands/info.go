@@ -202,6 +202,12 @@ func (s *Server) clientCountsLocked() clientCounts {
 			}
 		}
 	}
+	for w := range s.keyless {
+		cc.blocked++
+		if !w.deadline.IsZero() {
+			cc.inTimeout++
+		}
+	}
 	cc.watching = len(watchers)
 	return cc
 }

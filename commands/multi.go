@@ -78,6 +78,9 @@ func execCmd(c *Ctx) error {
 			continue
 		}
 		err := c.S.call(sub)
+		if c.S.monitors.on() {
+			c.S.feedMonitors(cl, cmd, args)
+		}
 		c.S.stats.called(cmd, err, time.Since(start))
 	}
 	return nil

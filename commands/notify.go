@@ -131,20 +131,31 @@ func (c *Client) subscriber() *pubsub.Subscriber {
 		return c.sub
 	}
 	s := c.srv
-	sink := &pushSink{}
-	sink.proto.Store(int32(c.w.Proto))
-	sink.out = pubsub.NewOutbox(s.config.outputLimits.pubsubLimits(), s.deliverPushes(c), func() {
-		// Over the pubsub output limits: Redis closes the client at once.
-		if nc := c.conn.NetConn(); nc != nil {
-			nc.Close()
-		}
-	})
-	c.sink = sink
+	sink := c.pushSink(s.config.outputLimits.pubsubLimits())
 	sub := s.hub.NewSubscriber(sink)
 	c.mu.Lock() // CLIENT LIST reads sub
 	c.sub = sub
 	c.mu.Unlock()
 	return sub
+}
+
+// pushSink returns the client's sink and outbox, making them with limits on
+// first use (a subscription or MONITOR, whichever comes first). Only the
+// client's goroutine calls it.
+func (c *Client) pushSink(limits pubsub.Limits) *pushSink {
+	if c.sink != nil {
+		return c.sink
+	}
+	sink := &pushSink{}
+	sink.proto.Store(int32(c.w.Proto))
+	sink.out = pubsub.NewOutbox(limits, c.srv.deliverPushes(c), func() {
+		// Over the output limits: Redis closes the client at once.
+		if nc := c.conn.NetConn(); nc != nil {
+			nc.Close()
+		}
+	})
+	c.sink = sink
+	return sink
 }
 
 // deliverPushes writes a client's queued messages while it runs no

@@ -64,6 +64,9 @@ type Server struct {
 	// no leader took yet.
 	batch *persist.Batch
 	ready []readyKey // keys signalled by the running command
+	// keyless holds the clients blocked on no key (WAITAOF), which only
+	// their timeout, CLIENT UNBLOCK or a disconnect release.
+	keyless map[*waiter]struct{}
 	// nextUID numbers streams for the store (guarded by mu).
 	nextUID uint64
 	// dirty counts changes since the last save (INFO persistence).
@@ -96,6 +99,8 @@ type Server struct {
 	shut      shutdownState
 	dur       durability
 	pause     pauseState // CLIENT PAUSE (pause.go)
+	monitors  monitorSet // MONITOR (monitor.go)
+	synced    syncedSeq  // WAITAOF's synced log (waitaof.go)
 }
 
 // New returns a server that has not started listening.
@@ -109,6 +114,7 @@ func New(opts Options) *Server {
 		config:    newConfig(),
 		hub:       pubsub.NewHub(),
 		clients:   map[uint64]*Client{},
+		keyless:   map[*waiter]struct{}{},
 		startTime: time.Now(),
 		closed:    make(chan struct{}),
 	}

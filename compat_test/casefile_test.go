@@ -23,9 +23,10 @@ const (
 	normTimes                       // idle/time integers of XINFO and XPENDING -> <idle>/<time>
 	normRax                         // XINFO STREAM radix-tree-nodes -> <rax>
 	normTimes1s                     // like times, but keeps whether each is under a second
+	normMonitor                     // MONITOR lines: time -> <time>, client address -> <addr1>, ...
 )
 
-var normNames = map[string]normSet{"ids": normIDs, "msids": normMsIDs, "times": normTimes, "times1s": normTimes1s, "rax": normRax}
+var normNames = map[string]normSet{"ids": normIDs, "msids": normMsIDs, "times": normTimes, "times1s": normTimes1s, "rax": normRax, "monitor": normMonitor}
 
 func parseNorm(list string) (normSet, error) {
 	var n normSet

@@ -178,6 +178,30 @@ func TestNormalise(t *testing.T) {
 
 func itoa(x int64) string { return strconv.FormatInt(x, 10) }
 
+// TestNormaliseMonitor: MONITOR lines lose their time and number their
+// client addresses; other simple strings, and lines with an implausible
+// time, are kept.
+func TestNormaliseMonitor(t *testing.T) {
+	n := newNormState(normMonitor)
+	secs := itoa(n.now / 1000)
+	for _, tc := range []struct{ in, want string }{
+		{secs + `.000123 [0 127.0.0.1:5000] "XADD" "s"`, `<time> [0 <addr1>] "XADD" "s"`},
+		{secs + `.999999 [9 127.0.0.1:6000] "PING"`, `<time> [9 <addr2>] "PING"`},
+		{secs + `.5 [0 127.0.0.1:5000] "PING"`, secs + `.5 [0 127.0.0.1:5000] "PING"`},
+		{secs + `.000001 [0 127.0.0.1:5000] "a] [b"`, `<time> [0 <addr1>] "a] [b"`},
+		{`12.000001 [0 127.0.0.1:5000] "PING"`, `12.000001 [0 127.0.0.1:5000] "PING"`},
+		{`OK`, `OK`},
+	} {
+		got := n.apply(nil, Value{Kind: kSimple, Str: tc.in})
+		if got.Kind != kSimple || got.Str != tc.want {
+			t.Errorf("%q -> %q, want %q", tc.in, got.Str, tc.want)
+		}
+	}
+	if got := n.apply(nil, bulk(secs+`.000123 [0 1.2.3.4:5] "x"`)); got.Str != secs+`.000123 [0 1.2.3.4:5] "x"` {
+		t.Errorf("a bulk string was rewritten: %q", got.Str)
+	}
+}
+
 func TestCaseParser(t *testing.T) {
 	good := `
 @default @normalize=times

@@ -29,10 +29,11 @@ type normState struct {
 	idList []string
 	ms     map[string]string // clock millisecond -> <tN>
 	msList []string
+	addrs  map[string]string // MONITOR client address -> <addrN>
 }
 
 func newNormState(set normSet) *normState {
-	return &normState{set: set, now: time.Now().UnixMilli(), ids: map[string]string{}, ms: map[string]string{}}
+	return &normState{set: set, now: time.Now().UnixMilli(), ids: map[string]string{}, ms: map[string]string{}, addrs: map[string]string{}}
 }
 
 // substitute replaces {idN} and {tN} in args with the value this side's
@@ -90,7 +91,38 @@ func (n *normState) apply(cmd []string, v Value) Value {
 			return val, false
 		})
 	}
+	if n.set&normMonitor != 0 {
+		v = mapValue(v, n.monitorLine)
+	}
 	return alwaysNormalise(name, cmd, v)
+}
+
+var monitorLineRE = regexp.MustCompile(`^(\d{1,12})\.\d{6} \[(\d+) ([^ \]]+)\]`)
+
+// monitorLine rewrites the head of a MONITOR line, a simple string
+// "<secs>.<usecs> [<db> <addr>] ...": a time within a day of now becomes
+// <time> and each client address <addrN>, numbered per side in order of
+// first appearance, so lines still tell clients apart.
+func (n *normState) monitorLine(v Value) Value {
+	if v.Kind != kSimple {
+		return v
+	}
+	m := monitorLineRE.FindStringSubmatchIndex(v.Str)
+	if m == nil {
+		return v
+	}
+	secs, err := strconv.ParseInt(v.Str[m[2]:m[3]], 10, 64)
+	if now := n.now / 1000; err != nil || secs < now-86400 || secs > now+86400 {
+		return v
+	}
+	addr := v.Str[m[6]:m[7]]
+	p, seen := n.addrs[addr]
+	if !seen {
+		p = "<addr" + strconv.Itoa(len(n.addrs)+1) + ">"
+		n.addrs[addr] = p
+	}
+	v.Str = "<time> [" + v.Str[m[4]:m[5]] + " " + p + "]" + v.Str[m[1]:]
+	return v
 }
 
 func (n *normState) idString(v Value) Value {

@@ -491,6 +491,30 @@ func (s *Pebble) syncLoop(every time.Duration) {
 	}
 }
 
+// Sync makes every batch whose Apply has returned durable, whatever the
+// policy, by syncing the log through it (WAITAOF under appendfsync
+// everysec and no). It does not hold Apply back while the log syncs. It
+// returns ErrClosed once Close began; a failed sync fails the store. Safe
+// for concurrent use.
+func (s *Pebble) Sync() error {
+	s.applyMu.RLock()
+	if s.closed {
+		s.applyMu.RUnlock()
+		return ErrClosed
+	}
+	if p := s.failed.Load(); p != nil {
+		s.applyMu.RUnlock()
+		return *p
+	}
+	s.inflight.Add(1) // Close waits for it before it closes Pebble
+	s.applyMu.RUnlock()
+	defer s.inflight.Done()
+	if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
+		return s.fail(fmt.Errorf("sync: %w", err))
+	}
+	return nil
+}
+
 // Policy returns the store's fsync policy.
 func (s *Pebble) Policy() FsyncPolicy { return FsyncPolicy(s.policy.Load()) }
 
