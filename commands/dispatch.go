@@ -150,7 +150,9 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	if cmd.Flags&NoKeyspace != 0 {
 		ctx.DB = s.dbs[c.ownDB()]
 		err := s.call(ctx)
-		s.stats.called(cmd, err, time.Since(start))
+		d := time.Since(start)
+		s.stats.called(cmd, err, d)
+		s.observe(c, cmd, args, d)
 		return
 	}
 	if cmd.Flags&Write != 0 && s.readOnly.Load() {
@@ -175,7 +177,9 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.blockClient(c, w, start)
 		return
 	}
-	s.stats.called(cmd, err, time.Since(start))
+	d := time.Since(start)
+	s.stats.called(cmd, err, d)
+	s.observe(c, cmd, args, d)
 }
 
 // call runs the handler and writes its error, if any, in place of a

@@ -78,7 +78,9 @@ func execCmd(c *Ctx) error {
 			continue
 		}
 		err := c.S.call(sub)
-		c.S.stats.called(cmd, err, time.Since(start))
+		d := time.Since(start)
+		c.S.stats.called(cmd, err, d)
+		c.S.observe(cl, cmd, args, d)
 	}
 	return nil
 }
