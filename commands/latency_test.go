@@ -134,3 +134,15 @@ func BenchmarkCalled(b *testing.B) {
 		s.stats.called(cmd, nil, 3*time.Microsecond)
 	}
 }
+
+// BenchmarkCalledParallel is BenchmarkCalled from every core at once, on
+// one command's counters (the contended case of a single hot command).
+func BenchmarkCalledParallel(b *testing.B) {
+	s := New(Options{Logf: func(string, ...any) {}})
+	cmd := Lookup("xlen")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			s.stats.called(cmd, nil, 3*time.Microsecond)
+		}
+	})
+}
