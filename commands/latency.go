@@ -158,10 +158,99 @@ func latencyGraphCmd(c *Ctx) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	event := string(c.Args[2])
-	if m.events[event] == nil {
+	ts := m.events[event]
+	if ts == nil {
 		return Error("ERR No samples available for event '" + event + "'")
 	}
-	return Error("ERR LATENCY GRAPH is not supported by this server; use LATENCY HISTORY " + event)
+	c.W.Verbatim("txt", latencyGraph(event, ts, time.Now().Unix()))
+	return nil
+}
+
+// latencyGraphCols is the width of LATENCY GRAPH's sparkline.
+const latencyGraphCols = 80
+
+// latencyGraph draws an event's samples as Redis's LATENCY GRAPH does: a
+// title line, a rule, then 4 rows of sparkline per 80 samples with each
+// sample's age written downwards below it. now is the unix second.
+func latencyGraph(event string, ts *latencySeries, now int64) string {
+	h := ts.history()
+	var lo, hi int64
+	labels := make([]string, len(h))
+	for i, sm := range h {
+		if i == 0 || sm.ms < lo {
+			lo = sm.ms
+		}
+		if i == 0 || sm.ms > hi {
+			hi = sm.ms
+		}
+		switch age := now - sm.unix; {
+		case age < 60:
+			labels[i] = strconv.FormatInt(age, 10) + "s"
+		case age < 3600:
+			labels[i] = strconv.FormatInt(age/60, 10) + "m"
+		case age < 86400:
+			labels[i] = strconv.FormatInt(age/3600, 10) + "h"
+		default:
+			labels[i] = strconv.FormatInt(age/86400, 10) + "d"
+		}
+	}
+	var b strings.Builder
+	b.WriteString(event + " - high " + strconv.FormatInt(hi, 10) + " ms, low " + strconv.FormatInt(lo, 10) +
+		" ms (all time high " + strconv.FormatInt(ts.max, 10) + " ms)\n")
+	b.WriteString(strings.Repeat("-", latencyGraphCols) + "\n")
+	for j := 0; j < len(h); j += latencyGraphCols {
+		if j != 0 {
+			b.WriteString("\n")
+		}
+		end := min(j+latencyGraphCols, len(h))
+		sparkline(&b, h[j:end], labels[j:end], lo, hi)
+	}
+	return b.String()
+}
+
+// sparkline renders samples in 4 filled rows ("_o#", '|' below the top)
+// scaled between lo and hi, then their labels one character per row.
+func sparkline(b *strings.Builder, samples []latencySample, labels []string, lo, hi int64) {
+	const rows, charset = 4, "_o#"
+	steps := len(charset) * rows
+	relmax := float64(hi - lo)
+	if relmax == 0 {
+		relmax = 1
+	}
+	line := make([]byte, len(samples))
+	for row := 0; ; row++ {
+		more := false
+		for j := range line {
+			line[j] = ' '
+		}
+		for j, sm := range samples {
+			if row < rows {
+				step := int(float64(int((float64(sm.ms-lo))*float64(steps))) / relmax)
+				step = min(max(step, 0), steps-1)
+				more = true
+				switch idx := step - (rows-row-1)*len(charset); {
+				case idx >= 0 && idx < len(charset):
+					line[j] = charset[idx]
+				case idx >= len(charset):
+					line[j] = '|'
+				}
+				continue
+			}
+			if row == rows { // the blank line above the labels
+				more = true
+				break
+			}
+			if k := row - rows - 1; k < len(labels[j]) {
+				more = true
+				line[j] = labels[j][k]
+			}
+		}
+		if !more {
+			return
+		}
+		b.Write(line)
+		b.WriteString("\n")
+	}
 }
 
 // The texts of LATENCY DOCTOR, verbatim from Redis.

@@ -146,3 +146,40 @@ func BenchmarkCalledParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestLatencyGraph draws the samples redis-server drew this graph from
+// (DEBUG SLEEP of 5, 30, 12, 2, 50, 20 and 7 ms, about a second apart).
+func TestLatencyGraph(t *testing.T) {
+	ts := &latencySeries{}
+	const now = 1000
+	for i, sm := range []latencySample{{now - 7, 5}, {now - 6, 30}, {now - 4, 12}, {now - 3, 2}, {now - 2, 50}, {now - 1, 20}, {now, 7}} {
+		ts.samples[i] = sm
+		ts.idx = i + 1
+		ts.max = max(ts.max, sm.ms)
+	}
+	want := "command - high 50 ms, low 2 ms (all time high 50 ms)\n" +
+		strings.Repeat("-", 80) + "\n" +
+		"    #  \n" +
+		" o  |  \n" +
+		" |  |o \n" +
+		"_|#_||o\n" +
+		"       \n" +
+		"7643210\n" +
+		"sssssss\n"
+	if got := latencyGraph("command", ts, now); got != want {
+		t.Errorf("graph:\n%s\nwant:\n%s", got, want)
+	}
+	// 100 samples: two blocks of rows, the second for the last 20.
+	ts = &latencySeries{}
+	for i := range 100 {
+		ts.samples[i] = latencySample{int64(now - 3600 - i), int64(i % 7)}
+		ts.idx = i + 1
+	}
+	g := latencyGraph("x", ts, now)
+	if n := strings.Count(g, "\n"); n != 2+2*(4+1+2)+1 {
+		t.Errorf("%d lines:\n%s", n, g)
+	}
+	if !strings.Contains(g, "\n"+strings.Repeat("1", 80)+"\n") || !strings.Contains(g, strings.Repeat("h", 20)+"\n") {
+		t.Errorf("hour labels missing:\n%s", g)
+	}
+}
