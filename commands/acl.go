@@ -46,6 +46,14 @@ func init() {
 		sub("save", 2, f, admin, aclNoFileCmd, "Saves the effective ACL rules in the configured ACL file.", nUsers),
 		sub("help", 2, NoKeyspace|Loading|Stale, slow, aclHelpCmd, "Returns helpful text about the different subcommands.", "O(1)"),
 	)
+	subs := table["acl"].Sub
+	subs["getuser"].Args = []ArgDoc{strArg("username")}
+	subs["log"].Args = []ArgDoc{optional(oneof("operation", intArg("count"), pureToken("reset", "RESET")))}
+	subs["dryrun"].Args = []ArgDoc{strArg("username"), strArg("command"), optional(multiple(strArg("arg")))}
+	subs["cat"].Args = []ArgDoc{optional(strArg("categoryname"))}
+	subs["genpass"].Args = []ArgDoc{optional(intArg("bits"))}
+	subs["deluser"].Args = []ArgDoc{multiple(strArg("username"))}
+	subs["setuser"].Args = []ArgDoc{strArg("username"), optional(multiple(strArg("rule")))}
 }
 
 // aclCategories are Redis's ACL categories, in ACL CAT's order.

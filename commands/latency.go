@@ -34,6 +34,11 @@ func init() {
 		&Command{Name: "latency|help", Arity: 2, Flags: NoKeyspace | Loading | Stale, ACL: []string{"@slow"}, Handler: latencyHelpCmd,
 			Summary: "Returns helpful text about the different subcommands.", Since: "2.8.13", Group: "server", Complexity: "O(1)"},
 	)
+	subs := table["latency"].Sub
+	subs["histogram"].Args = []ArgDoc{optional(multiple(strArg("command")))}
+	subs["reset"].Args = []ArgDoc{optional(multiple(strArg("event")))}
+	subs["history"].Args = []ArgDoc{strArg("event")}
+	subs["graph"].Args = []ArgDoc{strArg("event")}
 }
 
 // latencySamples is how many per-second samples an event keeps

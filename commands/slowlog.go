@@ -30,6 +30,7 @@ func init() {
 			"request_policy:all_nodes", "response_policy:all_succeeded"),
 		sub("help", 2, NoKeyspace|Loading|Stale, []string{"@slow"}, slowlogHelpCmd, "Show helpful text about the different subcommands", "6.2.0", "O(1)"),
 	)
+	get.Args = []ArgDoc{optional(intArg("count"))}
 }
 
 // Redis's limits on what a slow log entry keeps of a command's arguments
@@ -181,9 +182,18 @@ func secretArg(cmd *Command, args [][]byte, i int) bool {
 	case "auth":
 		return i >= 1
 	case "hello":
-		for j := 2; j < len(args) && j < i; j++ {
-			if EqualFold(args[j], "auth") {
-				return i == j+1 || i == j+2
+		// The options after protover, read as HELLO reads them.
+		for j := 2; j < i; {
+			switch {
+			case EqualFold(args[j], "auth"):
+				if i == j+1 || i == j+2 {
+					return true
+				}
+				j += 3
+			case EqualFold(args[j], "setname"):
+				j += 2
+			default:
+				return false
 			}
 		}
 	case "config|set":

@@ -36,6 +36,8 @@ func TestSlowlogArgs(t *testing.T) {
 		{"auth", "auth", []string{"AUTH", "user", "pw"}, []string{"AUTH", "(redacted)", "(redacted)"}},
 		{"hello auth", "hello", []string{"hello", "3", "AUTH", "default", "pw", "SETNAME", "n"},
 			[]string{"hello", "3", "AUTH", "(redacted)", "(redacted)", "SETNAME", "n"}},
+		{"hello setname auth", "hello", []string{"hello", "3", "SETNAME", "auth", "AUTH", "u", "p"},
+			[]string{"hello", "3", "SETNAME", "auth", "AUTH", "(redacted)", "(redacted)"}},
 		{"hello without auth", "hello", []string{"hello", "3", "SETNAME", "auth"}, []string{"hello", "3", "SETNAME", "auth"}},
 		{"config set requirepass", "config|set", []string{"config", "set", "timeout", "5", "REQUIREPASS", "pw"},
 			[]string{"config", "set", "timeout", "5", "REQUIREPASS", "(redacted)"}},
