@@ -302,6 +302,8 @@ const (
 type aclLogEntry struct {
 	count            int64
 	object, username string
+	// multi is set for a denial inside a transaction (context "multi").
+	multi            bool
 	clientInfo       string
 	id               int64
 	created, updated time.Time
@@ -315,8 +317,8 @@ type aclLog struct {
 }
 
 // authDenied records a failed authentication of cl as user. object is the
-// command as the client sent it ("AUTH", "hello").
-func (s *Server) authDenied(cl *Client, object, user string) {
+// command as the client sent it ("AUTH", "hello"); inMulti says EXEC ran it.
+func (s *Server) authDenied(cl *Client, object, user string, inMulti bool) {
 	now := time.Now()
 	info := s.infoLine(cl, cl, now)
 	l := &s.stats.acl
@@ -324,14 +326,14 @@ func (s *Server) authDenied(cl *Client, object, user string) {
 	defer l.mu.Unlock()
 	for i := range l.entries[:min(len(l.entries), 10)] {
 		e := &l.entries[i]
-		if e.object == object && e.username == user && now.Sub(e.created) < aclLogGroup {
+		if e.object == object && e.username == user && e.multi == inMulti && now.Sub(e.created) < aclLogGroup {
 			e.count++
 			e.clientInfo = info
 			e.updated = now
 			return
 		}
 	}
-	e := aclLogEntry{count: 1, object: object, username: user, clientInfo: info, id: l.nextID, created: now, updated: now}
+	e := aclLogEntry{count: 1, object: object, username: user, multi: inMulti, clientInfo: info, id: l.nextID, created: now, updated: now}
 	l.nextID++
 	l.entries = append([]aclLogEntry{e}, l.entries[:min(len(l.entries), aclLogMax-1)]...)
 }
@@ -367,7 +369,11 @@ func aclLogCmd(c *Ctx) error {
 		c.W.Map(10)
 		c.W.BulkString("count")
 		c.W.Int(e.count)
-		for _, kv := range [][2]string{{"reason", "auth"}, {"context", "toplevel"}, {"object", e.object}, {"username", e.username}} {
+		context := "toplevel"
+		if e.multi {
+			context = "multi"
+		}
+		for _, kv := range [][2]string{{"reason", "auth"}, {"context", context}, {"object", e.object}, {"username", e.username}} {
 			c.W.BulkString(kv[0])
 			c.W.BulkString(kv[1])
 		}

@@ -111,6 +111,15 @@ func TestACLLogAuthFailures(t *testing.T) {
 			t.Errorf("ACL LOG 1 lacks %q:\n%q", want, got)
 		}
 	}
+	// A denial inside a transaction has its own entry, context "multi".
+	runSteps(t, c, []step{
+		s(ok, "MULTI"),
+		s("+QUEUED\r\n", "AUTH", "bad"),
+		s(arr(errReply(ErrWrongPass)), "EXEC"),
+	})
+	if got := c.do("ACL", "LOG", "1"); !strings.Contains(got, bulk("context")+bulk("multi")) || !strings.Contains(got, bulk("count")+integer(1)) {
+		t.Errorf("ACL LOG after AUTH in MULTI:\n%q", got)
+	}
 	runSteps(t, c, []step{
 		s(ok, "ACL", "LOG", "RESET"),
 		s(arr(), "ACL", "LOG"),

@@ -68,7 +68,7 @@ func helloCmd(c *Ctx) error {
 		return err
 	}
 	if h.auth {
-		if err := c.S.authenticate(c.C, c.Args[0], h.user, h.pass); err != nil {
+		if err := c.S.authenticate(c, h.user, h.pass); err != nil {
 			return err
 		}
 	}
@@ -103,11 +103,12 @@ func helloCmd(c *Ctx) error {
 // authenticate checks user and pass against the default user, the only
 // one runnel has: with requirepass set its password is requirepass, and
 // without it the default user takes any password. A failure is counted
-// and entered in the ACL log under object, the command as it was sent.
-func (s *Server) authenticate(cl *Client, object, user, pass []byte) error {
+// and entered in the ACL log under the command as c's client sent it.
+func (s *Server) authenticate(c *Ctx, user, pass []byte) error {
+	cl := c.C
 	if string(user) != "default" || (s.config.authRequired() && !s.config.checkPassword(pass)) {
 		s.stats.authFailures.Add(1)
-		s.authDenied(cl, string(object), string(user))
+		s.authDenied(cl, string(c.Args[0]), string(user), c.InMulti)
 		return ErrWrongPass
 	}
 	cl.setAuthenticated(true)
@@ -121,9 +122,9 @@ func authCmd(c *Ctx) error {
 		if !c.S.config.authRequired() {
 			return ErrAuthNotSet
 		}
-		return c.finishAuth(c.S.authenticate(c.C, c.Args[0], []byte("default"), c.Args[1]))
+		return c.finishAuth(c.S.authenticate(c, []byte("default"), c.Args[1]))
 	case 3:
-		return c.finishAuth(c.S.authenticate(c.C, c.Args[0], c.Args[1], c.Args[2]))
+		return c.finishAuth(c.S.authenticate(c, c.Args[1], c.Args[2]))
 	}
 	return ErrSyntax
 }
