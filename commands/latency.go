@@ -147,10 +147,13 @@ func latencyResetCmd(c *Ctx) error {
 		n = len(m.events)
 		clear(m.events)
 	}
+	// Unlike HISTORY and GRAPH, RESET matches event names in any case.
 	for _, e := range c.Args[2:] {
-		if m.events[string(e)] != nil {
-			delete(m.events, string(e))
-			n++
+		for name := range m.events {
+			if EqualFold(e, name) {
+				delete(m.events, name)
+				n++
+			}
 		}
 	}
 	c.W.Int(int64(n))

@@ -88,7 +88,8 @@ func TestLatencyEvents(t *testing.T) {
 		t.Errorf("doctor without slow log lacks its advice:\n%s", r)
 	}
 	runSteps(t, c, []step{
-		s(integer(1), "LATENCY", "RESET", "command", "nosuch"),
+		s(arr(), "LATENCY", "HISTORY", "COMMAND"),
+		s(integer(1), "LATENCY", "RESET", "COMMAND", "nosuch", "command"),
 		s(errReply("ERR No samples available for event 'command'"), "LATENCY", "GRAPH", "command"),
 		s(integer(1), "LATENCY", "RESET"),
 		s(arr(), "LATENCY", "LATEST"),
