@@ -214,6 +214,11 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 		}
 		<-w.done
 	})
+	// Counted when served or expired; the slow log and the latency
+	// monitor see it now, with the arguments it was sent with.
+	if !c.closeAfterReply {
+		s.observe(c, w.cmd, c.ctx.Args, 0)
+	}
 	if w.seq > c.needSeq {
 		c.needSeq = w.seq
 	}

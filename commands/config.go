@@ -254,6 +254,12 @@ func init() {
 		{name: "cluster-enabled", kind: kindBool, def: "no"},
 		{name: "replica-read-only", alias: "slave-read-only", kind: kindBool, def: "yes", mutable: true},
 		{name: "enable-debug-command", kind: kindEnum, enum: []string{"no", "yes", "local"}, def: "no"},
+		monitorParam("slowlog-log-slower-than", -1, func(m *slowMonitor) *atomic.Int64 { return &m.slower }),
+		monitorParam("slowlog-max-len", 0, func(m *slowMonitor) *atomic.Int64 { return &m.maxLen }),
+		monitorParam("latency-monitor-threshold", 0, func(m *slowMonitor) *atomic.Int64 { return &m.latThreshold }),
+		{name: "latency-tracking", kind: kindBool, mutable: true,
+			get: func(s *Server) string { return yesNo(s.stats.mon.tracking.Load()) },
+			set: func(s *Server, v string) { s.stats.mon.tracking.Store(v == "yes") }},
 	}
 }
 

@@ -157,7 +157,9 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		if s.monitors.on() {
 			s.feedMonitors(c, cmd, args)
 		}
-		s.stats.called(cmd, err, time.Since(start))
+		d := time.Since(start)
+		s.stats.called(cmd, err, d)
+		s.observe(c, cmd, args, d)
 		return
 	}
 	if cmd.Flags&Write != 0 && s.readOnly.Load() {
@@ -186,7 +188,9 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.blockClient(c, w, start)
 		return
 	}
-	s.stats.called(cmd, err, time.Since(start))
+	d := time.Since(start)
+	s.stats.called(cmd, err, d)
+	s.observe(c, cmd, args, d)
 }
 
 // call runs the handler and writes its error, if any, in place of a

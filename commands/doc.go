@@ -46,6 +46,18 @@
 // holding none of these locks but saveMu. MONITOR's feed (monitor.go)
 // takes monitorSet.mu, then a monitor's outbox lock, after Server.mu and
 // under none of the others.
+// The slow log and latency monitor (slowMonitor.mu, slowlog.go) and the ACL
+// log (aclLog.mu, acl.go) are leaves: nothing else is taken while one is
+// held.
+//
+// # Slow log and latency monitor
+//
+// After a command ran, its duration feeds INFO commandstats and its
+// latency histogram (stats.go), then Server.observe compares it with one
+// gate, the lower of slowlog-log-slower-than and latency-monitor-threshold:
+// only a command at or above it takes the slow path into the slow log and
+// the latency events. A blocked command is observed once it is served or
+// times out, with duration 0 (its wait is not its run time).
 //
 // # Start-up and shutdown
 //

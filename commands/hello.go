@@ -68,7 +68,7 @@ func helloCmd(c *Ctx) error {
 		return err
 	}
 	if h.auth {
-		if err := c.S.authenticate(c.C, h.user, h.pass); err != nil {
+		if err := c.S.authenticate(c, h.user, h.pass); err != nil {
 			return err
 		}
 	}
@@ -102,10 +102,13 @@ func helloCmd(c *Ctx) error {
 
 // authenticate checks user and pass against the default user, the only
 // one runnel has: with requirepass set its password is requirepass, and
-// without it the default user takes any password.
-func (s *Server) authenticate(cl *Client, user, pass []byte) error {
+// without it the default user takes any password. A failure is counted
+// and entered in the ACL log under the command as c's client sent it.
+func (s *Server) authenticate(c *Ctx, user, pass []byte) error {
+	cl := c.C
 	if string(user) != "default" || (s.config.authRequired() && !s.config.checkPassword(pass)) {
 		s.stats.authFailures.Add(1)
+		s.authDenied(cl, string(c.Args[0]), string(user), c.InMulti)
 		return ErrWrongPass
 	}
 	cl.setAuthenticated(true)
@@ -119,9 +122,9 @@ func authCmd(c *Ctx) error {
 		if !c.S.config.authRequired() {
 			return ErrAuthNotSet
 		}
-		return c.finishAuth(c.S.authenticate(c.C, []byte("default"), c.Args[1]))
+		return c.finishAuth(c.S.authenticate(c, []byte("default"), c.Args[1]))
 	case 3:
-		return c.finishAuth(c.S.authenticate(c.C, c.Args[1], c.Args[2]))
+		return c.finishAuth(c.S.authenticate(c, c.Args[1], c.Args[2]))
 	}
 	return ErrSyntax
 }

@@ -81,7 +81,9 @@ func execCmd(c *Ctx) error {
 		if c.S.monitors.on() {
 			c.S.feedMonitors(cl, cmd, args)
 		}
-		c.S.stats.called(cmd, err, time.Since(start))
+		d := time.Since(start)
+		c.S.stats.called(cmd, err, d)
+		c.S.observe(cl, cmd, args, d)
 	}
 	return nil
 }

@@ -44,13 +44,31 @@ type stats struct {
 	// needs no map lookup. perCmd and byID are written only by init.
 	byID     []*cmdStat
 	perError map[string]int64
+
+	// mon is the slow log and the latency monitor (slowlog.go, latency.go).
+	mon slowMonitor
+	// acl is the ACL log of failed authentications (acl.go).
+	acl aclLog
 }
 
 type cmdStat struct {
 	calls, usec, rejected, failed atomic.Int64
+	// hist counts the calls by duration bucket (LATENCY HISTOGRAM,
+	// latency.go) while latency-tracking is on.
+	hist [histBuckets]atomic.Int64
+}
+
+// histTotal returns the calls the histogram counted.
+func (cs *cmdStat) histTotal() int64 {
+	var n int64
+	for i := range cs.hist {
+		n += cs.hist[i].Load()
+	}
+	return n
 }
 
 func (st *stats) init() {
+	st.mon.init()
 	st.perCmd = map[*Command]*cmdStat{}
 	st.byID = make([]*cmdStat, registered+1)
 	st.perError = map[string]int64{}
@@ -109,7 +127,11 @@ func (st *stats) called(cmd *Command, err error, d time.Duration) {
 		return
 	}
 	cs.calls.Add(1)
-	cs.usec.Add(d.Microseconds())
+	us := d.Microseconds()
+	cs.usec.Add(us)
+	if st.mon.tracking.Load() {
+		cs.hist[histBucket(us)].Add(1)
+	}
 	if err != nil {
 		cs.failed.Add(1)
 		st.countError(err)
@@ -133,6 +155,9 @@ func (st *stats) reset() {
 		cs.usec.Store(0)
 		cs.rejected.Store(0)
 		cs.failed.Store(0)
+		for i := range cs.hist {
+			cs.hist[i].Store(0)
+		}
 	}
 	st.mu.Lock()
 	st.perError = map[string]int64{}
