@@ -13,6 +13,7 @@ import (
 	"github.com/runnel-db/runnel/persist"
 	"github.com/runnel-db/runnel/pubsub"
 	"github.com/runnel-db/runnel/resp"
+	"github.com/runnel-db/runnel/stream"
 )
 
 // Version is runnel's own version, reported as runnel_version in INFO.
@@ -68,6 +69,10 @@ type Server struct {
 	nextUID uint64
 	// dirty counts changes since the last save (INFO persistence).
 	dirty int64
+	// ids is scratch for the IDs a command parses before it acts on them
+	// (XACK, XDEL), reused so that acknowledging a read of a hundred
+	// entries allocates nothing (guarded by mu; see Ctx.parseIDs).
+	ids []stream.ID
 
 	commit *committer
 	store  persist.Store

@@ -232,8 +232,7 @@ func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Con
 			// Normally the entry is new to the PEL; after XGROUP SETID
 			// moved the cursor back it may be pending already, and its
 			// record is then updated, not created.
-			fresh := g.Pending(id) == nil
-			if p, err := g.Deliver(cons, id, c.Now); err == nil {
+			if p, fresh, err := g.Deliver(cons, id, c.Now); err == nil {
 				if fresh {
 					putNewPending(c, o, g, p)
 				} else {

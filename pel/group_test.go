@@ -57,7 +57,7 @@ func TestGroupsCreateGetDestroy(t *testing.T) {
 		t.Fatal("destroyed group still visible")
 	}
 	// A caller that kept the destroyed group gets errors, not a ghost PEL.
-	if _, err := a.Deliver(c, id(2), 2); !errors.Is(err, ErrGroupDestroyed) {
+	if _, _, err := a.Deliver(c, id(2), 2); !errors.Is(err, ErrGroupDestroyed) {
 		t.Fatalf("Deliver on destroyed group = %v", err)
 	}
 	if _, err := a.Claim(id(1), c, 2, ClaimOptions{}); !errors.Is(err, ErrGroupDestroyed) {
@@ -154,12 +154,13 @@ func TestDeliver(t *testing.T) {
 		id         uint64
 		now        int64
 		wantErr    error
+		wantFresh  bool
 		want       []pendingState
 		wantActive map[string]int64
 	}{
 		{
 			name: "new entry",
-			to:   "alice", id: 1, now: 100,
+			to:   "alice", id: 1, now: 100, wantFresh: true,
 			want:       []pendingState{{id(1), "alice", 100, 1}},
 			wantActive: map[string]int64{"alice": 100, "bob": NeverActive},
 		},
@@ -186,7 +187,7 @@ func TestDeliver(t *testing.T) {
 		{
 			name:  "below existing entries",
 			setup: func(g *Group) { g.Deliver(g.Consumer("alice"), id(5), 50) },
-			to:    "bob", id: 3, now: 100,
+			to:    "bob", id: 3, now: 100, wantFresh: true,
 			want:       []pendingState{{id(3), "bob", 100, 1}, {id(5), "alice", 50, 1}},
 			wantActive: map[string]int64{"alice": 50, "bob": 100},
 		},
@@ -207,9 +208,12 @@ func TestDeliver(t *testing.T) {
 				tc.setup(g)
 			}
 			to := map[string]*Consumer{"alice": alice, "bob": bob}[tc.to]
-			p, err := g.Deliver(to, id(tc.id), tc.now)
+			p, fresh, err := g.Deliver(to, id(tc.id), tc.now)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Deliver error %v, want %v", err, tc.wantErr)
+			}
+			if fresh != tc.wantFresh {
+				t.Fatalf("Deliver fresh = %v, want %v", fresh, tc.wantFresh)
 			}
 			if err == nil && (p != g.Pending(id(tc.id)) || p.Owner() != to) {
 				t.Fatalf("Deliver returned %+v, not the record now pending for %s", p, tc.to)
@@ -230,10 +234,10 @@ func TestDeliverForeignConsumer(t *testing.T) {
 	gs, g := newTestGroup(t)
 	h, _ := gs.Create("h", stream.ID{}, 0)
 	stranger := consumer(t, h, "alice", 0)
-	if _, err := g.Deliver(stranger, id(1), 1); !errors.Is(err, ErrNotMember) {
+	if _, _, err := g.Deliver(stranger, id(1), 1); !errors.Is(err, ErrNotMember) {
 		t.Fatalf("Deliver to another group's consumer = %v", err)
 	}
-	if _, err := g.Deliver(nil, id(1), 1); !errors.Is(err, ErrNotMember) {
+	if _, _, err := g.Deliver(nil, id(1), 1); !errors.Is(err, ErrNotMember) {
 		t.Fatalf("Deliver to nil = %v", err)
 	}
 	if g.Len() != 0 || h.Len() != 0 {
