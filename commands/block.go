@@ -167,6 +167,12 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 // served, its deadline passes, CLIENT UNBLOCK releases it or the client
 // disconnects. The replies of earlier commands of the pipeline are sent
 // before it waits.
+//
+// A disconnect is seen by a watcher of the socket (watchClose), which costs
+// a goroutine, deadline changes and a peek at the socket to start and to
+// stop. Waits in a busy queue mostly end within a millisecond, when the
+// next entry arrives, so the watcher starts only once the wait lasted
+// watchAfter: a peer that goes away is noticed at most that much later.
 func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// Everything before the blocking command leaves now.
 	// (c.w is empty here: the blocking command wrote nothing, and from now
@@ -174,45 +180,83 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	if err := s.commit.wait(c.needSeq); err == nil {
 		resp.Flush(c.conn)
 	}
-	var timer <-chan time.Time
-	if !w.deadline.IsZero() {
-		t := time.NewTimer(time.Until(w.deadline))
-		defer t.Stop()
-		timer = t.C
+	nc := c.conn.NetConn()
+	// t fires first after watchAfter, when a watcher is to start, and then
+	// at the deadline.
+	var t <-chan time.Time
+	watchAt := time.Now().Add(watchAfter)
+	switch {
+	case nc != nil && (w.deadline.IsZero() || watchAt.Before(w.deadline)):
+		t = c.waitTimer(watchAfter)
+	case !w.deadline.IsZero():
+		nc = nil // the deadline comes first: no watcher
+		t = c.waitTimer(time.Until(w.deadline))
 	}
 	var gone <-chan struct{}
-	if nc := c.conn.NetConn(); nc != nil {
-		var stop func()
-		gone, stop = watchClose(nc)
-		// Stop returns only once the watcher let go of the socket, before
-		// redcon reads from it again.
-		defer stop()
-	}
+	var stop func()
 	// Meanwhile Pub/Sub messages may reach the client (a RESP3 subscriber
 	// can block): the connection is open to its outbox's writer.
 	resp.Idle(c.conn, func() {
-		select {
-		case <-w.done:
-		case <-timer:
-			s.expireWaiter(w, false, false)
-		case asErr := <-w.unblock:
-			s.expireWaiter(w, true, asErr)
-		case <-s.closed:
-			// Shutdown: like Redis, close the connection without a reply (a
-			// timeout reply would be a lie for BLOCK 0).
-			s.expireWaiter(w, false, false)
-			c.closeAfterReply = true
-			c.w.Reset()
-		case <-gone:
-			s.expireWaiter(w, false, false)
-			c.closeAfterReply = true
-			c.w.Reset()
+		for {
+			select {
+			case <-w.done:
+			case <-t:
+				if gone == nil && nc != nil {
+					// The wait goes on: watch the socket, until the
+					// deadline if there is one.
+					gone, stop = watchClose(nc)
+					t = nil
+					if !w.deadline.IsZero() {
+						t = c.waitTimer(time.Until(w.deadline))
+					}
+					continue
+				}
+				s.expireWaiter(w, false, false)
+			case asErr := <-w.unblock:
+				s.expireWaiter(w, true, asErr)
+			case <-s.closed:
+				// Shutdown: like Redis, close the connection without a
+				// reply (a timeout reply would be a lie for BLOCK 0).
+				s.expireWaiter(w, false, false)
+				c.closeAfterReply = true
+				c.w.Reset()
+			case <-gone:
+				s.expireWaiter(w, false, false)
+				c.closeAfterReply = true
+				c.w.Reset()
+			}
+			break
 		}
 		<-w.done
 	})
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	if stop != nil {
+		// Stop returns only once the watcher let go of the socket, before
+		// the connection reads from it again.
+		stop()
+	}
 	if w.seq > c.needSeq {
 		c.needSeq = w.seq
 	}
+}
+
+// watchAfter is how long a blocked client waits before its socket is
+// watched for a disconnect (see blockClient).
+const watchAfter = time.Millisecond
+
+// waitTimer returns the channel of c's timer, set to fire after d. The
+// timer is reused from wait to wait (blockClient stops it), which only its
+// owner's goroutine does; since Go 1.23 a reset timer never delivers a
+// value from before the reset.
+func (c *Client) waitTimer(d time.Duration) <-chan time.Time {
+	if c.timer == nil {
+		c.timer = time.NewTimer(d)
+	} else {
+		c.timer.Reset(d)
+	}
+	return c.timer.C
 }
 
 // expireWaiter ends a wait that was not served: it writes the timeout reply

@@ -56,6 +56,9 @@ type Client struct {
 	// nameBuf is scratch space for case-folding command names.
 	nameBuf []byte
 	ctx     Ctx
+	// timer times the client's blocked waits (waitTimer); nil until the
+	// first. The owner's goroutine alone uses it.
+	timer *time.Timer
 
 	// MULTI state.
 	multi      bool
