@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/runnel-db/runnel/resp"
@@ -18,7 +19,9 @@ type waiter struct {
 	c    *Client
 	db   *DB
 	keys []string
-	cmd  *Command
+	// oneKey holds keys when there is one, the common case.
+	oneKey [1]string
+	cmd    *Command
 	// retry runs the command again; it calls Ctx.Block to keep waiting.
 	retry func(*Ctx) error
 	// timeout writes the reply for an expired deadline.
@@ -61,6 +64,10 @@ func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*C
 		deadline: deadline, group: group,
 		done: make(chan struct{}), unblock: make(chan bool, 1),
 	}
+	w.keys = w.oneKey[:0]
+	if len(keys) > len(w.oneKey) {
+		w.keys = make([]string, 0, len(keys))
+	}
 	for _, k := range keys {
 		w.keys = append(w.keys, string(k))
 	}
@@ -75,9 +82,29 @@ type readyKey struct {
 
 // signalKey notes that key changed, for the clients blocked on it.
 func (s *Server) signalKey(db *DB, key string) {
-	if len(db.waiters[key]) == 0 {
+	if len(db.waiters[key]) != 0 {
+		s.markReady(db, key)
+	}
+}
+
+// signalKeyBytes is signalKey for a key given as bytes: the ready list
+// takes the name from a waiter of the key, so that nothing is allocated.
+func (s *Server) signalKeyBytes(db *DB, key []byte) {
+	list := db.waiters[string(key)]
+	if len(list) == 0 {
 		return
 	}
+	for _, k := range list[0].keys {
+		if k == string(key) {
+			s.markReady(db, k)
+			return
+		}
+	}
+	s.markReady(db, string(key))
+}
+
+// markReady adds key, which has waiters, to the ready list once.
+func (s *Server) markReady(db *DB, key string) {
 	for _, r := range s.ready {
 		if r.db == db && r.key == key {
 			return
@@ -87,12 +114,20 @@ func (s *Server) signalKey(db *DB, key string) {
 }
 
 func (s *Server) registerWaiter(w *waiter) {
-	seen := map[string]bool{}
-	for _, k := range w.keys {
-		if seen[k] {
+	var seen map[string]bool // for many keys only
+	if len(w.keys) > 8 {
+		seen = make(map[string]bool, len(w.keys))
+	}
+	for i, k := range w.keys {
+		// A key given twice waits once.
+		if seen != nil {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		} else if slices.Contains(w.keys[:i], k) {
 			continue
 		}
-		seen[k] = true
 		w.db.waiters[k] = append(w.db.waiters[k], w)
 	}
 	w.c.mu.Lock()
@@ -100,14 +135,13 @@ func (s *Server) registerWaiter(w *waiter) {
 	w.c.mu.Unlock()
 }
 
+// unregisterWaiter removes w from the lists of its keys, in place: a list
+// is not kept by anyone across a change (serveReady walks a copy).
 func (s *Server) unregisterWaiter(w *waiter) {
 	for _, k := range w.keys {
 		list := w.db.waiters[k]
-		for i, x := range list {
-			if x == w {
-				list = append(list[:i:i], list[i+1:]...)
-				break
-			}
+		if i := slices.Index(list, w); i >= 0 {
+			list = slices.Delete(list, i, i+1)
 		}
 		if len(list) == 0 {
 			delete(w.db.waiters, k)
@@ -122,27 +156,31 @@ func (s *Server) unregisterWaiter(w *waiter) {
 
 // serveReady runs the commands of clients blocked on signalled keys, in
 // the order they blocked, and returns the waiters it served; the caller
-// releases them once their replies have a commit sequence.
+// releases them once their replies have a commit sequence. The slice is
+// the server's scratch, valid until the next call (under the keyspace
+// lock, as every call is).
 func (s *Server) serveReady(ctx *Ctx) []*waiter {
 	if len(s.ready) == 0 {
 		return nil
 	}
-	var served []*waiter
+	served := s.served[:0]
 	var now int64
 	if ctx != nil {
 		now = ctx.Now
 	} else {
 		now = nowMs()
 	}
-	for len(s.ready) > 0 {
-		r := s.ready[0]
-		s.ready = s.ready[1:]
-		list := append([]*waiter(nil), r.db.waiters[r.key]...)
-		for _, w := range list {
+	// A woken command may signal keys itself: the list grows as it is
+	// walked.
+	for i := 0; i < len(s.ready); i++ {
+		r := s.ready[i]
+		s.waking = append(s.waking[:0], r.db.waiters[r.key]...)
+		for _, w := range s.waking {
 			if w.served {
 				continue
 			}
-			wc := &Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
+			wc := &s.wakeCtx
+			*wc = Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
 			mark := wc.W.Len()
 			err := w.retry(wc)
 			if err == errKeepWaiting {
@@ -159,7 +197,10 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 			served = append(served, w)
 		}
 	}
+	clear(s.ready)
 	s.ready = s.ready[:0]
+	clear(s.waking)
+	s.served = served
 	return served
 }
 

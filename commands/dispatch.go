@@ -214,16 +214,23 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	return seq
 }
 
-func copyArgs(args [][]byte) [][]byte {
-	n := 0
-	for _, a := range args {
-		n += len(a)
+// copyArgs returns a copy of the arguments of every list, one after the
+// other, in one slice that shares one buffer.
+func copyArgs(lists ...[][]byte) [][]byte {
+	n, count := 0, 0
+	for _, args := range lists {
+		count += len(args)
+		for _, a := range args {
+			n += len(a)
+		}
 	}
 	buf := make([]byte, 0, n)
-	out := make([][]byte, len(args))
-	for i, a := range args {
-		buf = append(buf, a...)
-		out[i] = buf[len(buf)-len(a) : len(buf) : len(buf)]
+	out := make([][]byte, 0, count)
+	for _, args := range lists {
+		for _, a := range args {
+			buf = append(buf, a...)
+			out = append(out, buf[len(buf)-len(a):len(buf):len(buf)])
+		}
 	}
 	return out
 }

@@ -65,6 +65,9 @@ type Server struct {
 	// no leader took yet.
 	batch *persist.Batch
 	ready []readyKey // keys signalled by the running command
+	// waking, served and wakeCtx are serveReady's scratch (guarded by mu).
+	waking, served []*waiter
+	wakeCtx        Ctx
 	// nextUID numbers streams for the store (guarded by mu).
 	nextUID uint64
 	// dirty counts changes since the last save (INFO persistence).
