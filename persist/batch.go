@@ -9,8 +9,22 @@ import (
 // Op is one effect of a write command, in the logical terms of the data
 // model. A Batch is an ordered list of them; a Store applies a whole Batch
 // atomically or not at all.
+//
+// The flags come first, next to Kind, so that they share its word: a
+// merged batch holds thousands of ops, each copied in, cleared and read
+// several times.
 type Op struct {
 	Kind OpKind
+	// BeforeMax makes an EntryDelRange with End == stream.Max stop before
+	// the largest ID, as any other exclusive end does: a trim whose first
+	// kept entry is the largest ID, or the drop of a node ending just below
+	// it, must not delete that entry.
+	BeforeMax bool
+	// Fresh marks a PendingPut that creates its record: the entry was not
+	// pending in the group just before this op. It lets a batch that
+	// also deletes the record write neither op (see pendingSkips); a
+	// PendingPut that may replace an existing record must leave it unset.
+	Fresh bool
 	// DB is the logical database for key-level ops (KeyPut, KeyDel, FlushDB).
 	DB int
 	// Key is the key name for KeyPut and KeyDel.
@@ -27,11 +41,6 @@ type Op struct {
 	// largest ID too (its loose entry, mark and node record), which an
 	// exclusive end could not name, unless BeforeMax is set.
 	ID, End stream.ID
-	// BeforeMax makes an EntryDelRange with End == stream.Max stop before
-	// the largest ID, as any other exclusive end does: a trim whose first
-	// kept entry is the largest ID, or the drop of a node ending just below
-	// it, must not delete that entry.
-	BeforeMax bool
 	// Fields alternate name, value (EntryPut). Owned by the batch (AddEntry
 	// copies them), valid until Reset.
 	Fields [][]byte
@@ -47,11 +56,6 @@ type Op struct {
 	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
 	DeliveryTime  int64
 	DeliveryCount uint64
-	// Fresh marks a PendingPut that creates its record: the entry was not
-	// pending in the group just before this op. It lets a batch that
-	// also deletes the record write neither op (see pendingSkips); a
-	// PendingPut that may replace an existing record must leave it unset.
-	Fresh bool
 	// Node is a closed node's packed bytes as stream.Stream.Append reported
 	// them (NodePut), whose entries are [ID, End). Owned by the batch
 	// (AddNode copies it), valid until Reset.
