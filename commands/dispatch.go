@@ -40,7 +40,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	c.takePushes(conn)
 	closing := s.shut.closing.Load()
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
-		c.clockSet = false // the next batch reads the wall clock again
+		c.clockSet, c.nextSet = false, false // the next batch reads the wall clock again
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
@@ -150,7 +150,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	if cmd.Flags&NoKeyspace != 0 {
 		ctx.DB = s.dbs[c.ownDB()]
 		err := s.call(ctx)
-		s.stats.called(cmd, err, time.Since(start))
+		s.stats.called(cmd, err, c.commandEnd(start))
 		return
 	}
 	if cmd.Flags&Write != 0 && s.readOnly.Load() {
@@ -175,7 +175,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.blockClient(c, w, start)
 		return
 	}
-	s.stats.called(cmd, err, time.Since(start))
+	s.stats.called(cmd, err, c.commandEnd(start))
 }
 
 // call runs the handler and writes its error, if any, in place of a

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // TestXAckAllocs pins an allocation of the consumer-group hot path away:
@@ -40,5 +41,36 @@ func TestXAckAllocs(t *testing.T) {
 	}
 	if mallocs != 0 {
 		t.Errorf("XACK of 100 pending IDs: %d allocations over %d calls, want 0", mallocs, rounds-1)
+	}
+}
+
+// TestCommandTimeChain checks the clock reads of a pipeline: a command
+// that follows another begins exactly when that one ended, one that
+// follows a command which did not end normally (refused, blocked) reads the
+// clock again, and a new batch reads the wall clock.
+func TestCommandTimeChain(t *testing.T) {
+	c := &Client{}
+	first := c.commandTime()
+	time.Sleep(time.Millisecond)
+	d := c.commandEnd(first)
+	if d < time.Millisecond {
+		t.Fatalf("command of 1 ms lasted %v", d)
+	}
+	second := c.commandTime()
+	if !second.Equal(first.Add(d)) {
+		t.Fatalf("second command began at %v, first ended at %v", second, first.Add(d))
+	}
+	// The second command ends without commandEnd (say it blocked): the
+	// third reads the clock.
+	time.Sleep(time.Millisecond)
+	third := c.commandTime()
+	if third.Sub(second) < time.Millisecond {
+		t.Fatalf("third command began %v after the second, want the clock read again", third.Sub(second))
+	}
+	c.commandEnd(third)
+	c.clockSet, c.nextSet = false, false // the batch ends, as handle does
+	time.Sleep(time.Millisecond)
+	if fourth := c.commandTime(); fourth.Sub(third) < time.Millisecond {
+		t.Fatalf("a new batch began %v after the last, want the wall clock read", fourth.Sub(third))
 	}
 }
