@@ -257,12 +257,12 @@ func recordTrimmedPrefix(c *Ctx, o *Object) {
 // putStreamMeta records o's stream metadata after a change.
 func putStreamMeta(c *Ctx, o *Object) {
 	s := o.Stream
-	c.Batch().Add(persist.Op{Kind: persist.StreamMetaPut, UID: o.UID, Meta: persist.StreamMeta{
+	c.Batch().AddStreamMeta(o.UID, persist.StreamMeta{
 		LastID:       s.LastID(),
 		MaxDeletedID: s.MaxDeletedID(),
 		FirstID:      s.FirstID(),
 		EntriesAdded: s.EntriesAdded(),
-	}})
+	})
 }
 
 // writeID writes an ID as a bulk string without allocating. Its length is

@@ -103,6 +103,9 @@ type StreamMeta struct {
 // one MULTI/EXEC block's, or those of every command since the last commit,
 // added one after another. A Batch is not safe for concurrent use.
 type Batch struct {
+	// Ops are the effects in order. Build a batch with a literal or the
+	// Add methods; shorten it only with Reset or Truncate, which keep the
+	// capacity past len(Ops) zero for the adders that fill it in place.
 	Ops   []Op
 	arena []byte
 	// slab holds the Fields slices of the EntryPut ops, reused as arena is,
@@ -147,6 +150,28 @@ func (b *Batch) Add(op Op) {
 	b.Ops = append(b.Ops, op)
 }
 
+// The adders below append the ops every write of the consumer-group path
+// makes, filling a slot of Ops in place (slot): a merged batch holds
+// thousands of ops, and building each on the stack to copy it in with Add
+// cost more than writing its few fields. Each appends what Add would with
+// the Op its comment names.
+
+// slot appends a zero op of kind for uid and returns it. The slots past
+// len(Ops) are always zero (Reset and Truncate clear what they drop), so
+// growing within the capacity writes nothing else. It must not be called
+// when counting.
+func (b *Batch) slot(kind OpKind, uid uint64) *Op {
+	n := len(b.Ops)
+	if n == cap(b.Ops) {
+		b.Ops = append(b.Ops, Op{})
+	} else {
+		b.Ops = b.Ops[:n+1]
+	}
+	op := &b.Ops[n]
+	op.Kind, op.UID = kind, uid
+	return op
+}
+
 // AddEntry appends an EntryPut, copying fields into memory the batch owns:
 // the caller's argument buffers may be reused before the batch commits.
 func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
@@ -154,7 +179,64 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		b.n++
 		return
 	}
-	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: b.copyFields(fields)})
+	f := b.copyFields(fields)
+	op := b.slot(EntryPut, uid)
+	op.ID, op.Fields = id, f
+}
+
+// AddStreamMeta appends Op{Kind: StreamMetaPut, UID: uid, Meta: m}.
+func (b *Batch) AddStreamMeta(uid uint64, m StreamMeta) {
+	if b.counting {
+		b.n++
+		return
+	}
+	b.slot(StreamMetaPut, uid).Meta = m
+}
+
+// AddGroup appends Op{Kind: GroupPut, UID: uid, Group: group, GroupLastID:
+// lastID, EntriesRead: entriesRead}.
+func (b *Batch) AddGroup(uid uint64, group string, lastID stream.ID, entriesRead int64) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(GroupPut, uid)
+	op.Group, op.GroupLastID, op.EntriesRead = group, lastID, entriesRead
+}
+
+// AddConsumer appends Op{Kind: ConsumerPut, UID: uid, Group: group,
+// Consumer: consumer, SeenTime: seen, ActiveTime: active}.
+func (b *Batch) AddConsumer(uid uint64, group, consumer string, seen, active int64) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(ConsumerPut, uid)
+	op.Group, op.Consumer, op.SeenTime, op.ActiveTime = group, consumer, seen, active
+}
+
+// AddPending appends Op{Kind: PendingPut, UID: uid, Group: group, ID: id,
+// Consumer: owner, DeliveryTime: deliveryTime, DeliveryCount:
+// deliveryCount, Fresh: fresh}.
+func (b *Batch) AddPending(uid uint64, group string, id stream.ID, owner string, deliveryTime int64, deliveryCount uint64, fresh bool) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(PendingPut, uid)
+	op.Group, op.ID, op.Consumer = group, id, owner
+	op.DeliveryTime, op.DeliveryCount, op.Fresh = deliveryTime, deliveryCount, fresh
+}
+
+// AddPendingDel appends Op{Kind: PendingDel, UID: uid, Group: group, ID:
+// id}.
+func (b *Batch) AddPendingDel(uid uint64, group string, id stream.ID) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(PendingDel, uid)
+	op.Group, op.ID = group, id
 }
 
 // Truncate drops the ops from the n-th on, as if they had never been
