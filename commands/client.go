@@ -56,9 +56,13 @@ type Client struct {
 	w resp.Writer
 	// needSeq is the commit sequence the pending replies depend on.
 	needSeq uint64
-	// nameBuf is scratch space for case-folding command names.
-	nameBuf []byte
-	ctx     Ctx
+	// nameBuf is scratch space for case-folding command names;
+	// cmdCacheName, as sent, and cmdCache are the last command found
+	// (lookupCommand).
+	nameBuf      []byte
+	cmdCacheName []byte
+	cmdCache     *Command
+	ctx          Ctx
 	// timer times the client's blocked waits (waitTimer); nil until the
 	// first. The owner's goroutine alone uses it.
 	timer *time.Timer

@@ -59,8 +59,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 // execute looks the command up, checks it and runs it, leaving the reply in
 // c.w.
 func (s *Server) execute(c *Client, args [][]byte) {
-	c.nameBuf = lowerInto(c.nameBuf, args[0])
-	cmd := table[string(c.nameBuf)]
+	cmd := c.lookupCommand(args[0])
 	if cmd == nil {
 		s.reject(c, nil, errUnknownCommand(args))
 		return
@@ -121,6 +120,27 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	}
 	s.run(c, cmd, args, start)
 }
+
+// lookupCommand returns the command called name (in any case), or nil.
+// The client remembers the last name it found as sent, so that a pipeline
+// of one command (a producer's XADDs) looks the table up once; the table
+// does not change after start-up.
+func (c *Client) lookupCommand(name []byte) *Command {
+	if c.cmdCache != nil && string(name) == string(c.cmdCacheName) {
+		return c.cmdCache
+	}
+	c.nameBuf = lowerInto(c.nameBuf, name)
+	cmd := table[string(c.nameBuf)]
+	if cmd != nil && len(name) <= maxCachedName {
+		c.cmdCacheName = append(c.cmdCacheName[:0], name...)
+		c.cmdCache = cmd
+	}
+	return cmd
+}
+
+// maxCachedName bounds the command names lookupCommand remembers (every
+// command's name is shorter).
+const maxCachedName = 32
 
 // reject answers a command that was refused before running (unknown, wrong
 // arity, not authenticated). Inside MULTI it also dooms the transaction.

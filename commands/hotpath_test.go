@@ -74,3 +74,36 @@ func TestCommandTimeChain(t *testing.T) {
 		t.Fatalf("a new batch began %v after the last, want the wall clock read", fourth.Sub(third))
 	}
 }
+
+// TestLookupCommandCache checks the client's one-command cache: a name
+// found again in the same spelling is the same command, another spelling
+// or another name is looked up afresh, and an unknown name is not cached.
+func TestLookupCommandCache(t *testing.T) {
+	c := &Client{}
+	for _, tc := range []struct {
+		name string
+		want string // "" for unknown
+	}{
+		{"XADD", "xadd"}, {"XADD", "xadd"}, {"xadd", "xadd"}, {"XACK", "xack"},
+		{"nosuchcmd", ""}, {"XACK", "xack"}, {"xgroup", "xgroup"}, {"XaDd", "xadd"},
+	} {
+		cmd := c.lookupCommand([]byte(tc.name))
+		switch {
+		case tc.want == "" && cmd != nil:
+			t.Fatalf("lookupCommand(%q) = %s, want nil", tc.name, cmd.Name)
+		case tc.want != "" && (cmd == nil || cmd.Name != tc.want):
+			t.Fatalf("lookupCommand(%q) = %v, want %s", tc.name, cmd, tc.want)
+		}
+	}
+	// The cached name is a copy: changing the caller's bytes changes
+	// nothing.
+	name := []byte("XADD")
+	c.lookupCommand(name)
+	copy(name, "XDEL")
+	if cmd := c.lookupCommand(name); cmd == nil || cmd.Name != "xdel" {
+		t.Fatalf("after the caller's buffer changed: %v", cmd)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { c.lookupCommand(name) }); allocs != 0 {
+		t.Fatalf("a cached lookup allocates %v times", allocs)
+	}
+}
