@@ -14,7 +14,8 @@ import (
 // on the signalling goroutine, under the keyspace lock, in the order clients
 // blocked — Redis 7.4 re-executes a woken command as if just sent — and,
 // if it produced a reply, is released through done. Its own goroutine only
-// waits for done, the deadline, CLIENT UNBLOCK or a disconnect.
+// waits for done (CLIENT UNBLOCK and KILL close it too), the deadline, a
+// disconnect or the server's shutdown.
 type waiter struct {
 	c    *Client
 	db   *DB
@@ -34,10 +35,10 @@ type waiter struct {
 	// Guarded by the keyspace lock.
 	served bool
 	seq    uint64
-	done   chan struct{}
-	// unblock carries CLIENT UNBLOCK's request: false for TIMEOUT, true for
-	// ERROR.
-	unblock chan bool
+	// done is closed when the wait ends: served by a signalled key,
+	// expired, or ended by CLIENT UNBLOCK or KILL (which expire it under
+	// the keyspace lock, as expireWaiterLocked does).
+	done chan struct{}
 }
 
 // errKeepWaiting tells serveReady a woken command found nothing yet.
@@ -62,7 +63,7 @@ func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*C
 	w := &waiter{
 		c: c.C, db: c.DB, cmd: c.Cmd, retry: retry, timeout: timeout,
 		deadline: deadline, group: group,
-		done: make(chan struct{}), unblock: make(chan bool, 1),
+		done: make(chan struct{}),
 	}
 	w.keys = w.oneKey[:0]
 	if len(keys) > len(w.oneKey) {
@@ -253,8 +254,6 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 					continue
 				}
 				s.expireWaiter(w, false, false)
-			case asErr := <-w.unblock:
-				s.expireWaiter(w, true, asErr)
 			case <-s.closed:
 				// Shutdown: like Redis, close the connection without a
 				// reply (a timeout reply would be a lie for BLOCK 0).
