@@ -42,6 +42,18 @@ func TestXAckAllocs(t *testing.T) {
 	if mallocs != 0 {
 		t.Errorf("XACK of 100 pending IDs: %d allocations over %d calls, want 0", mallocs, rounds-1)
 	}
+	// Now the stream is drained: an XREADGROUP finds nothing (group and
+	// consumer looked up by their names' bytes, the consumer's clock
+	// recorded), and an XACK acknowledges nothing.
+	ack := [][]byte{[]byte("XACK"), []byte("s"), []byte("g"), []byte("1-1")}
+	if n := testing.AllocsPerRun(50, func() {
+		f.c.w.Reset()
+		f.s.execute(f.c, read)
+		f.c.w.Reset()
+		f.s.execute(f.c, ack)
+	}); n != 0 {
+		t.Errorf("XREADGROUP of nothing and XACK of nothing: %v allocations, want 0", n)
+	}
 }
 
 // TestCommandTimeChain checks the clock reads of a pipeline: a command

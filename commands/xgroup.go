@@ -107,7 +107,7 @@ func groupOf(o *Object, name []byte) (*Object, *pel.Group) {
 	if o == nil || o.Groups == nil {
 		return o, nil
 	}
-	return o, o.Groups.Get(string(name))
+	return o, o.Groups.GetBytes(name)
 }
 
 // The persist ops of group changes. Each Put replaces the whole record, so
@@ -151,10 +151,16 @@ func delPending(c *Ctx, o *Object, g *pel.Group, id stream.ID) {
 // caller records the consumer with putConsumer once its last change is
 // made.
 func seenConsumer(c *Ctx, key []byte, g *pel.Group, name []byte) *pel.Consumer {
-	cons, created := g.CreateConsumer(string(name), c.Now)
-	if created {
-		c.Dirty(1)
-		c.Notify(evStream, "xgroup-createconsumer", key)
+	// Looked up first: only a new consumer needs its name as a string of
+	// its own.
+	cons := g.ConsumerBytes(name)
+	if cons == nil {
+		var created bool
+		cons, created = g.CreateConsumer(string(name), c.Now)
+		if created {
+			c.Dirty(1)
+			c.Notify(evStream, "xgroup-createconsumer", key)
+		}
 	}
 	cons.SetSeenTime(c.Now)
 	return cons

@@ -48,6 +48,12 @@ func (g *Group) Consumer(consumerName string) *Consumer {
 	return c
 }
 
+// ConsumerBytes is Consumer for a name given as bytes, which it reads only
+// during the call (see Groups.GetBytes).
+func (g *Group) ConsumerBytes(consumerName []byte) *Consumer {
+	return g.Consumer(transientString(consumerName))
+}
+
 // CreateConsumer returns the consumer called consumerName, creating it when
 // it does not exist, with SeenTime now and ActiveTime NeverActive, as XGROUP
 // CREATECONSUMER and the implicit creation of XREADGROUP, XCLAIM and

@@ -628,3 +628,35 @@ func TestAutoClaimRefusals(t *testing.T) {
 		t.Fatalf("AutoClaim on a destroyed group = %v", err)
 	}
 }
+
+// TestLookupBytes checks the lookups by a name given as bytes: they find
+// what the string lookups find, keep nothing of the caller's buffer, and
+// allocate nothing.
+func TestLookupBytes(t *testing.T) {
+	gs, g := newTestGroup(t)
+	alice := consumer(t, g, "alice", 0)
+	buf := []byte("alice")
+	if got := g.ConsumerBytes(buf); got != alice {
+		t.Fatalf("ConsumerBytes(alice) = %v", got)
+	}
+	if got := gs.GetBytes([]byte(g.Name())); got != g {
+		t.Fatalf("GetBytes(%q) = %v", g.Name(), got)
+	}
+	for _, miss := range [][]byte{nil, {}, []byte("bob"), []byte("alic")} {
+		if got := g.ConsumerBytes(miss); got != nil {
+			t.Fatalf("ConsumerBytes(%q) = %v", miss, got)
+		}
+		if got := gs.GetBytes(miss); got != nil {
+			t.Fatalf("GetBytes(%q) = %v", miss, got)
+		}
+	}
+	// The buffer is reused for another name: the lookup kept nothing of
+	// it, so the tree still finds alice by her name and not by the bytes.
+	copy(buf, "bobby")
+	if g.ConsumerBytes(buf) != nil || g.Consumer("alice") != alice || alice.Name() != "alice" {
+		t.Fatalf("after the buffer changed: ConsumerBytes(bobby) = %v, Consumer(alice) = %v", g.ConsumerBytes(buf), g.Consumer("alice"))
+	}
+	if n := testing.AllocsPerRun(100, func() { g.ConsumerBytes(buf); gs.GetBytes(buf) }); n != 0 {
+		t.Fatalf("lookups by bytes allocate %v times", n)
+	}
+}
