@@ -70,10 +70,24 @@ func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*C
 		w.keys = make([]string, 0, len(keys))
 	}
 	for _, k := range keys {
-		w.keys = append(w.keys, string(k))
+		w.keys = append(w.keys, c.DB.waitKey(k))
 	}
 	c.block = w
 	return nil
+}
+
+// waitKey returns key as a string for a waiter's list of keys: the name a
+// client already waiting on the key holds (consumers of one stream block
+// on it by turns), else a copy.
+func (db *DB) waitKey(key []byte) string {
+	if list := db.waiters[string(key)]; len(list) > 0 {
+		for _, k := range list[0].keys {
+			if k == string(key) {
+				return k
+			}
+		}
+	}
+	return string(key)
 }
 
 type readyKey struct {
@@ -91,17 +105,9 @@ func (s *Server) signalKey(db *DB, key string) {
 // signalKeyBytes is signalKey for a key given as bytes: the ready list
 // takes the name from a waiter of the key, so that nothing is allocated.
 func (s *Server) signalKeyBytes(db *DB, key []byte) {
-	list := db.waiters[string(key)]
-	if len(list) == 0 {
-		return
+	if len(db.waiters[string(key)]) != 0 {
+		s.markReady(db, db.waitKey(key))
 	}
-	for _, k := range list[0].keys {
-		if k == string(key) {
-			s.markReady(db, k)
-			return
-		}
-	}
-	s.markReady(db, string(key))
 }
 
 // markReady adds key, which has waiters, to the ready list once.
