@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/runnel-db/runnel/resp"
@@ -13,12 +14,15 @@ import (
 // on the signalling goroutine, under the keyspace lock, in the order clients
 // blocked — Redis 7.4 re-executes a woken command as if just sent — and,
 // if it produced a reply, is released through done. Its own goroutine only
-// waits for done, the deadline, CLIENT UNBLOCK or a disconnect.
+// waits for done (CLIENT UNBLOCK and KILL close it too), the deadline, a
+// disconnect or the server's shutdown.
 type waiter struct {
 	c    *Client
 	db   *DB
 	keys []string
-	cmd  *Command
+	// oneKey holds keys when there is one, the common case.
+	oneKey [1]string
+	cmd    *Command
 	// retry runs the command again; it calls Ctx.Block to keep waiting.
 	retry func(*Ctx) error
 	// timeout writes the reply for an expired deadline.
@@ -31,10 +35,10 @@ type waiter struct {
 	// Guarded by the keyspace lock.
 	served bool
 	seq    uint64
-	done   chan struct{}
-	// unblock carries CLIENT UNBLOCK's request: false for TIMEOUT, true for
-	// ERROR.
-	unblock chan bool
+	// done is closed when the wait ends: served by a signalled key,
+	// expired, or ended by CLIENT UNBLOCK or KILL (which expire it under
+	// the keyspace lock, as expireWaiterLocked does).
+	done chan struct{}
 }
 
 // errKeepWaiting tells serveReady a woken command found nothing yet.
@@ -59,13 +63,31 @@ func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*C
 	w := &waiter{
 		c: c.C, db: c.DB, cmd: c.Cmd, retry: retry, timeout: timeout,
 		deadline: deadline, group: group,
-		done: make(chan struct{}), unblock: make(chan bool, 1),
+		done: make(chan struct{}),
+	}
+	w.keys = w.oneKey[:0]
+	if len(keys) > len(w.oneKey) {
+		w.keys = make([]string, 0, len(keys))
 	}
 	for _, k := range keys {
-		w.keys = append(w.keys, string(k))
+		w.keys = append(w.keys, c.DB.waitKey(k))
 	}
 	c.block = w
 	return nil
+}
+
+// waitKey returns key as a string for a waiter's list of keys: the name a
+// client already waiting on the key holds (consumers of one stream block
+// on it by turns), else a copy.
+func (db *DB) waitKey(key []byte) string {
+	if list := db.waiters[string(key)]; len(list) > 0 {
+		for _, k := range list[0].keys {
+			if k == string(key) {
+				return k
+			}
+		}
+	}
+	return string(key)
 }
 
 type readyKey struct {
@@ -75,9 +97,21 @@ type readyKey struct {
 
 // signalKey notes that key changed, for the clients blocked on it.
 func (s *Server) signalKey(db *DB, key string) {
-	if len(db.waiters[key]) == 0 {
-		return
+	if len(db.waiters[key]) != 0 {
+		s.markReady(db, key)
 	}
+}
+
+// signalKeyBytes is signalKey for a key given as bytes: the ready list
+// takes the name from a waiter of the key, so that nothing is allocated.
+func (s *Server) signalKeyBytes(db *DB, key []byte) {
+	if len(db.waiters[string(key)]) != 0 {
+		s.markReady(db, db.waitKey(key))
+	}
+}
+
+// markReady adds key, which has waiters, to the ready list once.
+func (s *Server) markReady(db *DB, key string) {
 	for _, r := range s.ready {
 		if r.db == db && r.key == key {
 			return
@@ -90,12 +124,20 @@ func (s *Server) registerWaiter(w *waiter) {
 	if len(w.keys) == 0 {
 		s.keyless[w] = struct{}{}
 	}
-	seen := map[string]bool{}
-	for _, k := range w.keys {
-		if seen[k] {
+	var seen map[string]bool // for many keys only
+	if len(w.keys) > 8 {
+		seen = make(map[string]bool, len(w.keys))
+	}
+	for i, k := range w.keys {
+		// A key given twice waits once.
+		if seen != nil {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		} else if slices.Contains(w.keys[:i], k) {
 			continue
 		}
-		seen[k] = true
 		w.db.waiters[k] = append(w.db.waiters[k], w)
 	}
 	w.c.mu.Lock()
@@ -103,15 +145,14 @@ func (s *Server) registerWaiter(w *waiter) {
 	w.c.mu.Unlock()
 }
 
+// unregisterWaiter removes w from the lists of its keys, in place: a list
+// is not kept by anyone across a change (serveReady walks a copy).
 func (s *Server) unregisterWaiter(w *waiter) {
 	delete(s.keyless, w)
 	for _, k := range w.keys {
 		list := w.db.waiters[k]
-		for i, x := range list {
-			if x == w {
-				list = append(list[:i:i], list[i+1:]...)
-				break
-			}
+		if i := slices.Index(list, w); i >= 0 {
+			list = slices.Delete(list, i, i+1)
 		}
 		if len(list) == 0 {
 			delete(w.db.waiters, k)
@@ -126,27 +167,31 @@ func (s *Server) unregisterWaiter(w *waiter) {
 
 // serveReady runs the commands of clients blocked on signalled keys, in
 // the order they blocked, and returns the waiters it served; the caller
-// releases them once their replies have a commit sequence.
+// releases them once their replies have a commit sequence. The slice is
+// the server's scratch, valid until the next call (under the keyspace
+// lock, as every call is).
 func (s *Server) serveReady(ctx *Ctx) []*waiter {
 	if len(s.ready) == 0 {
 		return nil
 	}
-	var served []*waiter
+	served := s.served[:0]
 	var now int64
 	if ctx != nil {
 		now = ctx.Now
 	} else {
 		now = nowMs()
 	}
-	for len(s.ready) > 0 {
-		r := s.ready[0]
-		s.ready = s.ready[1:]
-		list := append([]*waiter(nil), r.db.waiters[r.key]...)
-		for _, w := range list {
+	// A woken command may signal keys itself: the list grows as it is
+	// walked.
+	for i := 0; i < len(s.ready); i++ {
+		r := s.ready[i]
+		s.waking = append(s.waking[:0], r.db.waiters[r.key]...)
+		for _, w := range s.waking {
 			if w.served {
 				continue
 			}
-			wc := &Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
+			wc := &s.wakeCtx
+			*wc = Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
 			mark := wc.W.Len()
 			err := w.retry(wc)
 			if err == errKeepWaiting {
@@ -163,7 +208,10 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 			served = append(served, w)
 		}
 	}
+	clear(s.ready)
 	s.ready = s.ready[:0]
+	clear(s.waking)
+	s.served = served
 	return served
 }
 
@@ -171,6 +219,12 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 // served, its deadline passes, CLIENT UNBLOCK releases it or the client
 // disconnects. The replies of earlier commands of the pipeline are sent
 // before it waits.
+//
+// A disconnect is seen by a watcher of the socket (watchClose), which costs
+// a goroutine, deadline changes and a peek at the socket to start and to
+// stop. Waits in a busy queue mostly end within a millisecond, when the
+// next entry arrives, so the watcher starts only once the wait lasted
+// watchAfter: a peer that goes away is noticed at most that much later.
 func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	// Everything before the blocking command leaves now.
 	// (c.w is empty here: the blocking command wrote nothing, and from now
@@ -178,42 +232,61 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	if err := s.commit.wait(c.needSeq); err == nil {
 		resp.Flush(c.conn)
 	}
-	var timer <-chan time.Time
-	if !w.deadline.IsZero() {
-		t := time.NewTimer(time.Until(w.deadline))
-		defer t.Stop()
-		timer = t.C
+	nc := c.conn.NetConn()
+	// t fires first after watchAfter, when a watcher is to start, and then
+	// at the deadline.
+	var t <-chan time.Time
+	watchAt := time.Now().Add(watchAfter)
+	switch {
+	case nc != nil && (w.deadline.IsZero() || watchAt.Before(w.deadline)):
+		t = c.waitTimer(watchAfter)
+	case !w.deadline.IsZero():
+		nc = nil // the deadline comes first: no watcher
+		t = c.waitTimer(time.Until(w.deadline))
 	}
 	var gone <-chan struct{}
-	if nc := c.conn.NetConn(); nc != nil {
-		var stop func()
-		gone, stop = watchClose(nc)
-		// Stop returns only once the watcher let go of the socket, before
-		// redcon reads from it again.
-		defer stop()
-	}
+	var stop func()
 	// Meanwhile Pub/Sub messages may reach the client (a RESP3 subscriber
 	// can block): the connection is open to its outbox's writer.
 	resp.Idle(c.conn, func() {
-		select {
-		case <-w.done:
-		case <-timer:
-			s.expireWaiter(w, false, false)
-		case asErr := <-w.unblock:
-			s.expireWaiter(w, true, asErr)
-		case <-s.closed:
-			// Shutdown: like Redis, close the connection without a reply (a
-			// timeout reply would be a lie for BLOCK 0).
-			s.expireWaiter(w, false, false)
-			c.closeAfterReply = true
-			c.w.Reset()
-		case <-gone:
-			s.expireWaiter(w, false, false)
-			c.closeAfterReply = true
-			c.w.Reset()
+		for {
+			select {
+			case <-w.done:
+			case <-t:
+				if gone == nil && nc != nil {
+					// The wait goes on: watch the socket, until the
+					// deadline if there is one.
+					gone, stop = watchClose(nc)
+					t = nil
+					if !w.deadline.IsZero() {
+						t = c.waitTimer(time.Until(w.deadline))
+					}
+					continue
+				}
+				s.expireWaiter(w, false, false)
+			case <-s.closed:
+				// Shutdown: like Redis, close the connection without a
+				// reply (a timeout reply would be a lie for BLOCK 0).
+				s.expireWaiter(w, false, false)
+				c.closeAfterReply = true
+				c.w.Reset()
+			case <-gone:
+				s.expireWaiter(w, false, false)
+				c.closeAfterReply = true
+				c.w.Reset()
+			}
+			break
 		}
 		<-w.done
 	})
+	if c.timer != nil {
+		c.timer.Stop()
+	}
+	if stop != nil {
+		// Stop returns only once the watcher let go of the socket, before
+		// the connection reads from it again.
+		stop()
+	}
 	// Counted when served or expired; the slow log and the latency
 	// monitor see it now, with the arguments it was sent with.
 	if !c.closeAfterReply {
@@ -222,6 +295,23 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	if w.seq > c.needSeq {
 		c.needSeq = w.seq
 	}
+}
+
+// watchAfter is how long a blocked client waits before its socket is
+// watched for a disconnect (see blockClient).
+const watchAfter = time.Millisecond
+
+// waitTimer returns the channel of c's timer, set to fire after d. The
+// timer is reused from wait to wait (blockClient stops it), which only its
+// owner's goroutine does; since Go 1.23 a reset timer never delivers a
+// value from before the reset.
+func (c *Client) waitTimer(d time.Duration) <-chan time.Time {
+	if c.timer == nil {
+		c.timer = time.NewTimer(d)
+	} else {
+		c.timer.Reset(d)
+	}
+	return c.timer.C
 }
 
 // expireWaiter ends a wait that was not served: it writes the timeout reply

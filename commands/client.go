@@ -48,17 +48,27 @@ type Client struct {
 	// published is set once publish has stored the fields it owns.
 	published bool
 	// clock and clockSet: the time the running batch of pipelined commands
-	// began, read once per batch (see commandTime).
+	// began, read once per batch (see commandTime); next, when nextSet, is
+	// the time the previous command of the batch ended (commandEnd).
 	clock    time.Time
 	clockSet bool
+	next     time.Time
+	nextSet  bool
 	// w collects the replies of the command being run; they leave once the
 	// state they show is durable.
 	w resp.Writer
 	// needSeq is the commit sequence the pending replies depend on.
 	needSeq uint64
-	// nameBuf is scratch space for case-folding command names.
-	nameBuf []byte
-	ctx     Ctx
+	// nameBuf is scratch space for case-folding command names;
+	// cmdCacheName, as sent, and cmdCache are the last command found
+	// (lookupCommand).
+	nameBuf      []byte
+	cmdCacheName []byte
+	cmdCache     *Command
+	ctx          Ctx
+	// timer times the client's blocked waits (waitTimer); nil until the
+	// first. The owner's goroutine alone uses it.
+	timer *time.Timer
 
 	// MULTI state.
 	multi      bool
@@ -124,13 +134,30 @@ func (c *Client) publish(args [][]byte) {
 // command of a batch of pipelined commands reads the clock; the others add
 // the monotonic time elapsed since then, which is cheaper than reading the
 // wall clock again and equal to it but for a clock step within the batch.
+//
+// A command that follows another of the batch at once begins when that one
+// ended (commandEnd read the clock then), so a pipeline of commands reads
+// the clock once per command rather than twice.
 func (c *Client) commandTime() time.Time {
 	if !c.clockSet {
 		c.clock = time.Now()
 		c.clockSet = true
+		c.nextSet = false
 		return c.clock
 	}
+	if c.nextSet {
+		c.nextSet = false
+		return c.next
+	}
 	return c.clock.Add(time.Since(c.clock))
+}
+
+// commandEnd returns how long the command that began at start ran, and
+// notes its end as the next command's beginning (see commandTime).
+func (c *Client) commandEnd(start time.Time) time.Duration {
+	end := start.Add(time.Since(start))
+	c.next, c.nextSet = end, c.clockSet
+	return end.Sub(start)
 }
 
 // filterReply applies CLIENT REPLY OFF/SKIP to the reply just produced.

@@ -92,7 +92,7 @@ type committer struct {
 	sealed int
 
 	// assigned is the last sequence handed out; written under the keyspace
-	// lock and mu, read anywhere.
+	// lock, read anywhere.
 	assigned atomic.Uint64
 	// durable is the last sequence whose batch the store made durable;
 	// written under mu.
@@ -100,11 +100,18 @@ type committer struct {
 	// early counts waits for a sequence not handed out yet (changed under
 	// mu): a Pub/Sub outbox may wait for the sequence the command that
 	// published is about to get. enqueue and commitInstant wake them only
-	// when there are some.
+	// when there are some. A waiter counts itself before it reads assigned,
+	// and they advance assigned before they read early, so either the
+	// waiter sees the sequence or they see the waiter and wake it under mu,
+	// which it holds from its check until it waits.
 	early atomic.Int32
-	// queuedOps counts the sealed ops of open (written under mu, read
-	// anywhere): the deferred path's backpressure and run's trigger.
+	// queuedOps counts the sealed ops of open (written under the keyspace
+	// lock, read anywhere): the deferred path's backpressure and run's
+	// trigger.
 	queuedOps atomic.Int64
+	// batches counts the commands sealed in open (written under the
+	// keyspace lock; gather reads it to see commands arrive).
+	batches atomic.Int64
 	// broken is set, under mu, when failed or stopped is; the deferred
 	// path reads it without the lock.
 	broken atomic.Bool
@@ -117,8 +124,6 @@ type committer struct {
 	// leader finishes applying; durableCond wakes the others when durable
 	// advances or a commit fails.
 	appliedCond, durableCond sync.Cond
-	// batches counts the commands sealed in open.
-	batches int
 	// applied is the last sequence handed to the store's Apply.
 	applied uint64
 	// leading is set while a leader applies; claiming while a goroutine
@@ -129,7 +134,8 @@ type committer struct {
 	spare             *persist.Batch
 	failed            error
 	// stopped is set by close, with stopSeq the last sequence handed out
-	// before: later batches fail instead of committing.
+	// before: later batches fail instead of committing. close sets it
+	// under the keyspace lock too, under which enqueue reads it.
 	stopped bool
 	stopSeq uint64
 	quit    chan struct{}
@@ -201,26 +207,26 @@ func (c *committer) enqueue() uint64 {
 		c.open.Reset()
 		return n
 	}
-	c.mu.Lock()
+	// Everything enqueue writes is guarded by the keyspace lock (held
+	// here) and atomic for the readers that do not take it, so it does not
+	// take mu: only a waiter for a sequence not handed out yet needs it
+	// (see early).
 	n := c.assigned.Add(1)
 	if c.stopped {
-		c.mu.Unlock()
 		// Closed: the command's ops are dropped and its wait fails.
 		c.open.Truncate(c.sealed)
+		c.wakeEarly()
 		return n
 	}
 	ops := c.open.Len()
 	added := ops - c.sealed
 	c.sealed = ops
-	c.batches++
+	batches := c.batches.Add(1)
 	c.queuedOps.Store(int64(ops))
+	c.wakeEarly()
 	// run lingers from the first batch of a queue and applies early once
 	// the queue reaches deferApplyOps.
-	wake := c.batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
-	if c.early.Load() > 0 {
-		c.appliedCond.Broadcast()
-	}
-	c.mu.Unlock()
+	wake := batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
 	if wake && c.deferring() {
 		select {
 		case c.kick <- struct{}{}:
@@ -228,6 +234,16 @@ func (c *committer) enqueue() uint64 {
 		}
 	}
 	return n
+}
+
+// wakeEarly wakes the waiters for a sequence not handed out yet, if there
+// are any, once assigned has advanced (see early).
+func (c *committer) wakeEarly() {
+	if c.early.Load() > 0 {
+		c.mu.Lock()
+		c.appliedCond.Broadcast()
+		c.mu.Unlock()
+	}
 }
 
 // deferring reports whether the policy lets replies skip waiting for the
@@ -253,13 +269,7 @@ func (c *committer) deferred(seq uint64) bool {
 func (c *committer) commitInstant() uint64 {
 	n := c.assigned.Add(1)
 	c.durable.Store(n)
-	// A waiter counts itself in early before it reads assigned, so either
-	// it sees n or this sees it.
-	if c.early.Load() > 0 {
-		c.mu.Lock()
-		c.appliedCond.Broadcast()
-		c.mu.Unlock()
-	}
+	c.wakeEarly()
 	return n
 }
 
@@ -337,7 +347,7 @@ func (c *committer) lead() {
 	c.spare = nil
 	*q, *c.open = *c.open, *q
 	c.sealed = 0
-	c.batches = 0
+	c.batches.Store(0)
 	c.queuedOps.Store(0)
 	last := c.assigned.Load()
 	if c.stopped {
@@ -382,11 +392,11 @@ func (c *committer) gather() {
 		return
 	}
 	for range maxGatherRounds {
-		n := c.batches
+		n := c.batches.Load()
 		c.mu.Unlock()
 		runtime.Gosched()
 		c.mu.Lock()
-		if c.batches == n {
+		if c.batches.Load() == n {
 			return
 		}
 	}

@@ -70,7 +70,7 @@ func (c *Ctx) Dirty(n int) { c.S.dirty += int64(n) }
 // costs one length check.
 func (c *Ctx) Signal(key []byte) {
 	if len(c.DB.waiters) != 0 {
-		c.S.signalKey(c.DB, string(key))
+		c.S.signalKeyBytes(c.DB, key)
 	}
 }
 

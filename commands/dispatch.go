@@ -40,7 +40,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	c.takePushes(conn)
 	closing := s.shut.closing.Load()
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
-		c.clockSet = false // the next batch reads the wall clock again
+		c.clockSet, c.nextSet = false, false // the next batch reads the wall clock again
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
@@ -59,8 +59,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 // execute looks the command up, checks it and runs it, leaving the reply in
 // c.w.
 func (s *Server) execute(c *Client, args [][]byte) {
-	c.nameBuf = lowerInto(c.nameBuf, args[0])
-	cmd := table[string(c.nameBuf)]
+	cmd := c.lookupCommand(args[0])
 	if cmd == nil {
 		s.reject(c, nil, errUnknownCommand(args))
 		return
@@ -126,6 +125,27 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	s.run(c, cmd, args, start)
 }
 
+// lookupCommand returns the command called name (in any case), or nil.
+// The client remembers the last name it found as sent, so that a pipeline
+// of one command (a producer's XADDs) looks the table up once; the table
+// does not change after start-up.
+func (c *Client) lookupCommand(name []byte) *Command {
+	if c.cmdCache != nil && string(name) == string(c.cmdCacheName) {
+		return c.cmdCache
+	}
+	c.nameBuf = lowerInto(c.nameBuf, name)
+	cmd := table[string(c.nameBuf)]
+	if cmd != nil && len(name) <= maxCachedName {
+		c.cmdCacheName = append(c.cmdCacheName[:0], name...)
+		c.cmdCache = cmd
+	}
+	return cmd
+}
+
+// maxCachedName bounds the command names lookupCommand remembers (every
+// command's name is shorter).
+const maxCachedName = 32
+
 // reject answers a command that was refused before running (unknown, wrong
 // arity, not authenticated). Inside MULTI it also dooms the transaction.
 func (s *Server) reject(c *Client, cmd *Command, err Error) {
@@ -157,7 +177,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		if s.monitors.on() {
 			s.feedMonitors(c, cmd, args)
 		}
-		d := time.Since(start)
+		d := c.commandEnd(start)
 		s.stats.called(cmd, err, d)
 		s.observe(c, cmd, args, d)
 		return
@@ -188,7 +208,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.blockClient(c, w, start)
 		return
 	}
-	d := time.Since(start)
+	d := c.commandEnd(start)
 	s.stats.called(cmd, err, d)
 	s.observe(c, cmd, args, d)
 }
@@ -229,16 +249,23 @@ func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	return seq
 }
 
-func copyArgs(args [][]byte) [][]byte {
-	n := 0
-	for _, a := range args {
-		n += len(a)
+// copyArgs returns a copy of the arguments of every list, one after the
+// other, in one slice that shares one buffer.
+func copyArgs(lists ...[][]byte) [][]byte {
+	n, count := 0, 0
+	for _, args := range lists {
+		count += len(args)
+		for _, a := range args {
+			n += len(a)
+		}
 	}
 	buf := make([]byte, 0, n)
-	out := make([][]byte, len(args))
-	for i, a := range args {
-		buf = append(buf, a...)
-		out[i] = buf[len(buf)-len(a) : len(buf) : len(buf)]
+	out := make([][]byte, 0, count)
+	for _, args := range lists {
+		for _, a := range args {
+			buf = append(buf, a...)
+			out = append(out, buf[len(buf)-len(a):len(buf):len(buf)])
+		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -172,4 +173,68 @@ func autoclaimCursor(b *testing.B, r []byte) string {
 	}
 	n, _ := strconv.Atoi(string(r[i+1 : j]))
 	return string(r[j+2 : j+2+n])
+}
+
+// BenchmarkXReadGroupBlockWake is one wait of a consumer over loopback:
+// XREADGROUP BLOCK finds nothing and blocks, an XADD from another
+// connection serves it, and the consumer reads its entry and acknowledges
+// it. allocs/op counts the whole process; the clients allocate nothing.
+func BenchmarkXReadGroupBlockWake(b *testing.B) {
+	s, addr := startServer(b)
+	prod, cons := dialBench(b, addr), dialBench(b, addr)
+	if _, err := prod.conn.Write(encodeCmd("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")); err != nil {
+		b.Fatal(err)
+	}
+	if err := prod.skip(); err != nil {
+		b.Fatal(err)
+	}
+	read := encodeCmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "BLOCK", "0", "STREAMS", "s", ">")
+	blocked := func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.dbs[0].waiters) == 1
+	}
+	var id, cmd []byte
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := cons.conn.Write(read); err != nil {
+			b.Fatal(err)
+		}
+		for !blocked() {
+			runtime.Gosched()
+		}
+		id = append(strconv.AppendInt(id[:0], int64(i+1), 10), "-1"...)
+		cmd = appendCmd(cmd[:0], []byte("XADD"), []byte("s"), id, []byte("f"), []byte("v"))
+		if _, err := prod.conn.Write(cmd); err != nil {
+			b.Fatal(err)
+		}
+		if err := prod.skip(); err != nil {
+			b.Fatal(err)
+		}
+		if err := cons.skip(); err != nil {
+			b.Fatal(err)
+		}
+		cmd = appendCmd(cmd[:0], []byte("XACK"), []byte("s"), []byte("g"), id)
+		if _, err := cons.conn.Write(cmd); err != nil {
+			b.Fatal(err)
+		}
+		if err := cons.skip(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// appendCmd appends args encoded as a RESP command to dst.
+func appendCmd(dst []byte, args ...[]byte) []byte {
+	dst = append(dst, '*')
+	dst = strconv.AppendInt(dst, int64(len(args)), 10)
+	dst = append(dst, "\r\n"...)
+	for _, a := range args {
+		dst = append(dst, '$')
+		dst = strconv.AppendInt(dst, int64(len(a)), 10)
+		dst = append(dst, "\r\n"...)
+		dst = append(dst, a...)
+		dst = append(dst, "\r\n"...)
+	}
+	return dst
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/runnel-db/runnel/persist"
 	"github.com/runnel-db/runnel/pubsub"
 	"github.com/runnel-db/runnel/resp"
+	"github.com/runnel-db/runnel/stream"
 )
 
 // Version is runnel's own version, reported as runnel_version in INFO.
@@ -67,10 +68,17 @@ type Server struct {
 	// keyless holds the clients blocked on no key (WAITAOF), which only
 	// their timeout, CLIENT UNBLOCK or a disconnect release.
 	keyless map[*waiter]struct{}
+	// waking, served and wakeCtx are serveReady's scratch (guarded by mu).
+	waking, served []*waiter
+	wakeCtx        Ctx
 	// nextUID numbers streams for the store (guarded by mu).
 	nextUID uint64
 	// dirty counts changes since the last save (INFO persistence).
 	dirty int64
+	// ids is scratch for the IDs a command parses before it acts on them
+	// (XACK, XDEL), reused so that acknowledging a read of a hundred
+	// entries allocates nothing (guarded by mu; see Ctx.parseIDs).
+	ids []stream.ID
 
 	commit *committer
 	store  persist.Store

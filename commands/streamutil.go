@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"math/bits"
+	"slices"
 	"strconv"
 
 	"github.com/runnel-db/runnel/persist"
@@ -255,16 +257,68 @@ func recordTrimmedPrefix(c *Ctx, o *Object) {
 // putStreamMeta records o's stream metadata after a change.
 func putStreamMeta(c *Ctx, o *Object) {
 	s := o.Stream
-	c.Batch().Add(persist.Op{Kind: persist.StreamMetaPut, UID: o.UID, Meta: persist.StreamMeta{
+	c.Batch().AddStreamMeta(o.UID, persist.StreamMeta{
 		LastID:       s.LastID(),
 		MaxDeletedID: s.MaxDeletedID(),
 		FirstID:      s.FirstID(),
 		EntriesAdded: s.EntriesAdded(),
-	}})
+	})
 }
 
-// writeID writes an ID as a bulk string without allocating.
-func writeID(w *resp.Writer, id stream.ID) { w.BulkAppend(id.Append) }
+// writeID writes an ID as a bulk string without allocating. Its length is
+// known from the digits, so the header is written first and the digits
+// straight into place after it (every XADD reply and every entry read).
+func writeID(w *resp.Writer, id stream.ID) {
+	lm, ls := decimalLen(id.Ms), decimalLen(id.Seq)
+	b := append(w.B, '$')
+	b = strconv.AppendInt(b, int64(lm+1+ls), 10)
+	b = append(b, '\r', '\n')
+	at := len(b)
+	b = slices.Grow(b, lm+ls+3)[:at+lm+ls+3]
+	putDecimal(b[at:at+lm], id.Ms)
+	b[at+lm] = '-'
+	putDecimal(b[at+lm+1:at+lm+1+ls], id.Seq)
+	b[at+lm+1+ls], b[at+lm+2+ls] = '\r', '\n'
+	w.B = b
+}
+
+// decimalLen returns the number of decimal digits of x.
+func decimalLen(x uint64) int {
+	// An estimate from the bit length (log10(2) ~ 1233/4096), corrected
+	// by one comparison.
+	n := (bits.Len64(x) * 1233) >> 12
+	if n < len(pow10) && x >= pow10[n] {
+		n++
+	}
+	return max(n, 1)
+}
+
+// pow10 holds the powers of ten that fit in a uint64.
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
+
+// putDecimal writes x in decimal into b, which is exactly decimalLen(x)
+// bytes long, two digits at a time from the end.
+func putDecimal(b []byte, x uint64) {
+	i := len(b)
+	for x >= 100 {
+		q := x / 100
+		d := 2 * (x - 100*q)
+		i -= 2
+		b[i], b[i+1] = digitPairs[d], digitPairs[d+1]
+		x = q
+	}
+	if x >= 10 {
+		b[i-2], b[i-1] = digitPairs[2*x], digitPairs[2*x+1]
+	} else {
+		b[i-1] = byte('0' + x)
+	}
+}
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // writeEntry writes one entry as Redis does: [id, [field, value, ...]].
 func writeEntry(w *resp.Writer, id stream.ID, fields [][]byte) {

@@ -301,3 +301,40 @@ func TestBulkAppendLengths(t *testing.T) {
 		t.Errorf("writeID allocates %v times", allocs)
 	}
 }
+
+// BenchmarkWriteID is one ID in a reply, as XADD answers and every entry
+// of a read carries: a current Unix millisecond time and a small sequence.
+func BenchmarkWriteID(b *testing.B) {
+	var w resp.Writer
+	w.B = make([]byte, 0, 256)
+	id := stream.ID{Ms: 1764754625123, Seq: 3}
+	for b.Loop() {
+		w.Reset()
+		writeID(&w, id)
+	}
+}
+
+// TestWriteIDDigits checks writeID's own formatting against ID.Append at
+// every digit count's edges, the largest ID included.
+func TestWriteIDDigits(t *testing.T) {
+	var edges []uint64
+	for p := uint64(1); ; p *= 10 {
+		edges = append(edges, p-1, p, p+1)
+		if p > ^uint64(0)/10 {
+			break
+		}
+	}
+	edges = append(edges, ^uint64(0)-1, ^uint64(0), 1764754625123)
+	for _, ms := range edges {
+		for _, seq := range edges {
+			id := stream.ID{Ms: ms, Seq: seq}
+			var w resp.Writer
+			w.Raw([]byte("+a\r\n"))
+			writeID(&w, id)
+			s := id.String()
+			if want := "+a\r\n$" + strconv.Itoa(len(s)) + "\r\n" + s + "\r\n"; string(w.B) != want {
+				t.Fatalf("writeID(%v) = %q, want %q", id, w.B, want)
+			}
+		}
+	}
+}

@@ -1,7 +1,5 @@
 package commands
 
-import "github.com/runnel-db/runnel/stream"
-
 func init() {
 	register(&Command{
 		Name: "xack", Arity: -4, Flags: Write | Fast,
@@ -26,8 +24,7 @@ func xackCmd(c *Ctx) error {
 		c.W.Int(0)
 		return nil
 	}
-	var buf [8]stream.ID
-	ids, err := parseXDelIDs(buf[:0], c.Args[3:])
+	ids, err := c.parseIDs(c.Args[3:])
 	if err != nil {
 		return err
 	}

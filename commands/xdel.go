@@ -20,16 +20,31 @@ func init() {
 }
 
 // parseXDelIDs parses XDEL's IDs (args[2:]) into dst, failing on the first
-// invalid one so that nothing is deleted.
+// invalid one so that nothing is deleted. On failure it returns dst[:0]
+// with the error.
 func parseXDelIDs(dst []stream.ID, args [][]byte) ([]stream.ID, error) {
 	for _, b := range args {
 		id, err := parseStrictID(b)
 		if err != nil {
-			return nil, err
+			return dst[:0], err
 		}
 		dst = append(dst, id)
 	}
 	return dst, nil
+}
+
+// maxKeptIDs bounds the scratch parseIDs keeps for the next command.
+const maxKeptIDs = 4096
+
+// parseIDs is parseXDelIDs into the server's scratch (Server.ids): the
+// slice is valid until the next command. It must run under the keyspace
+// lock.
+func (c *Ctx) parseIDs(args [][]byte) ([]stream.ID, error) {
+	ids, err := parseXDelIDs(c.S.ids[:0], args)
+	if cap(ids) <= maxKeptIDs {
+		c.S.ids = ids[:0]
+	}
+	return ids, err
 }
 
 // XDEL key id [id ...]
@@ -42,8 +57,7 @@ func xdelCmd(c *Ctx) error {
 		c.W.Int(0)
 		return nil
 	}
-	var buf [8]stream.ID
-	ids, err := parseXDelIDs(buf[:0], c.Args[2:])
+	ids, err := c.parseIDs(c.Args[2:])
 	if err != nil {
 		return err
 	}

@@ -107,7 +107,7 @@ func groupOf(o *Object, name []byte) (*Object, *pel.Group) {
 	if o == nil || o.Groups == nil {
 		return o, nil
 	}
-	return o, o.Groups.Get(string(name))
+	return o, o.Groups.GetBytes(name)
 }
 
 // The persist ops of group changes. Each Put replaces the whole record, so
@@ -115,14 +115,12 @@ func groupOf(o *Object, name []byte) (*Object, *pel.Group) {
 
 // putGroup records g's cursor.
 func putGroup(c *Ctx, o *Object, g *pel.Group) {
-	c.Batch().Add(persist.Op{Kind: persist.GroupPut, UID: o.UID, Group: g.Name(),
-		GroupLastID: g.LastID, EntriesRead: g.EntriesRead})
+	c.Batch().AddGroup(o.UID, g.Name(), g.LastID, g.EntriesRead)
 }
 
 // putConsumer records cons's clocks.
 func putConsumer(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer) {
-	c.Batch().Add(persist.Op{Kind: persist.ConsumerPut, UID: o.UID, Group: g.Name(),
-		Consumer: cons.Name(), SeenTime: cons.SeenTime(), ActiveTime: cons.ActiveTime()})
+	c.Batch().AddConsumer(o.UID, g.Name(), cons.Name(), cons.SeenTime(), cons.ActiveTime())
 }
 
 // putPending records p, which must have an owner.
@@ -138,14 +136,12 @@ func putNewPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending) {
 }
 
 func addPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending, fresh bool) {
-	c.Batch().Add(persist.Op{Kind: persist.PendingPut, UID: o.UID, Group: g.Name(),
-		ID: p.ID(), Consumer: p.Owner().Name(),
-		DeliveryTime: p.DeliveryTime(), DeliveryCount: p.DeliveryCount(), Fresh: fresh})
+	c.Batch().AddPending(o.UID, g.Name(), p.ID(), p.Owner().Name(), p.DeliveryTime(), p.DeliveryCount(), fresh)
 }
 
 // delPending records that id left g's PEL.
 func delPending(c *Ctx, o *Object, g *pel.Group, id stream.ID) {
-	c.Batch().Add(persist.Op{Kind: persist.PendingDel, UID: o.UID, Group: g.Name(), ID: id})
+	c.Batch().AddPendingDel(o.UID, g.Name(), id)
 }
 
 // seenConsumer returns the consumer called name of g, creating it if needed
@@ -155,10 +151,16 @@ func delPending(c *Ctx, o *Object, g *pel.Group, id stream.ID) {
 // caller records the consumer with putConsumer once its last change is
 // made.
 func seenConsumer(c *Ctx, key []byte, g *pel.Group, name []byte) *pel.Consumer {
-	cons, created := g.CreateConsumer(string(name), c.Now)
-	if created {
-		c.Dirty(1)
-		c.Notify(evStream, "xgroup-createconsumer", key)
+	// Looked up first: only a new consumer needs its name as a string of
+	// its own.
+	cons := g.ConsumerBytes(name)
+	if cons == nil {
+		var created bool
+		cons, created = g.CreateConsumer(string(name), c.Now)
+		if created {
+			c.Dirty(1)
+			c.Notify(evStream, "xgroup-createconsumer", key)
+		}
 	}
 	cons.SetSeenTime(c.Now)
 	return cons

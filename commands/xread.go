@@ -264,11 +264,11 @@ func (a *xreadArgs) resolve(c *Ctx, dst []stream.ID) ([]stream.ID, error) {
 
 // hasAfter reports whether s has a live entry after id.
 func hasAfter(s *stream.Stream, id stream.ID) bool {
-	if s.Len() == 0 {
-		return false
+	if !id.Less(s.LastID()) {
+		return false // nothing was ever added after id
 	}
-	last, _, _ := s.Last()
-	return id.Less(last)
+	last, ok := s.LastLiveID()
+	return ok && id.Less(last)
 }
 
 // serve writes the reply if any stream has entries after its ID, and

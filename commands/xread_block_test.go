@@ -377,21 +377,63 @@ func TestXReadBlockOtherKeys(t *testing.T) {
 }
 
 // TestXReadBlockDisconnect: a blocked client that goes away is released
-// and leaves no goroutine behind.
+// and leaves no goroutine behind, whether it leaves before its socket is
+// watched (watchAfter) or after, with a deadline or without.
 func TestXReadBlockDisconnect(t *testing.T) {
-	s, _ := startServer(t)
-	before := runtime.NumGoroutine()
-	b := dialStream(t, s)
-	b.send("XREAD", "BLOCK", "0", "STREAMS", "s", "$")
-	waitBlocked(t, s, 1)
-	b.nc.Close()
-	waitBlocked(t, s, 0)
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	for _, tc := range []struct {
+		block string
+		after time.Duration
+	}{{"0", 0}, {"0", 10 * watchAfter}, {"60000", 0}, {"60000", 10 * watchAfter}} {
+		t.Run(fmt.Sprintf("block=%s/after=%v", tc.block, tc.after), func(t *testing.T) {
+			s, _ := startServer(t)
+			before := runtime.NumGoroutine()
+			b := dialStream(t, s)
+			b.send("XREAD", "BLOCK", tc.block, "STREAMS", "s", "$")
+			waitBlocked(t, s, 1)
+			time.Sleep(tc.after)
+			b.nc.Close()
+			waitBlocked(t, s, 0)
+			deadline := time.Now().Add(5 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Fatalf("%d goroutines, %d before the client came", n, before)
+			}
+		})
 	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Fatalf("%d goroutines, %d before the client came", n, before)
+}
+
+// TestXReadBlockTimerReuse: a client's successive blocked reads share one
+// timer, so a deadline that passed unused (the read was served first) must
+// not end a later wait early, and each wait still ends at its own deadline,
+// before or after its socket is watched.
+func TestXReadBlockTimerReuse(t *testing.T) {
+	s, _ := startServer(t)
+	a := dialStream(t, s)
+	b := dialStream(t, s)
+	for i := 1; i <= 3; i++ {
+		// Served at once, long before its 50 ms deadline.
+		b.send("XREAD", "BLOCK", "50", "STREAMS", "s", "$")
+		waitBlocked(t, s, 1)
+		id := fmt.Sprintf("%d-1", i)
+		a.do("XADD", "s", id, "f", "v")
+		if got := b.read(5 * time.Second); !strings.Contains(got, id) {
+			t.Fatalf("read %d = %q", i, got)
+		}
+	}
+	time.Sleep(60 * time.Millisecond) // the old deadlines have passed
+	for _, ms := range []int{200, 100} {
+		start := time.Now()
+		b.send("XREAD", "BLOCK", strconv.Itoa(ms), "STREAMS", "s", "$")
+		if got := b.read(5 * time.Second); got != "*-1\r\n" {
+			t.Fatalf("BLOCK %d = %q, want a null array", ms, got)
+		}
+		// The deadline is the command's time in whole milliseconds plus
+		// the timeout, as in Redis, so it may come up to 1 ms early.
+		if el := time.Since(start); el < time.Duration(ms-1)*time.Millisecond {
+			t.Fatalf("BLOCK %d returned after %v", ms, el)
+		}
 	}
 }
 

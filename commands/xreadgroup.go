@@ -78,9 +78,6 @@ type xreadgroupArgs struct {
 	// IDs are the ID arguments as sent: Redis checks each one after its
 	// key's group, so they are resolved when the command runs.
 	IDs [][]byte
-	// owned is set once the byte slices no longer alias the client's
-	// argument buffers (a blocked command keeps them).
-	owned bool
 }
 
 // parseXReadGroup parses XREADGROUP GROUP group consumer [COUNT n]
@@ -201,6 +198,10 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 		w.NullArray()
 		return nil
 	}
+	if c.Waking {
+		// Woken, and still nothing: the wait goes on.
+		return errKeepWaiting
+	}
 	b := a.forBlocking()
 	return c.Block(b.Keys, b.Deadline, true, b.run, xreadTimedOut)
 }
@@ -232,8 +233,7 @@ func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Con
 			// Normally the entry is new to the PEL; after XGROUP SETID
 			// moved the cursor back it may be pending already, and its
 			// record is then updated, not created.
-			fresh := g.Pending(id) == nil
-			if p, err := g.Deliver(cons, id, c.Now); err == nil {
+			if p, fresh, err := g.Deliver(cons, id, c.Now); err == nil {
 				if fresh {
 					putNewPending(c, o, g, p)
 				} else {
@@ -286,17 +286,17 @@ func serveHistory(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer, after str
 }
 
 // forBlocking returns the read a blocked client runs again when woken, its
-// arguments copied out of the client's buffers.
+// arguments copied out of the client's buffers. It never returns a itself,
+// so that a command's parsed arguments stay off the heap.
 func (a *xreadgroupArgs) forBlocking() *xreadgroupArgs {
-	if a.owned {
-		return a
-	}
 	b := *a
-	b.owned = true
-	b.Keys = copyArgs(a.Keys)
-	b.IDs = copyArgs(a.IDs)
-	gc := copyArgs([][]byte{a.Group, a.Consumer})
-	b.Group, b.Consumer = gc[0], gc[1]
+	// One copy of all of them: the keys, the IDs, the group and the
+	// consumer, in that order.
+	all := copyArgs(a.Keys, a.IDs, [][]byte{a.Group, a.Consumer})
+	n, m := len(a.Keys), len(a.Keys)+len(a.IDs)
+	b.Keys = all[:n:n]
+	b.IDs = all[n:m:m]
+	b.Group, b.Consumer = all[m], all[m+1]
 	return &b
 }
 

@@ -26,7 +26,7 @@ func fillGroup(b *testing.B, n int) (*Group, []*Consumer) {
 		cs[i], _ = g.CreateConsumer(fmt.Sprintf("consumer-%d", i), 0)
 	}
 	for i := 1; i <= n; i++ {
-		if _, err := g.Deliver(cs[i%benchConsumers], id(uint64(i)), 0); err != nil {
+		if _, _, err := g.Deliver(cs[i%benchConsumers], id(uint64(i)), 0); err != nil {
 			b.Fatal(err)
 		}
 	}

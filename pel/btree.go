@@ -13,6 +13,13 @@ import "github.com/runnel-db/runnel/stream"
 // full instead of half full. Consequently every non-root node holds at least
 // half its capacity, except the last leaf of the tree, which holds at least
 // one entry.
+//
+// A leaf's entries occupy keys[lo:lo+n]: removing a leaf's first entry, as
+// in-order acknowledgements do at the head of a PEL, moves lo instead of
+// the other entries, and a removal nearer the front than the back shifts
+// the front part. Slots outside [lo, lo+n) are zero. An insertion into a
+// leaf with no room after its entries moves them back to the start first;
+// splits and merges work on leaves moved to the start (lo 0).
 
 // keyed is the constraint on B-tree keys: a total order given by Compare,
 // which returns -1, 0 or +1 like stream.ID.Compare.
@@ -28,7 +35,7 @@ const (
 )
 
 type leaf[K keyed[K], V any] struct {
-	n          int
+	lo, n      int
 	keys       [leafCap]K
 	vals       [leafCap]V
 	prev, next *leaf[K, V]
@@ -60,13 +67,29 @@ type btree[K keyed[K], V any] struct {
 // Len returns the number of entries.
 func (t *btree[K, V]) Len() int { return t.length }
 
-// leafSearch returns the first position in l whose key is >= k, and whether
-// that key equals k.
+// end returns the position after l's last entry.
+func (l *leaf[K, V]) end() int { return l.lo + l.n }
+
+// toStart moves l's entries to the start of its arrays (lo 0).
+func (l *leaf[K, V]) toStart() {
+	if l.lo == 0 {
+		return
+	}
+	copy(l.keys[:], l.keys[l.lo:l.end()])
+	copy(l.vals[:], l.vals[l.lo:l.end()])
+	clear(l.keys[l.n:l.end()])
+	clear(l.vals[l.n:l.end()])
+	l.lo = 0
+}
+
+// leafSearch returns the first position in l (in [lo, lo+n]) whose key is
+// >= k, and whether that key equals k.
 func leafSearch[K keyed[K], V any](l *leaf[K, V], k K) (int, bool) {
 	if keys, ok := any(&l.keys).(*[leafCap]stream.ID); ok {
-		return searchIDs(keys[:l.n], *any(&k).(*stream.ID))
+		i, found := searchIDs(keys[l.lo:l.end()], *any(&k).(*stream.ID))
+		return l.lo + i, found
 	}
-	lo, hi := 0, l.n
+	lo, hi := l.lo, l.end()
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
 		if l.keys[m].Compare(k) < 0 {
@@ -75,7 +98,7 @@ func leafSearch[K keyed[K], V any](l *leaf[K, V], k K) (int, bool) {
 			hi = m
 		}
 	}
-	return lo, lo < l.n && l.keys[lo].Compare(k) == 0
+	return lo, lo < l.end() && l.keys[lo].Compare(k) == 0
 }
 
 // childIndex returns the child of x whose range holds k: the number of
@@ -134,10 +157,10 @@ func (t *btree[K, V]) edgeLeaf(k K) *leaf[K, V] {
 	}
 	// The last leaf holds [its separator, +inf) and its first key is at
 	// least that separator; symmetrically for the first leaf.
-	if l := t.last; l.keys[0].Compare(k) <= 0 {
+	if l := t.last; l.keys[l.lo].Compare(k) <= 0 {
 		return l
 	}
-	if l := t.first; k.Compare(l.keys[l.n-1]) <= 0 {
+	if l := t.first; k.Compare(l.keys[l.end()-1]) <= 0 {
 		return l
 	}
 	return nil
@@ -179,7 +202,8 @@ func (t *btree[K, V]) Min() (K, V, bool) {
 		var v V
 		return k, v, false
 	}
-	return t.first.keys[0], t.first.vals[0], true
+	l := t.first
+	return l.keys[l.lo], l.vals[l.lo], true
 }
 
 // Max returns the greatest entry.
@@ -190,7 +214,7 @@ func (t *btree[K, V]) Max() (K, V, bool) {
 		return k, v, false
 	}
 	l := t.last
-	return l.keys[l.n-1], l.vals[l.n-1], true
+	return l.keys[l.end()-1], l.vals[l.end()-1], true
 }
 
 // Set stores v under k and returns the value it replaced, if any.
@@ -254,6 +278,7 @@ func (t *btree[K, V]) leafSet(l *leaf[K, V], k K, v V) (old V, replaced bool, se
 		leafInsertAt(l, i, k, v)
 		return old, false, sep, nil
 	}
+	// A full leaf starts at lo 0: i is a position from the start.
 	r := &leaf[K, V]{}
 	if i == leafCap && l.next == nil {
 		// Append at the end of the tree: keep l full.
@@ -280,15 +305,23 @@ func (t *btree[K, V]) leafSet(l *leaf[K, V], k K, v V) (old V, replaced bool, se
 	return old, false, r.keys[0], r
 }
 
+// leafInsertAt inserts k, v at position i of l (in [lo, lo+n]), which
+// has room for one more entry.
 func leafInsertAt[K keyed[K], V any](l *leaf[K, V], i int, k K, v V) {
-	copy(l.keys[i+1:l.n+1], l.keys[i:l.n])
-	copy(l.vals[i+1:l.n+1], l.vals[i:l.n])
+	if l.end() == leafCap {
+		// No room after the entries: move them to the start.
+		i -= l.lo
+		l.toStart()
+	}
+	end := l.end()
+	copy(l.keys[i+1:end+1], l.keys[i:end])
+	copy(l.vals[i+1:end+1], l.vals[i:end])
 	l.keys[i], l.vals[i] = k, v
 	l.n++
 }
 
 // clearLeafTail drops the entries of l from position n on, zeroing them so
-// that the values can be garbage collected.
+// that the values can be garbage collected. l starts at lo 0.
 func clearLeafTail[K keyed[K], V any](l *leaf[K, V], n int) {
 	clear(l.keys[n:l.n])
 	clear(l.vals[n:l.n])
@@ -391,12 +424,23 @@ func leafDelete[K keyed[K], V any](l *leaf[K, V], k K) (V, bool) {
 		return zero, false
 	}
 	v := l.vals[i]
-	copy(l.keys[i:l.n-1], l.keys[i+1:l.n])
-	copy(l.vals[i:l.n-1], l.vals[i+1:l.n])
 	var zk K
 	var zv V
-	l.keys[l.n-1], l.vals[l.n-1] = zk, zv
+	if end := l.end(); i-l.lo < end-1-i {
+		// Nearer the front: shift the entries before i back by one.
+		copy(l.keys[l.lo+1:i+1], l.keys[l.lo:i])
+		copy(l.vals[l.lo+1:i+1], l.vals[l.lo:i])
+		l.keys[l.lo], l.vals[l.lo] = zk, zv
+		l.lo++
+	} else {
+		copy(l.keys[i:end-1], l.keys[i+1:end])
+		copy(l.vals[i:end-1], l.vals[i+1:end])
+		l.keys[end-1], l.vals[end-1] = zk, zv
+	}
 	l.n--
+	if l.n == 0 {
+		l.lo = 0
+	}
 	return v, true
 }
 
@@ -426,6 +470,8 @@ func (t *btree[K, V]) fixLeaf(x *inner[K, V], ci int) {
 		li = 0
 	}
 	l, r := x.leaves[li], x.leaves[li+1]
+	l.toStart()
+	r.toStart()
 	if l.n+r.n <= leafCap {
 		copy(l.keys[l.n:], r.keys[:r.n])
 		copy(l.vals[l.n:], r.vals[:r.n])
@@ -576,9 +622,9 @@ func (c *cursor[K, V]) position() {
 	}
 	if c.edge {
 		if c.rev {
-			c.l, c.i = c.t.last, c.t.last.n-1
+			c.l, c.i = c.t.last, c.t.last.end()-1
 		} else {
-			c.l, c.i = c.t.first, 0
+			c.l, c.i = c.t.first, c.t.first.lo
 		}
 		return
 	}
@@ -590,22 +636,23 @@ func (c *cursor[K, V]) position() {
 		if !(found && c.incl) {
 			i--
 		}
-		if i < 0 {
+		if i < l.lo {
 			l = l.prev
 			if l == nil {
 				return
 			}
-			i = l.n - 1
+			i = l.end() - 1
 		}
 	} else {
 		if found && !c.incl {
 			i++
 		}
-		if i >= l.n {
-			l, i = l.next, 0
+		if i >= l.end() {
+			l = l.next
 			if l == nil {
 				return
 			}
+			i = l.lo
 		}
 	}
 	c.l, c.i = l, i
@@ -630,16 +677,19 @@ func (c *cursor[K, V]) Next() (K, V, bool) {
 	c.from, c.incl, c.edge = k, false, false
 	if c.rev {
 		c.i--
-		if c.i < 0 {
+		if c.i < l.lo {
 			c.l = l.prev
 			if c.l != nil {
-				c.i = c.l.n - 1
+				c.i = c.l.end() - 1
 			}
 		}
 	} else {
 		c.i++
-		if c.i >= l.n {
-			c.l, c.i = l.next, 0
+		if c.i >= l.end() {
+			c.l = l.next
+			if c.l != nil {
+				c.i = c.l.lo
+			}
 		}
 	}
 	return k, v, true

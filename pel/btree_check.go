@@ -1,6 +1,9 @@
 package pel
 
-import "fmt"
+import (
+	"fmt"
+	"reflect"
+)
 
 // check verifies the tree's structure: keys strictly increasing along the
 // leaf chain, separators bounding their subtrees, all leaves at one depth,
@@ -39,7 +42,7 @@ func (t *btree[K, V]) check() error {
 				if l == nil || x.inners[i] != nil {
 					return fmt.Errorf("btree: bad leaf child %d at height 1", i)
 				}
-				for j := 0; j < l.n; j++ {
+				for j := l.lo; j < l.end(); j++ {
 					if !inRange(l.keys[j], clo, chi) {
 						return fmt.Errorf("btree: leaf key outside its separators")
 					}
@@ -83,12 +86,21 @@ func (t *btree[K, V]) check() error {
 		case i == len(leaves)-1 && l.n < 1, i < len(leaves)-1 && l.n < leafMin:
 			return fmt.Errorf("btree: leaf %d of %d holds %d entries", i, len(leaves), l.n)
 		}
-		for j := 0; j < l.n; j++ {
-			if j > 0 && l.keys[j-1].Compare(l.keys[j]) >= 0 {
+		if l.lo < 0 || l.n < 0 || l.end() > leafCap {
+			return fmt.Errorf("btree: leaf %d holds [%d, %d)", i, l.lo, l.end())
+		}
+		var zk K
+		for j := range l.keys {
+			if (j < l.lo || j >= l.end()) && (l.keys[j].Compare(zk) != 0 || !isZero(l.vals[j])) {
+				return fmt.Errorf("btree: leaf %d has a stale slot %d outside [%d, %d)", i, j, l.lo, l.end())
+			}
+		}
+		for j := l.lo + 1; j < l.end(); j++ {
+			if l.keys[j-1].Compare(l.keys[j]) >= 0 {
 				return fmt.Errorf("btree: leaf keys out of order")
 			}
 		}
-		if i > 0 && l.n > 0 && leaves[i-1].n > 0 && leaves[i-1].keys[leaves[i-1].n-1].Compare(l.keys[0]) >= 0 {
+		if p := leaves[max(i-1, 0)]; i > 0 && l.n > 0 && p.n > 0 && p.keys[p.end()-1].Compare(l.keys[l.lo]) >= 0 {
 			return fmt.Errorf("btree: keys out of order across leaves %d and %d", i-1, i)
 		}
 		n += l.n
@@ -98,3 +110,7 @@ func (t *btree[K, V]) check() error {
 	}
 	return nil
 }
+
+// isZero reports whether v is its type's zero value (check's test that
+// vacated slots hold nothing the garbage collector would keep).
+func isZero[V any](v V) bool { return reflect.ValueOf(&v).Elem().IsZero() }

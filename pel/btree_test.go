@@ -254,6 +254,59 @@ func TestBTreeQueuePattern(t *testing.T) {
 	}
 }
 
+// TestBTreeShortQueue keeps a queue of a few to a few hundred entries, the
+// shape of a consumer's PEL and of a busy group's: appends at the tail and
+// removals mostly from the head (some from elsewhere), which move the
+// leaves' first position (lo) instead of their entries. After every step
+// the tree must match the model, walk the same both ways, and keep its
+// invariants, and the head removals must have used lo.
+func TestBTreeShortQueue(t *testing.T) {
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	for _, size := range []int{3, 12, leafCap - 1, leafCap + 5, 3 * leafCap} {
+		tr := &btree[stream.ID, int]{}
+		ref := newRefMap()
+		next := uint64(1)
+		usedLo := false
+		for step := 0; step < 40*leafCap; step++ {
+			if len(ref.vals) < size || rng.IntN(2) == 0 {
+				k := stream.ID{Ms: next}
+				tr.Set(k, int(next))
+				ref.set(k, int(next))
+				next++
+			} else {
+				keys := ref.keys()
+				k := keys[0]
+				if rng.IntN(8) == 0 {
+					k = keys[rng.IntN(len(keys))]
+				}
+				o1, r1 := tr.Delete(k)
+				o2, r2 := ref.del(k)
+				if o1 != o2 || r1 != r2 {
+					t.Fatalf("size %d step %d Delete(%v) = %d,%v; model %d,%v", size, step, k, o1, r1, o2, r2)
+				}
+			}
+			for l := tr.first; l != nil; l = l.next {
+				usedLo = usedLo || l.lo > 0
+			}
+			if step%7 == 0 {
+				mustCheck(t, tr, ref)
+				fwd := collect(tr.SeekFirst(), 1<<30)
+				back := collect(tr.SeekLast(), 1<<30)
+				slices.Reverse(back)
+				if !slices.Equal(fwd, ref.keys()) || !slices.Equal(back, fwd) {
+					t.Fatalf("size %d step %d: walks %v / %v, model %v", size, step, fwd, back, ref.keys())
+				}
+			}
+		}
+		mustCheck(t, tr, ref)
+		if !usedLo {
+			t.Fatalf("size %d: no leaf ever started after position 0", size)
+		}
+	}
+}
+
 // TestBTreeCursorSurvivesMutation deletes and inserts around a cursor while
 // it walks; it must continue right after the last key it returned, in the
 // tree as it is now.

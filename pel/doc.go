@@ -50,13 +50,14 @@
 //   - All index maintenance of a Group goes through a handful of methods in
 //     group.go: link and unlink (a record enters or leaves the group; the
 //     group-wide half of unlink, unlinkGroupLevel, also serves
-//     DeleteConsumer, which drops the consumer's own index whole), setOwner
+//     DeleteConsumer, which drops the consumer's own index whole, and
+//     unlinkID is unlink for a record known by its ID only), setOwner
 //     (a record moves between consumers) and setDelivery (its delivery time
 //     or count changes). Records are built complete and then linked; no
 //     other code writes a record's delivery fields or touches an index. A
 //     delivery-time index (a btree keyed by time then ID, the same generic
-//     tree) is maintained in link, unlinkGroupLevel and setDelivery, and
-//     nowhere else.
+//     tree) is maintained in link, unlinkGroupLevel, unlinkID and
+//     setDelivery, and nowhere else.
 //   - Every Group keeps a pointer to its Groups, so link and unlink can also
 //     maintain a per-stream reference index (ID -> how many groups hold it
 //     pending) that answers "has every group acknowledged this entry" along

@@ -48,6 +48,12 @@ func (g *Group) Consumer(consumerName string) *Consumer {
 	return c
 }
 
+// ConsumerBytes is Consumer for a name given as bytes, which it reads only
+// during the call (see Groups.GetBytes).
+func (g *Group) ConsumerBytes(consumerName []byte) *Consumer {
+	return g.Consumer(transientString(consumerName))
+}
+
 // CreateConsumer returns the consumer called consumerName, creating it when
 // it does not exist, with SeenTime now and ActiveTime NeverActive, as XGROUP
 // CREATECONSUMER and the implicit creation of XREADGROUP, XCLAIM and
@@ -132,22 +138,23 @@ func (g *Group) member(c *Consumer) error {
 // XREADGROUP '>' read without NOACK. If id is already pending (possible
 // after XGROUP SETID moved LastID backwards) the record is reassigned to c
 // and its delivery time and count restart at now and 1, exactly as Redis
-// does; otherwise a new record is created with time now and count 1. c's
-// ActiveTime becomes now. The returned record is what changed, with c.
-func (g *Group) Deliver(c *Consumer, id stream.ID, now int64) (*Pending, error) {
+// does; otherwise a new record is created with time now and count 1, and
+// fresh is set. c's ActiveTime becomes now. The returned record is what
+// changed, with c.
+func (g *Group) Deliver(c *Consumer, id stream.ID, now int64) (p *Pending, fresh bool, err error) {
 	if err := g.member(c); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if p, ok := g.pel.Get(id); ok {
 		g.setOwner(p, c)
 		g.setDelivery(p, now, 1)
 		c.activeTime = now
-		return p, nil
+		return p, false, nil
 	}
-	p := &Pending{id: id, owner: c, deliveryTime: now, deliveryCount: 1}
+	p = &Pending{id: id, owner: c, deliveryTime: now, deliveryCount: 1}
 	g.link(p)
 	c.activeTime = now
-	return p, nil
+	return p, true, nil
 }
 
 // Redeliver records that a history read (XREADGROUP with an explicit ID)
@@ -175,12 +182,8 @@ func (g *Group) Ack(id stream.ID) bool {
 	if g.groups == nil {
 		return false
 	}
-	p, ok := g.pel.Get(id)
-	if !ok {
-		return false
-	}
-	g.unlink(p)
-	return true
+	_, ok := g.unlinkID(id)
+	return ok
 }
 
 // ClaimOptions are XCLAIM's and XAUTOCLAIM's knobs. The zero value claims
@@ -359,7 +362,7 @@ func (g *Group) LoadPending(id stream.ID, owner *Consumer, deliveryTime int64, d
 	return p, nil
 }
 
-// The four methods below are the only code that changes PEL indexes or a
+// The methods below are the only code that changes PEL indexes or a
 // record's owner and delivery fields. An index ordered by delivery time, or
 // a per-stream index of which groups hold an ID, is maintained here.
 
@@ -374,6 +377,19 @@ func (g *Group) unlink(p *Pending) {
 	g.unlinkGroupLevel(p)
 	p.owner.pel.Delete(p.id)
 	p.owner = nil
+}
+
+// unlinkID is unlink for the record of id, if it is pending, which it
+// returns: removing it from the group PEL finds it, saving unlink's
+// separate lookup (XACK's path). It must do what unlink does.
+func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
+	p, ok := g.pel.Delete(id)
+	if !ok {
+		return nil, false
+	}
+	p.owner.pel.Delete(id)
+	p.owner = nil
+	return p, true
 }
 
 // unlinkGroupLevel removes p from the group-wide indexes only; DeleteConsumer

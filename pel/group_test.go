@@ -57,7 +57,7 @@ func TestGroupsCreateGetDestroy(t *testing.T) {
 		t.Fatal("destroyed group still visible")
 	}
 	// A caller that kept the destroyed group gets errors, not a ghost PEL.
-	if _, err := a.Deliver(c, id(2), 2); !errors.Is(err, ErrGroupDestroyed) {
+	if _, _, err := a.Deliver(c, id(2), 2); !errors.Is(err, ErrGroupDestroyed) {
 		t.Fatalf("Deliver on destroyed group = %v", err)
 	}
 	if _, err := a.Claim(id(1), c, 2, ClaimOptions{}); !errors.Is(err, ErrGroupDestroyed) {
@@ -154,12 +154,13 @@ func TestDeliver(t *testing.T) {
 		id         uint64
 		now        int64
 		wantErr    error
+		wantFresh  bool
 		want       []pendingState
 		wantActive map[string]int64
 	}{
 		{
 			name: "new entry",
-			to:   "alice", id: 1, now: 100,
+			to:   "alice", id: 1, now: 100, wantFresh: true,
 			want:       []pendingState{{id(1), "alice", 100, 1}},
 			wantActive: map[string]int64{"alice": 100, "bob": NeverActive},
 		},
@@ -186,7 +187,7 @@ func TestDeliver(t *testing.T) {
 		{
 			name:  "below existing entries",
 			setup: func(g *Group) { g.Deliver(g.Consumer("alice"), id(5), 50) },
-			to:    "bob", id: 3, now: 100,
+			to:    "bob", id: 3, now: 100, wantFresh: true,
 			want:       []pendingState{{id(3), "bob", 100, 1}, {id(5), "alice", 50, 1}},
 			wantActive: map[string]int64{"alice": 50, "bob": 100},
 		},
@@ -207,9 +208,12 @@ func TestDeliver(t *testing.T) {
 				tc.setup(g)
 			}
 			to := map[string]*Consumer{"alice": alice, "bob": bob}[tc.to]
-			p, err := g.Deliver(to, id(tc.id), tc.now)
+			p, fresh, err := g.Deliver(to, id(tc.id), tc.now)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Deliver error %v, want %v", err, tc.wantErr)
+			}
+			if fresh != tc.wantFresh {
+				t.Fatalf("Deliver fresh = %v, want %v", fresh, tc.wantFresh)
 			}
 			if err == nil && (p != g.Pending(id(tc.id)) || p.Owner() != to) {
 				t.Fatalf("Deliver returned %+v, not the record now pending for %s", p, tc.to)
@@ -230,10 +234,10 @@ func TestDeliverForeignConsumer(t *testing.T) {
 	gs, g := newTestGroup(t)
 	h, _ := gs.Create("h", stream.ID{}, 0)
 	stranger := consumer(t, h, "alice", 0)
-	if _, err := g.Deliver(stranger, id(1), 1); !errors.Is(err, ErrNotMember) {
+	if _, _, err := g.Deliver(stranger, id(1), 1); !errors.Is(err, ErrNotMember) {
 		t.Fatalf("Deliver to another group's consumer = %v", err)
 	}
-	if _, err := g.Deliver(nil, id(1), 1); !errors.Is(err, ErrNotMember) {
+	if _, _, err := g.Deliver(nil, id(1), 1); !errors.Is(err, ErrNotMember) {
 		t.Fatalf("Deliver to nil = %v", err)
 	}
 	if g.Len() != 0 || h.Len() != 0 {
@@ -622,5 +626,37 @@ func TestAutoClaimRefusals(t *testing.T) {
 	gs.Destroy("g")
 	if _, err := g.AutoClaim(a, stream.Min, 10, 0, false, 5, all); !errors.Is(err, ErrGroupDestroyed) {
 		t.Fatalf("AutoClaim on a destroyed group = %v", err)
+	}
+}
+
+// TestLookupBytes checks the lookups by a name given as bytes: they find
+// what the string lookups find, keep nothing of the caller's buffer, and
+// allocate nothing.
+func TestLookupBytes(t *testing.T) {
+	gs, g := newTestGroup(t)
+	alice := consumer(t, g, "alice", 0)
+	buf := []byte("alice")
+	if got := g.ConsumerBytes(buf); got != alice {
+		t.Fatalf("ConsumerBytes(alice) = %v", got)
+	}
+	if got := gs.GetBytes([]byte(g.Name())); got != g {
+		t.Fatalf("GetBytes(%q) = %v", g.Name(), got)
+	}
+	for _, miss := range [][]byte{nil, {}, []byte("bob"), []byte("alic")} {
+		if got := g.ConsumerBytes(miss); got != nil {
+			t.Fatalf("ConsumerBytes(%q) = %v", miss, got)
+		}
+		if got := gs.GetBytes(miss); got != nil {
+			t.Fatalf("GetBytes(%q) = %v", miss, got)
+		}
+	}
+	// The buffer is reused for another name: the lookup kept nothing of
+	// it, so the tree still finds alice by her name and not by the bytes.
+	copy(buf, "bobby")
+	if g.ConsumerBytes(buf) != nil || g.Consumer("alice") != alice || alice.Name() != "alice" {
+		t.Fatalf("after the buffer changed: ConsumerBytes(bobby) = %v, Consumer(alice) = %v", g.ConsumerBytes(buf), g.Consumer("alice"))
+	}
+	if n := testing.AllocsPerRun(100, func() { g.ConsumerBytes(buf); gs.GetBytes(buf) }); n != 0 {
+		t.Fatalf("lookups by bytes allocate %v times", n)
 	}
 }

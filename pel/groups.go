@@ -2,6 +2,7 @@ package pel
 
 import (
 	"iter"
+	"unsafe"
 
 	"github.com/runnel-db/runnel/stream"
 )
@@ -32,6 +33,21 @@ func (s *Groups) Create(groupName string, lastID stream.ID, entriesRead int64) (
 func (s *Groups) Get(groupName string) *Group {
 	g, _ := s.byName.Get(name(groupName))
 	return g
+}
+
+// GetBytes is Get for a name given as bytes, which it reads only during
+// the call: the group commands look their group up straight from their
+// arguments, without a string copy of the name. (The B-tree's generic
+// comparisons make the compiler assume a looked-up key escapes, so
+// Get(string(b)) allocates.)
+func (s *Groups) GetBytes(groupName []byte) *Group {
+	return s.Get(transientString(groupName))
+}
+
+// transientString returns a string sharing b's bytes, for a lookup that
+// keeps nothing of it: b must not change while the string is in use.
+func transientString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // Destroy removes the group called groupName with its consumers and PEL, as

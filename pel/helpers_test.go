@@ -37,7 +37,7 @@ func consumer(t testing.TB, g *Group, name string, now int64) *Consumer {
 func deliver(t testing.TB, g *Group, c *Consumer, now int64, ms ...uint64) {
 	t.Helper()
 	for _, m := range ms {
-		if _, err := g.Deliver(c, id(m), now); err != nil {
+		if _, _, err := g.Deliver(c, id(m), now); err != nil {
 			t.Fatalf("Deliver(%s, %d): %v", c.Name(), m, err)
 		}
 	}

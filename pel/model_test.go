@@ -131,7 +131,7 @@ func TestModel(t *testing.T) {
 		case op < 40: // XREADGROUP '>'
 			x := randID()
 			c := handles[n]
-			_, err := g.Deliver(c, x, now)
+			_, _, err := g.Deliver(c, x, now)
 			if _, live := m.consumers[n]; !live {
 				if !errors.Is(err, ErrNotMember) {
 					t.Fatalf("step %d: Deliver to missing consumer %q = %v", step, n, err)

@@ -9,8 +9,22 @@ import (
 // Op is one effect of a write command, in the logical terms of the data
 // model. A Batch is an ordered list of them; a Store applies a whole Batch
 // atomically or not at all.
+//
+// The flags come first, next to Kind, so that they share its word: a
+// merged batch holds thousands of ops, each copied in, cleared and read
+// several times.
 type Op struct {
 	Kind OpKind
+	// BeforeMax makes an EntryDelRange with End == stream.Max stop before
+	// the largest ID, as any other exclusive end does: a trim whose first
+	// kept entry is the largest ID, or the drop of a node ending just below
+	// it, must not delete that entry.
+	BeforeMax bool
+	// Fresh marks a PendingPut that creates its record: the entry was not
+	// pending in the group just before this op. It lets a batch that
+	// also deletes the record write neither op (see pendingSkips); a
+	// PendingPut that may replace an existing record must leave it unset.
+	Fresh bool
 	// DB is the logical database for key-level ops (KeyPut, KeyDel, FlushDB).
 	DB int
 	// Key is the key name for KeyPut and KeyDel.
@@ -27,11 +41,6 @@ type Op struct {
 	// largest ID too (its loose entry, mark and node record), which an
 	// exclusive end could not name, unless BeforeMax is set.
 	ID, End stream.ID
-	// BeforeMax makes an EntryDelRange with End == stream.Max stop before
-	// the largest ID, as any other exclusive end does: a trim whose first
-	// kept entry is the largest ID, or the drop of a node ending just below
-	// it, must not delete that entry.
-	BeforeMax bool
 	// Fields alternate name, value (EntryPut). Owned by the batch (AddEntry
 	// copies them), valid until Reset.
 	Fields [][]byte
@@ -47,11 +56,6 @@ type Op struct {
 	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
 	DeliveryTime  int64
 	DeliveryCount uint64
-	// Fresh marks a PendingPut that creates its record: the entry was not
-	// pending in the group just before this op. It lets a batch that
-	// also deletes the record write neither op (see pendingSkips); a
-	// PendingPut that may replace an existing record must leave it unset.
-	Fresh bool
 	// Node is a closed node's packed bytes as stream.Stream.Append reported
 	// them (NodePut), whose entries are [ID, End). Owned by the batch
 	// (AddNode copies it), valid until Reset.
@@ -99,6 +103,9 @@ type StreamMeta struct {
 // one MULTI/EXEC block's, or those of every command since the last commit,
 // added one after another. A Batch is not safe for concurrent use.
 type Batch struct {
+	// Ops are the effects in order. Build a batch with a literal or the
+	// Add methods; shorten it only with Reset or Truncate, which keep the
+	// capacity past len(Ops) zero for the adders that fill it in place.
 	Ops   []Op
 	arena []byte
 	// slab holds the Fields slices of the EntryPut ops, reused as arena is,
@@ -143,6 +150,28 @@ func (b *Batch) Add(op Op) {
 	b.Ops = append(b.Ops, op)
 }
 
+// The adders below append the ops every write of the consumer-group path
+// makes, filling a slot of Ops in place (slot): a merged batch holds
+// thousands of ops, and building each on the stack to copy it in with Add
+// cost more than writing its few fields. Each appends what Add would with
+// the Op its comment names.
+
+// slot appends a zero op of kind for uid and returns it. The slots past
+// len(Ops) are always zero (Reset and Truncate clear what they drop), so
+// growing within the capacity writes nothing else. It must not be called
+// when counting.
+func (b *Batch) slot(kind OpKind, uid uint64) *Op {
+	n := len(b.Ops)
+	if n == cap(b.Ops) {
+		b.Ops = append(b.Ops, Op{})
+	} else {
+		b.Ops = b.Ops[:n+1]
+	}
+	op := &b.Ops[n]
+	op.Kind, op.UID = kind, uid
+	return op
+}
+
 // AddEntry appends an EntryPut, copying fields into memory the batch owns:
 // the caller's argument buffers may be reused before the batch commits.
 func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
@@ -150,7 +179,64 @@ func (b *Batch) AddEntry(uid uint64, id stream.ID, fields [][]byte) {
 		b.n++
 		return
 	}
-	b.Ops = append(b.Ops, Op{Kind: EntryPut, UID: uid, ID: id, Fields: b.copyFields(fields)})
+	f := b.copyFields(fields)
+	op := b.slot(EntryPut, uid)
+	op.ID, op.Fields = id, f
+}
+
+// AddStreamMeta appends Op{Kind: StreamMetaPut, UID: uid, Meta: m}.
+func (b *Batch) AddStreamMeta(uid uint64, m StreamMeta) {
+	if b.counting {
+		b.n++
+		return
+	}
+	b.slot(StreamMetaPut, uid).Meta = m
+}
+
+// AddGroup appends Op{Kind: GroupPut, UID: uid, Group: group, GroupLastID:
+// lastID, EntriesRead: entriesRead}.
+func (b *Batch) AddGroup(uid uint64, group string, lastID stream.ID, entriesRead int64) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(GroupPut, uid)
+	op.Group, op.GroupLastID, op.EntriesRead = group, lastID, entriesRead
+}
+
+// AddConsumer appends Op{Kind: ConsumerPut, UID: uid, Group: group,
+// Consumer: consumer, SeenTime: seen, ActiveTime: active}.
+func (b *Batch) AddConsumer(uid uint64, group, consumer string, seen, active int64) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(ConsumerPut, uid)
+	op.Group, op.Consumer, op.SeenTime, op.ActiveTime = group, consumer, seen, active
+}
+
+// AddPending appends Op{Kind: PendingPut, UID: uid, Group: group, ID: id,
+// Consumer: owner, DeliveryTime: deliveryTime, DeliveryCount:
+// deliveryCount, Fresh: fresh}.
+func (b *Batch) AddPending(uid uint64, group string, id stream.ID, owner string, deliveryTime int64, deliveryCount uint64, fresh bool) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(PendingPut, uid)
+	op.Group, op.ID, op.Consumer = group, id, owner
+	op.DeliveryTime, op.DeliveryCount, op.Fresh = deliveryTime, deliveryCount, fresh
+}
+
+// AddPendingDel appends Op{Kind: PendingDel, UID: uid, Group: group, ID:
+// id}.
+func (b *Batch) AddPendingDel(uid uint64, group string, id stream.ID) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(PendingDel, uid)
+	op.Group, op.ID = group, id
 }
 
 // Truncate drops the ops from the n-th on, as if they had never been

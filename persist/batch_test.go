@@ -2,6 +2,7 @@ package persist
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 
 	"github.com/runnel-db/runnel/stream"
@@ -135,5 +136,60 @@ func TestBatchAddNodeOwnsBytes(t *testing.T) {
 		} else if op.Kind != EntryPut || len(op.Fields[1]) != int(op.ID.Ms%300) {
 			t.Fatalf("op %d = %+v", i, op)
 		}
+	}
+}
+
+// TestBatchAdders checks that each in-place adder appends exactly the op
+// Add would, also into a batch reused after Reset and Truncate (whose
+// dropped slots must not leak into the ops added next), and that a
+// counting batch only counts them.
+func TestBatchAdders(t *testing.T) {
+	m := StreamMeta{LastID: id(9, 1), MaxDeletedID: id(3, 0), FirstID: id(1, 0), EntriesAdded: 7}
+	f := fields("a", "1", "b", "22")
+	want := []Op{
+		{Kind: EntryPut, UID: 1, ID: id(9, 1), Fields: f},
+		{Kind: StreamMetaPut, UID: 1, Meta: m},
+		{Kind: GroupPut, UID: 1, Group: "g", GroupLastID: id(9, 1), EntriesRead: 7},
+		{Kind: ConsumerPut, UID: 1, Group: "g", Consumer: "c", SeenTime: 5, ActiveTime: 6},
+		{Kind: PendingPut, UID: 1, Group: "g", ID: id(9, 1), Consumer: "c", DeliveryTime: 5, DeliveryCount: 2, Fresh: true},
+		{Kind: PendingDel, UID: 1, Group: "g", ID: id(9, 1)},
+	}
+	add := func(b *Batch) {
+		b.AddEntry(1, id(9, 1), f)
+		b.AddStreamMeta(1, m)
+		b.AddGroup(1, "g", id(9, 1), 7)
+		b.AddConsumer(1, "g", "c", 5, 6)
+		b.AddPending(1, "g", id(9, 1), "c", 5, 2, true)
+		b.AddPendingDel(1, "g", id(9, 1))
+	}
+	// Every field set, to show that a dropped op leaves nothing behind.
+	junk := Op{Kind: KeyPut, DB: 3, Key: "k", UID: 8, Expire: 9, ID: id(4, 4), End: id(5, 5), BeforeMax: true,
+		Fields: f, Meta: m, Group: "x", Consumer: "y", GroupLastID: id(6, 6), EntriesRead: 1, SeenTime: 2,
+		ActiveTime: 3, DeliveryTime: 4, DeliveryCount: 5, Fresh: true, Node: []byte("n")}
+	b := &Batch{}
+	for round := range 3 {
+		switch round {
+		case 1:
+			for range 10 {
+				b.Add(junk)
+			}
+			b.Reset()
+		case 2:
+			for range 10 {
+				b.Add(junk)
+			}
+			b.Truncate(0)
+		}
+		add(b)
+		if !reflect.DeepEqual(b.Ops, want) {
+			t.Fatalf("round %d: adders made\n%+v\nwant\n%+v", round, b.Ops, want)
+		}
+		b.Reset()
+	}
+	c := &Batch{}
+	c.CountOnly()
+	add(c)
+	if c.Len() != len(want) || len(c.Ops) != 0 {
+		t.Fatalf("counting batch: Len %d, %d ops kept", c.Len(), len(c.Ops))
 	}
 }

@@ -512,7 +512,7 @@ func TestModelRandomMergedPending(t *testing.T) {
 			m.op(op)
 		}
 		tr := s.translator()
-		if tr.pendingSkips(b) {
+		if tr.pendingSkips(b, countKinds(b)) {
 			for i := range b.Ops {
 				if tr.isPendingSkipped(&b.Ops[i], i) {
 					skipped++

@@ -244,7 +244,7 @@ func TestModelRandom(t *testing.T) {
 	written := 0 // fresh nodes the translation wrote without a range deletion
 	for i := 0; i < batches; i++ {
 		b := g.batch()
-		if tr := s.translator(); tr.nodesCover(b) {
+		if tr := s.translator(); tr.nodesCover(b, countKinds(b)) {
 			for j := range b.Ops {
 				if tr.isFreshNode(&b.Ops[j], j) {
 					written++

@@ -33,14 +33,15 @@ type translator struct {
 	read       func(db uint32, fn func(name []byte, uid uint64) error) error
 
 	// drop marks, by op index, the metadata writes a later op of the batch
-	// overwrites; seenStreams and seen hold the records met while
+	// overwrites; seenStreams, seenFew and seen hold the records met while
 	// superseded looks for them (see superseded).
 	drop        []bool
 	seenStreams map[uint64]struct{}
+	seenFew     []recordRef
 	seen        map[recordRef]struct{}
-	// pending maps each pending entry record a batch touches to its fate
+	// pending holds the fate of each pending entry record a batch touches
 	// (see pendingSkips).
-	pending map[pendingRef]pendingFate
+	pending pendingTable
 	// nodes holds the batch's NodePut spans, by uid then first ID (see
 	// nodesCover).
 	nodes []nodeSpan
@@ -53,26 +54,36 @@ type recordRef struct {
 	group, consumer string
 }
 
+// opKinds counts a batch's ops by kind (index OpKind), so that each
+// analysis of translate runs only when the kinds it looks for are there.
+type opKinds [NodePut + 1]int
+
+// countKinds counts b's ops by kind in one pass.
+func countKinds(b *Batch) opKinds {
+	var k opKinds
+	for i := range b.Ops {
+		if kind := b.Ops[i].Kind; int(kind) < len(k) {
+			k[kind]++
+		}
+	}
+	return k
+}
+
 // superseded marks in t.drop the metadata writes of b that a later op of
-// b overwrites and reports whether there are any. A merged batch of many
-// commands on one stream rewrites the stream's metadata (and a group's
-// cursor, a consumer's clocks) once per command; the batch is applied
-// atomically, so only the final value can ever be read, and the earlier
-// writes are skipped instead of filling the log and memtable.
+// b overwrites and reports whether there are any; k is b's countKinds. A
+// merged batch of many commands on one stream rewrites the stream's
+// metadata (and a group's cursor, a consumer's clocks) once per command;
+// the batch is applied atomically, so only the final value can ever be
+// read, and the earlier writes are skipped instead of filling the log and
+// memtable.
 //
 // It walks b backwards, so the first write of a record it meets is the
 // final one, and one lookup per op decides; a StreamMetaPut of the same
 // stream as the previous one it met (the common case: one busy stream)
-// needs no lookup at all.
-func (t *translator) superseded(b *Batch) bool {
-	n := 0
-	for i := range b.Ops {
-		switch b.Ops[i].Kind {
-		case StreamMetaPut, GroupPut, ConsumerPut:
-			n++
-		}
-	}
-	if n < 2 {
+// needs no lookup at all, and the few group and consumer records a batch
+// usually names are looked up in a short list before any map.
+func (t *translator) superseded(b *Batch, k opKinds) bool {
+	if k[StreamMetaPut]+k[GroupPut]+k[ConsumerPut] < 2 {
 		return false
 	}
 	if t.seen == nil {
@@ -80,6 +91,8 @@ func (t *translator) superseded(b *Batch) bool {
 	}
 	clear(t.seenStreams)
 	clear(t.seen)
+	clear(t.seenFew)
+	t.seenFew = t.seenFew[:0]
 	t.drop = slices.Grow(t.drop[:0], len(b.Ops))[:len(b.Ops)]
 	clear(t.drop)
 	found := false
@@ -104,9 +117,7 @@ func (t *translator) superseded(b *Batch) bool {
 			if op.Kind == ConsumerPut {
 				ref.consumer = op.Consumer
 			}
-			if _, dup = t.seen[ref]; !dup {
-				t.seen[ref] = struct{}{}
-			}
+			dup = t.seenRecord(ref)
 		default:
 			continue
 		}
@@ -116,6 +127,28 @@ func (t *translator) superseded(b *Batch) bool {
 		}
 	}
 	return found
+}
+
+// seenFewMax is how many records superseded keeps in its short list
+// before it uses its map.
+const seenFewMax = 16
+
+// seenRecord reports whether superseded met ref before, noting it if not.
+func (t *translator) seenRecord(ref recordRef) bool {
+	for i := range t.seenFew {
+		if t.seenFew[i] == ref {
+			return true
+		}
+	}
+	if len(t.seenFew) < seenFewMax {
+		t.seenFew = append(t.seenFew, ref)
+		return false
+	}
+	if _, ok := t.seen[ref]; ok {
+		return true
+	}
+	t.seen[ref] = struct{}{}
+	return false
 }
 
 // isSuperseded reports whether the i-th op of the batch superseded last
@@ -136,7 +169,7 @@ type nodeSpan struct {
 
 // nodesCover collects b's NodePut spans into t.nodes and reports whether
 // b also holds entries they may cover, which isCovered and isFreshNode then
-// look up.
+// look up; k is b's countKinds.
 //
 // An entry of a merged batch whose node closes later in the same batch is
 // written into the node record and deleted by its range deletion within
@@ -166,19 +199,15 @@ type nodeSpan struct {
 // later span shares its first ID with the earlier one and also covers the
 // spans of the nodes that closed after it and were then deleted, so an ID
 // can fall in spans with different first IDs (see spansAt).
-func (t *translator) nodesCover(b *Batch) bool {
+func (t *translator) nodesCover(b *Batch, k opKinds) bool {
 	t.nodes = t.nodes[:0]
-	entries := false
-	for i := range b.Ops {
-		switch op := &b.Ops[i]; op.Kind {
-		case NodePut:
-			t.nodes = append(t.nodes, nodeSpan{uid: op.UID, first: op.ID, end: op.End, idx: i})
-		case EntryPut:
-			entries = true
-		}
-	}
-	if len(t.nodes) == 0 || !entries {
+	if k[NodePut] == 0 || k[EntryPut] == 0 {
 		return false
+	}
+	for i := range b.Ops {
+		if op := &b.Ops[i]; op.Kind == NodePut {
+			t.nodes = append(t.nodes, nodeSpan{uid: op.UID, first: op.ID, end: op.End, idx: i})
+		}
 	}
 	slices.SortFunc(t.nodes, func(a, b nodeSpan) int {
 		if a.uid != b.uid {
@@ -306,15 +335,16 @@ func dbIndex(op *Op) (uint32, error) {
 // translate appends b's ops to t.pb in order. On error t.pb holds a partial
 // translation and must be discarded.
 func (t *translator) translate(b *Batch) error {
-	t.track = needsExclusive(b)
+	k := countKinds(b)
+	t.track = k[FlushDB] > 0
 	if t.track {
 		t.overlay = map[keyRef]uint64{}
 		t.flushedDB = map[uint32]bool{}
 		t.flushedAll = false
 	}
-	skip := t.superseded(b)
-	skipPending := t.pendingSkips(b)
-	covered := t.nodesCover(b)
+	skip := t.superseded(b, k)
+	skipPending := t.pendingSkips(b, k)
+	covered := t.nodesCover(b, k)
 	for i := range b.Ops {
 		op := &b.Ops[i]
 		if skip && t.isSuperseded(i) || skipPending && t.isPendingSkipped(op, i) {

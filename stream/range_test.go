@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -153,5 +154,37 @@ func TestReadsDoNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("%v allocations per run", allocs)
+	}
+}
+
+// TestLastLiveID checks LastLiveID against Last while entries are deleted
+// from the end, the middle and whole nodes, down to an empty stream.
+func TestLastLiveID(t *testing.T) {
+	rng := rand.New(rand.NewPCG(testSeed(t), 7))
+	for round := range 20 {
+		s := checked(t, Config{NodeMaxEntries: 1 + rng.IntN(5)})
+		var ids []ID
+		for i := range 1 + rng.IntN(60) {
+			id := ID{uint64(i + 1), uint64(rng.IntN(3))}
+			s.Append(id, fv("f", "v"))
+			ids = append(ids, id)
+		}
+		for len(ids) > 0 {
+			want, _, wantOK := s.Last()
+			got, ok := s.LastLiveID()
+			if got != want || ok != wantOK {
+				t.Fatalf("round %d: LastLiveID = %v, %v; Last = %v, %v", round, got, ok, want, wantOK)
+			}
+			// Delete the last entry half of the time, else a random one.
+			i := len(ids) - 1
+			if rng.IntN(2) == 0 {
+				i = rng.IntN(len(ids))
+			}
+			s.Delete(ids[i])
+			ids = append(ids[:i], ids[i+1:]...)
+		}
+		if id, ok := s.LastLiveID(); ok {
+			t.Fatalf("round %d: empty stream has last live entry %v", round, id)
+		}
 	}
 }

@@ -149,6 +149,31 @@ func (s *Stream) Last() (ID, [][]byte, bool) {
 	return id, fields, found
 }
 
+// LastLiveID returns the ID of the last live entry, or false when the
+// stream is empty. It is Last without the fields, which it does not
+// decode: what a read asks to learn whether anything follows an ID.
+func (s *Stream) LastLiveID() (ID, bool) {
+	if s.length == 0 {
+		return ID{}, false
+	}
+	it := s.tree.Iterator()
+	for ok := it.Last(); ok; ok = it.Prev() {
+		n := it.Value()
+		if n.live == 0 {
+			continue
+		}
+		nf := n.masterCount()
+		for off := len(n.buf); off > n.start(); {
+			e := n.decodeBefore(off, nf)
+			if !e.deleted() {
+				return e.id, true
+			}
+			off = e.off
+		}
+	}
+	return ID{}, false
+}
+
 // firstLive returns the ID of the first live entry, or 0-0.
 func (s *Stream) firstLive() ID {
 	it := s.tree.Iterator()
