@@ -138,28 +138,31 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 		namesRaw += len(name)
 	}
 	n.first = uint32(r.p)
-	n.skip = uint32(len(n.buf))
+	// The counters and sizes are kept in locals, stored once at the end.
 	var (
-		prev   ID
-		fields [][]byte
-		count  int
-		e      entry
+		prev       ID
+		fields     [][]byte
+		count      int
+		e          entry
+		live, dead uint32
+		lpBase     = n.lpBase
+		skip       = len(n.buf)
 	)
 	for off := r.p; off < len(n.buf); {
 		lp, raw, err := n.decodeChecked(&e, off, int(nf), namesRaw)
 		if err != nil {
 			return bad("entry at %d: %v", off, err)
 		}
+		flags := e.flags
 		switch {
 		case count == 0 && e.id != span.First:
 			return bad("first entry %v is not the master", e.id)
 		case count > 0 && !prev.Less(e.id):
 			return bad("entry %v after %v", e.id, prev)
-		case e.flags&^(flagDeleted|flagSame) != 0:
-			return bad("entry %v has flags %#x", e.id, e.flags)
+		case flags&^(flagDeleted|flagSame) != 0:
+			return bad("entry %v has flags %#x", e.id, flags)
 		}
-		same := e.flags&flagSame != 0
-		if !same {
+		if flags&flagSame == 0 {
 			fields = n.fields(&e, names, fields[:0])
 			if n.sameFields(fields) {
 				return bad("entry %v repeats the master's names without sharing them", e.id)
@@ -169,27 +172,29 @@ func (n *node) walk(span Span, deleted []ID, floor ID) (walked, error) {
 			deleted = deleted[1:]
 		}
 		if len(deleted) > 0 && deleted[0] == e.id {
-			n.buf[off] |= flagDeleted
+			flags |= flagDeleted
 			deleted = deleted[1:]
 		}
 		if e.id.Less(floor) {
-			n.buf[off] |= flagDeleted
+			flags |= flagDeleted
 		}
-		if n.buf[off]&flagDeleted != 0 {
-			n.dead++
+		if flags&flagDeleted != 0 {
+			n.buf[off] = flags
+			dead++
 		} else {
-			if n.live == 0 {
+			if live == 0 {
 				w.firstLive = e.id
-				n.skip = uint32(off)
+				skip = off
 			}
-			n.live++
+			live++
 		}
 		w.lastLP, w.lastRaw = lp, raw
-		n.lpBase += lp
+		lpBase += lp
 		prev = e.id
 		count++
 		off = e.next
 	}
+	n.live, n.dead, n.lpBase, n.skip = live, dead, lpBase, uint32(skip)
 	switch {
 	case count == 0:
 		return bad("no entries")
