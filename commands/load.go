@@ -197,9 +197,10 @@ func (l *loader) Entry(uid uint64, id stream.ID, fields [][]byte) error {
 }
 
 // Node implements persist.Loader: the node is adopted as the stream's
-// next node, without re-packing its entries. Its entries before the
-// stream's first live ID (from the metadata, which comes first) are the
-// ones trimmed since it closed, and are dropped.
+// next node, without re-packing its entries or copying its bytes (Load
+// hands data over). Its entries before the stream's first live ID (from
+// the metadata, which comes first) are the ones trimmed since it closed,
+// and are dropped.
 func (l *loader) Node(uid uint64, span stream.Span, data []byte, deleted []stream.ID) (int, error) {
 	if err := l.stream(uid); err != nil {
 		return 0, err
@@ -211,7 +212,7 @@ func (l *loader) Node(uid uint64, span stream.Span, data []byte, deleted []strea
 		}
 		floor = l.meta.FirstID
 	}
-	live, err := l.cur.Stream.Adopt(span, data, deleted, floor)
+	live, err := l.cur.Stream.AdoptOwned(span, data, deleted, floor)
 	if err != nil {
 		return 0, corruptLoad("stream uid %d: %v", uid, err)
 	}

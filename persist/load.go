@@ -10,10 +10,11 @@ import (
 	"github.com/runnel-db/runnel/stream"
 )
 
-// Loader receives the store's contents from Load, to rebuild memory. Every
-// []byte argument aliases the store's iterator and is valid only until the
-// call returns: copy what you keep (string(name) copies). A non-nil error
-// stops Load, which returns it.
+// Loader receives the store's contents from Load, to rebuild memory. Its
+// methods are called from the goroutine that called Load, one at a time.
+// Every []byte argument but Node's data aliases a buffer of Load's and is
+// valid only until the call returns: copy what you keep (string(name)
+// copies). A non-nil error stops Load, which returns it.
 //
 // Calls come in store order: first Key for every key record, ordered by
 // database then name bytes; then, stream by stream in ascending uid order,
@@ -33,9 +34,11 @@ type Loader interface {
 	Entry(uid uint64, id stream.ID, fields [][]byte) error
 	// Node is a closed node of stream uid, as stream.Stream.Append
 	// reported it (span and data), with the IDs deleted since it closed
-	// (ascending, inside span; the slice is reused after the call). It
-	// returns the number of live entries the node brought, for
-	// Stats.Entries.
+	// (ascending, inside span; the slice is reused after the call). data
+	// is the Loader's: a copy of the record's bytes in an allocation of
+	// its own, sized to them, which Load never touches again (keep it, as
+	// stream.Stream.AdoptOwned does, or drop it). It returns the number of
+	// live entries the node brought, for Stats.Entries.
 	Node(uid uint64, span stream.Span, data []byte, deleted []stream.ID) (live int, err error)
 	// Group is a consumer group of stream uid.
 	Group(uid uint64, group []byte, lastID stream.ID, entriesRead int64) error
@@ -64,7 +67,10 @@ type Stats struct {
 // Load reads the whole store in order and passes it to v (see Loader for
 // the order and the lifetime of the bytes). It reads a consistent snapshot
 // and is meant to run once, after Open and before the first Apply. A record
-// that fails its checksum or cannot be decoded stops Load with ErrCorrupt.
+// that fails its checksum or cannot be decoded stops Load with ErrCorrupt,
+// once v has had every record before it. Load reads the store on a
+// goroutine of its own, ahead of v's calls by a bounded amount (see
+// loadpipe.go); that goroutine has returned when Load returns.
 func (s *Pebble) Load(v Loader) (Stats, error) {
 	start := time.Now()
 	s.applyMu.RLock()
@@ -87,8 +93,12 @@ func (s *Pebble) Load(v Loader) (Stats, error) {
 		it.Close()
 		return Stats{}, wrapReadErr("load", err)
 	}
-	l := loader{v: v, it: it, metaIt: metaIt, live: map[uint64]struct{}{}}
-	err = l.run()
+	l := loader{it: it, metaIt: metaIt, live: map[uint64]struct{}{}}
+	entries, err := pipeline(v, nil, func(p *pipe) error {
+		l.v = p
+		return l.run()
+	})
+	l.st.Entries += entries
 	if cerr := metaIt.Close(); err == nil && cerr != nil {
 		err = wrapReadErr("load", cerr)
 	}
@@ -99,8 +109,10 @@ func (s *Pebble) Load(v Loader) (Stats, error) {
 	return l.st, err
 }
 
+// loader is the reading side of Load: it decodes the records and passes
+// them on to the pipe, from the reader goroutine.
 type loader struct {
-	v  Loader
+	v  *pipe
 	it *pebble.Iterator
 	// metaIt reads ahead to each stream's metadata record.
 	metaIt *pebble.Iterator
@@ -138,7 +150,7 @@ func (l *loader) run() error {
 		l.live[uid] = struct{}{}
 		l.st.MaxUID = max(l.st.MaxUID, uid)
 		l.st.Keys++
-		if err := l.v.Key(int(db), name, uid, expire); err != nil {
+		if err := l.v.key(int(db), name, uid, expire); err != nil {
 			return err
 		}
 	}
@@ -201,7 +213,7 @@ func (l *loader) meta(uid uint64) error {
 		return corruptf(l.seek, "bad stream metadata")
 	}
 	l.st.Streams++
-	return l.v.Meta(uid, m)
+	return l.v.meta(uid, m)
 }
 
 // record decodes one data record of uid; rest is the key after the uid.
@@ -227,7 +239,7 @@ func (l *loader) record(uid uint64, k, rest, val []byte) error {
 			return corruptf(k, "bad entry fields")
 		}
 		l.st.Entries++
-		err := l.v.Entry(uid, stream.DecodeID(rest[1:]), l.fields)
+		err := l.v.entry(uid, stream.DecodeID(rest[1:]), l.fields)
 		clear(l.fields)
 		return err
 	case tagGroup:
@@ -264,10 +276,9 @@ func (l *loader) nodeOrMark(uid uint64, k, rest, val []byte) error {
 		for len(marks) > 0 && marks[0].Less(span.First) {
 			marks = marks[1:]
 		}
-		live, err := l.v.Node(uid, span, val[nodeHeaderLen:], marks)
+		err := l.v.node(uid, span, val[nodeHeaderLen:], marks)
 		l.marks = l.marks[:0]
 		l.st.Nodes++
-		l.st.Entries += live
 		return err
 	}
 	return corruptf(k, "unknown entry record kind %#x", rest[stream.IDLen])
@@ -287,21 +298,21 @@ func (l *loader) groupRecord(uid uint64, k, rest, val []byte) error {
 			return corruptf(k, "bad group record")
 		}
 		l.st.Groups++
-		return l.v.Group(uid, group, last, read)
+		return l.v.group(uid, group, last, read)
 	case grpConsumer:
 		seen, active, ok := parseConsumerValue(val)
 		if !ok {
 			return corruptf(k, "bad consumer record")
 		}
 		l.st.Consumers++
-		return l.v.Consumer(uid, group, sub[1:], seen, active)
+		return l.v.consumer(uid, group, sub[1:], seen, active)
 	case grpPending:
 		dt, dc, owner, ok := parsePendingValue(val)
 		if !ok || len(sub) != 1+stream.IDLen {
 			return corruptf(k, "bad pending record")
 		}
 		l.st.Pending++
-		return l.v.Pending(uid, group, stream.DecodeID(sub[1:]), owner, dt, dc)
+		return l.v.pending(uid, group, stream.DecodeID(sub[1:]), owner, dt, dc)
 	case grpDeliveryIndex:
 		return nil // reserved: derived data a later format may write
 	}

@@ -192,11 +192,21 @@ func TestAdoptRejectsBadBytes(t *testing.T) {
 		}},
 	}
 	for _, sh := range shapes {
-		t.Run(sh.name, func(t *testing.T) { adoptDamaged(t, sh.entry) })
+		t.Run(sh.name, func(t *testing.T) { adoptDamaged(t, sh.entry, (*Stream).Adopt) })
+		t.Run(sh.name+"/owned", func(t *testing.T) {
+			// Each try hands over a clone of its own, as Load does.
+			owned := func(s *Stream, span Span, data []byte, deleted []ID, floor ID) (int, error) {
+				return s.AdoptOwned(span, slices.Clone(data), deleted, floor)
+			}
+			adoptDamaged(t, sh.entry, owned)
+		})
 	}
 }
 
-func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte)) {
+// adoptFunc is Adopt or a use of AdoptOwned.
+type adoptFunc func(s *Stream, span Span, data []byte, deleted []ID, floor ID) (int, error)
+
+func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte), adopt adoptFunc) {
 	src := New(Config{NodeMaxEntries: 6})
 	var span Span
 	var data []byte
@@ -205,7 +215,7 @@ func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte)) {
 	}
 	data = append([]byte(nil), data...)
 	s := New(DefaultConfig)
-	if _, err := s.Adopt(span, data, nil, ID{}); err != nil {
+	if _, err := adopt(s, span, data, nil, ID{}); err != nil {
 		t.Fatalf("intact node refused: %v", err)
 	}
 	mustCheck(t, s)
@@ -213,7 +223,7 @@ func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte)) {
 	try := func(desc string, sp Span, b []byte) {
 		t.Helper()
 		s := New(DefaultConfig)
-		live, err := s.Adopt(sp, b, nil, ID{})
+		live, err := adopt(s, sp, b, nil, ID{})
 		if err != nil {
 			if !errors.Is(err, ErrBadNode) {
 				t.Fatalf("%s: error %v does not wrap ErrBadNode", desc, err)
@@ -241,7 +251,7 @@ func adoptDamaged(t *testing.T, entry func(i uint64) (ID, [][]byte)) {
 	}
 	try("wrong first", Span{First: ID{1, 0}, Last: span.Last}, data)
 	try("wrong last", Span{First: span.First, Last: ID{span.Last.Ms + 1, 0}}, data)
-	if _, err := s.Adopt(span, data, nil, ID{}); !errors.Is(err, ErrBadNode) {
+	if _, err := adopt(s, span, data, nil, ID{}); !errors.Is(err, ErrBadNode) {
 		t.Fatalf("node overlapping the last one: %v", err)
 	}
 }
@@ -282,5 +292,68 @@ func TestAdoptMarksAndFloor(t *testing.T) {
 	again := New(DefaultConfig)
 	if live, _ := again.Adopt(spans[0], images[0], nil, ID{}); live != 5 {
 		t.Fatalf("image was modified: %d live", live)
+	}
+}
+
+// TestAdoptOwned checks that AdoptOwned builds what Adopt builds from the
+// same images, and keeps the bytes it is handed instead of a copy: the
+// deletions it flags show in them, and the stream's memory counts exactly
+// their capacity.
+func TestAdoptOwned(t *testing.T) {
+	src := New(Config{NodeMaxEntries: 5})
+	var spans []Span
+	var images [][]byte
+	for i := uint64(1); i <= 16; i++ {
+		if sp, data := src.Append(ID{i, 0}, fv("f", fmt.Sprint(i))); data != nil {
+			spans, images = append(spans, sp), append(images, slices.Clone(data))
+		}
+	}
+	marks := []ID{{2, 0}, {4, 0}, {7, 0}, {12, 0}} // some in every node
+	floor := ID{3, 0}
+	copied, owned := checked(t, DefaultConfig), checked(t, DefaultConfig)
+	handed := make([][]byte, len(images))
+	for i := range spans {
+		handed[i] = slices.Clone(images[i])
+		a, errA := copied.Adopt(spans[i], images[i], marks, floor)
+		b, errB := owned.AdoptOwned(spans[i], handed[i], marks, floor)
+		if a != b || errA != nil || errB != nil {
+			t.Fatalf("node %v: Adopt %d, %v; AdoptOwned %d, %v", spans[i], a, errA, b, errB)
+		}
+	}
+	if got, want := ids(owned), ids(copied); !slices.Equal(got, want) {
+		t.Fatalf("AdoptOwned holds %v, Adopt %v", got, want)
+	}
+	if owned.Len() != copied.Len() || owned.FirstID() != copied.FirstID() || owned.LastID() != copied.LastID() {
+		t.Fatalf("AdoptOwned: len %d first %v last %v; Adopt: len %d first %v last %v",
+			owned.Len(), owned.FirstID(), owned.LastID(), copied.Len(), copied.FirstID(), copied.LastID())
+	}
+	for i := range images {
+		if slices.Equal(handed[i], images[i]) {
+			t.Errorf("node %v: the handed bytes show no deletion flag", spans[i])
+		}
+	}
+	// Every node kept is one of the handed buffers, whole.
+	kept := 0
+	it := owned.tree.Iterator()
+	for ok := it.First(); ok; ok = it.Next() {
+		n := it.Value()
+		if !slices.ContainsFunc(handed, func(h []byte) bool { return &h[0] == &n.buf[0] && cap(h) == cap(n.buf) }) {
+			t.Errorf("node %v holds bytes that were not handed over", n.master)
+		}
+		kept += cap(n.buf)
+	}
+	if kept != owned.bufBytes {
+		t.Errorf("stream counts %d node bytes, holds %d", owned.bufBytes, kept)
+	}
+	// The node the marks and the floor emptied is not kept; a refused one
+	// leaves the stream as it was.
+	if live, err := New(DefaultConfig).AdoptOwned(spans[0], slices.Clone(images[0]), nil, ID{6, 0}); live != 0 || err != nil {
+		t.Fatalf("fully trimmed node: live %d err %v", live, err)
+	}
+	bad := slices.Clone(images[1])
+	bad = bad[:len(bad)-1]
+	s := New(DefaultConfig)
+	if _, err := s.AdoptOwned(spans[1], bad, nil, ID{}); !errors.Is(err, ErrBadNode) || s.Len() != 0 || !s.LastID().IsZero() {
+		t.Fatalf("truncated node: err %v, len %d, last %v", err, s.Len(), s.LastID())
 	}
 }
