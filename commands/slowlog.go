@@ -65,6 +65,9 @@ type slowMonitor struct {
 	// tracking mirrors latency-tracking: whether finished commands feed
 	// the per-command histograms.
 	tracking atomic.Bool
+	// percentiles is latency-tracking-info-percentiles: the percentiles
+	// INFO latencystats shows. The slice is never changed once stored.
+	percentiles atomic.Pointer[[]float64]
 
 	mu      sync.Mutex
 	entries []slowEntry // guarded by mu; oldest first
@@ -76,6 +79,7 @@ func (m *slowMonitor) init() {
 	m.slower.Store(10000)
 	m.maxLen.Store(128)
 	m.tracking.Store(true)
+	m.percentiles.Store(&defaultPercentiles)
 	m.events = map[string]*latencySeries{}
 	m.updateGate()
 }
