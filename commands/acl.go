@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -289,12 +290,15 @@ func aclHelpCmd(c *Ctx) error {
 	return nil
 }
 
-// aclLogMax is how many entries the ACL log keeps (acllog-max-len's
-// default); aclLogGroup is the window in which a repeated denial updates
-// its entry instead of adding one (ACL_LOG_GROUPING_MAX_TIME_DELTA).
+// aclLogMax is acllog-max-len's default, how many entries the ACL log
+// keeps; aclLogGroup is the window in which a repeated denial updates its
+// entry instead of adding one (ACL_LOG_GROUPING_MAX_TIME_DELTA), counted
+// from the entry's last update; aclLogScan is how many of the newest
+// entries a denial is compared with.
 const (
 	aclLogMax   = 128
 	aclLogGroup = 60 * time.Second
+	aclLogScan  = 10
 )
 
 // aclLogEntry is one ACL LOG entry: for runnel only failed AUTH and HELLO
@@ -309,8 +313,13 @@ type aclLogEntry struct {
 	created, updated time.Time
 }
 
-// aclLog is the ACL log, newest entry first. It is safe for concurrent use.
+// aclLog is the ACL log, most recently updated entry first. It is safe
+// for concurrent use.
 type aclLog struct {
+	// maxLen is acllog-max-len, nil for its default (limit); the log is
+	// trimmed to it when an entry is added, as in Redis (lowering it trims
+	// nothing at once).
+	maxLen  atomic.Pointer[int64]
 	mu      sync.Mutex
 	entries []aclLogEntry // guarded by mu
 	nextID  int64         // guarded by mu
@@ -324,18 +333,43 @@ func (s *Server) authDenied(cl *Client, object, user string, inMulti bool) {
 	l := &s.stats.acl
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for i := range l.entries[:min(len(l.entries), 10)] {
-		e := &l.entries[i]
-		if e.object == object && e.username == user && e.multi == inMulti && now.Sub(e.created) < aclLogGroup {
+	// As Redis: a denial like one of the newest entries, within the
+	// grouping window of that entry's last update, updates it and moves
+	// it to the head.
+	for i := range l.entries[:min(len(l.entries), aclLogScan)] {
+		e := l.entries[i]
+		if e.object == object && e.username == user && e.multi == inMulti && absDuration(now.Sub(e.updated)) <= aclLogGroup {
 			e.count++
 			e.clientInfo = info
 			e.updated = now
+			copy(l.entries[1:i+1], l.entries[:i])
+			l.entries[0] = e
 			return
 		}
 	}
 	e := aclLogEntry{count: 1, object: object, username: user, multi: inMulti, clientInfo: info, id: l.nextID, created: now, updated: now}
 	l.nextID++
-	l.entries = append([]aclLogEntry{e}, l.entries[:min(len(l.entries), aclLogMax-1)]...)
+	limit := l.limit()
+	keep := int(min(max(limit-1, 0), int64(len(l.entries))))
+	l.entries = append([]aclLogEntry{e}, l.entries[:keep]...)
+	if limit <= 0 {
+		l.entries = l.entries[:0]
+	}
+}
+
+// limit returns acllog-max-len.
+func (l *aclLog) limit() int64 {
+	if p := l.maxLen.Load(); p != nil {
+		return *p
+	}
+	return aclLogMax
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 // ACL LOG [count | RESET]
@@ -378,7 +412,8 @@ func aclLogCmd(c *Ctx) error {
 			c.W.BulkString(kv[1])
 		}
 		c.W.BulkString("age-seconds")
-		c.W.Double(float64(now.Sub(e.created).Milliseconds()) / 1000)
+		// Redis counts the age from the entry's last update.
+		c.W.Double(float64(now.Sub(e.updated).Milliseconds()) / 1000)
 		c.W.BulkString("client-info")
 		c.W.BulkString(e.clientInfo)
 		c.W.BulkString("entry-id")
