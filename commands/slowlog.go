@@ -179,27 +179,14 @@ func slowlogArgs(cmd *Command, args [][]byte) []string {
 }
 
 // secretArg reports whether args[i] is one Redis hides from the slow log:
-// AUTH's arguments, HELLO's AUTH username and password, the value of CONFIG
-// SET requirepass and ACL SETUSER's user and rules.
+// AUTH's and HELLO's credentials as far as those commands got to redact
+// them before refusing a bad call (the rules MONITOR follows, redacted),
+// the value of CONFIG SET requirepass and ACL SETUSER's user and rules.
 func secretArg(cmd *Command, args [][]byte, i int) bool {
 	switch cmd.Name {
-	case "auth":
-		return i >= 1
-	case "hello":
-		// The options after protover, read as HELLO reads them.
-		for j := 2; j < i; {
-			switch {
-			case EqualFold(args[j], "auth"):
-				if i == j+1 || i == j+2 {
-					return true
-				}
-				j += 3
-			case EqualFold(args[j], "setname"):
-				j += 2
-			default:
-				return false
-			}
-		}
+	case "auth", "hello":
+		lo, hi := redacted(cmd.Name, args)
+		return i >= lo && i < hi
 	case "config|set":
 		return i >= 3 && i%2 == 1 && EqualFold(args[i-1], "requirepass")
 	case "acl|setuser":
