@@ -14,7 +14,8 @@ import (
 // ACL for the one user runnel has, "default", who may run every command on
 // every key and channel; requirepass is its password. The subcommands that
 // only read answer as Redis does for that user; the ones that would create,
-// change or persist users are refused (errACLReadOnly).
+// change or persist users are refused (errACLReadOnly), except an ACL
+// SETUSER default whose rules leave the user as it is.
 
 func init() {
 	f := NoKeyspace | Admin | NoScript | Loading | Stale
@@ -27,7 +28,7 @@ func init() {
 	nUsers := "O(N). Where N is the number of configured users."
 	getuser := sub("getuser", 3, f, admin, aclGetuserCmd, "Lists the ACL rules of a user.", "O(N). Where N is the number of password, command and pattern rules that the user has.")
 	getuser.History = [][2]string{{"6.2.0", "Added Pub/Sub channel patterns."}, {"7.0.0", "Added selectors and changed the format of key and channel patterns from a list to their rule representation."}}
-	setuser := sub("setuser", -3, f, admin, aclRefuseCmd, "Creates and modifies an ACL user and its rules.", "O(N). Where N is the number of rules provided.")
+	setuser := sub("setuser", -3, f, admin, aclSetuserCmd, "Creates and modifies an ACL user and its rules.", "O(N). Where N is the number of rules provided.")
 	setuser.History = [][2]string{{"6.2.0", "Added Pub/Sub channel patterns."}, {"7.0.0", "Added selectors and key based permissions."}}
 	dryrun := sub("dryrun", -4, f, admin, aclDryrunCmd, "Simulates the execution of a command by a user, without executing the command.", "O(1).")
 	dryrun.Since = "7.0.0"
@@ -247,6 +248,30 @@ func aclDeluserCmd(c *Ctx) error {
 
 // ACL SETUSER: refused.
 func aclRefuseCmd(*Ctx) error { return errACLReadOnly }
+
+// ACL SETUSER username [rule ...] — accepted only for the default user and
+// rules that leave it as it is (what clients and test harnesses send to
+// reset it: on, ~*, &*, +@all and their long forms, nopass while no
+// requirepass is set, >password of the requirepass set); anything else
+// would change users and is refused.
+func aclSetuserCmd(c *Ctx) error {
+	if string(c.Args[2]) != defaultUser {
+		return errACLReadOnly
+	}
+	pass := c.S.config.requirePass()
+	for _, r := range c.Args[3:] {
+		switch rule := string(r); {
+		case EqualFold(r, "on"), EqualFold(r, "allkeys"), EqualFold(r, "allchannels"), EqualFold(r, "allcommands"),
+			rule == "~*", rule == "&*", EqualFold(r, "+@all"):
+		case EqualFold(r, "nopass") && pass == "":
+		case pass != "" && rule == ">"+pass:
+		default:
+			return errACLReadOnly
+		}
+	}
+	c.W.OK()
+	return nil
+}
 
 // ACL LOAD, ACL SAVE: there is no ACL file, as in a Redis started without
 // aclfile.

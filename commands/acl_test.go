@@ -192,3 +192,26 @@ func TestACLLogGrouping(t *testing.T) {
 		t.Fatalf("acllog-max-len 0 keeps %d entries", got)
 	}
 }
+
+// TestACLSetuserDefaultUnchanged: ACL SETUSER of the default user succeeds
+// for rules that change nothing and is refused for any others.
+func TestACLSetuserDefaultUnchanged(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	runSteps(t, c, []step{
+		s(ok, "ACL", "SETUSER", "default"),
+		s(ok, "ACL", "SETUSER", "default", "on", "nopass", "~*", "&*", "+@all"),
+		s(ok, "ACL", "SETUSER", "default", "ON", "allkeys", "allchannels", "allcommands"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "off"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", ">pw"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "~k*"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "-@all"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "Default", "on"),
+		s(ok, "CONFIG", "SET", "requirepass", "pw"),
+		s(ok, "AUTH", "pw"),
+		s(ok, "ACL", "SETUSER", "default", ">pw", "on"),
+		// nopass would drop the password requirepass set.
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "nopass"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", ">other"),
+	})
+}
