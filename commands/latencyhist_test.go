@@ -23,6 +23,10 @@ func TestHistBuckets(t *testing.T) {
 		if lo := histLow[b]; v < lo || v > hdrHighest(lo) {
 			t.Fatalf("%d us is in bucket %d [%d, %d]", us, b, lo, hdrHighest(lo))
 		}
+		// LATENCY HISTOGRAM puts the whole sub-bucket where it puts v.
+		if got, want := int(histReport[b]), reportBucket(v); got != want {
+			t.Fatalf("%d us: reported in bucket %d, want %d", us, got, want)
+		}
 	}
 	if len(seen) != histBuckets {
 		t.Fatalf("durations reach %d buckets, histBuckets is %d", len(seen), histBuckets)
