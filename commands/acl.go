@@ -7,13 +7,15 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // ACL for the one user runnel has, "default", who may run every command on
 // every key and channel; requirepass is its password. The subcommands that
 // only read answer as Redis does for that user; the ones that would create,
-// change or persist users are refused (errACLReadOnly).
+// change or persist users are refused (errACLReadOnly), except an ACL
+// SETUSER default whose rules leave the user as it is.
 
 func init() {
 	f := NoKeyspace | Admin | NoScript | Loading | Stale
@@ -26,7 +28,7 @@ func init() {
 	nUsers := "O(N). Where N is the number of configured users."
 	getuser := sub("getuser", 3, f, admin, aclGetuserCmd, "Lists the ACL rules of a user.", "O(N). Where N is the number of password, command and pattern rules that the user has.")
 	getuser.History = [][2]string{{"6.2.0", "Added Pub/Sub channel patterns."}, {"7.0.0", "Added selectors and changed the format of key and channel patterns from a list to their rule representation."}}
-	setuser := sub("setuser", -3, f, admin, aclRefuseCmd, "Creates and modifies an ACL user and its rules.", "O(N). Where N is the number of rules provided.")
+	setuser := sub("setuser", -3, f, admin, aclSetuserCmd, "Creates and modifies an ACL user and its rules.", "O(N). Where N is the number of rules provided.")
 	setuser.History = [][2]string{{"6.2.0", "Added Pub/Sub channel patterns."}, {"7.0.0", "Added selectors and key based permissions."}}
 	dryrun := sub("dryrun", -4, f, admin, aclDryrunCmd, "Simulates the execution of a command by a user, without executing the command.", "O(1).")
 	dryrun.Since = "7.0.0"
@@ -247,6 +249,30 @@ func aclDeluserCmd(c *Ctx) error {
 // ACL SETUSER: refused.
 func aclRefuseCmd(*Ctx) error { return errACLReadOnly }
 
+// ACL SETUSER username [rule ...] — accepted only for the default user and
+// rules that leave it as it is (what clients and test harnesses send to
+// reset it: on, ~*, &*, +@all and their long forms, nopass while no
+// requirepass is set, >password of the requirepass set); anything else
+// would change users and is refused.
+func aclSetuserCmd(c *Ctx) error {
+	if string(c.Args[2]) != defaultUser {
+		return errACLReadOnly
+	}
+	pass := c.S.config.requirePass()
+	for _, r := range c.Args[3:] {
+		switch rule := string(r); {
+		case EqualFold(r, "on"), EqualFold(r, "allkeys"), EqualFold(r, "allchannels"), EqualFold(r, "allcommands"),
+			rule == "~*", rule == "&*", EqualFold(r, "+@all"):
+		case EqualFold(r, "nopass") && pass == "":
+		case pass != "" && rule == ">"+pass:
+		default:
+			return errACLReadOnly
+		}
+	}
+	c.W.OK()
+	return nil
+}
+
 // ACL LOAD, ACL SAVE: there is no ACL file, as in a Redis started without
 // aclfile.
 func aclNoFileCmd(*Ctx) error {
@@ -289,12 +315,15 @@ func aclHelpCmd(c *Ctx) error {
 	return nil
 }
 
-// aclLogMax is how many entries the ACL log keeps (acllog-max-len's
-// default); aclLogGroup is the window in which a repeated denial updates
-// its entry instead of adding one (ACL_LOG_GROUPING_MAX_TIME_DELTA).
+// aclLogMax is acllog-max-len's default, how many entries the ACL log
+// keeps; aclLogGroup is the window in which a repeated denial updates its
+// entry instead of adding one (ACL_LOG_GROUPING_MAX_TIME_DELTA), counted
+// from the entry's last update; aclLogScan is how many of the newest
+// entries a denial is compared with.
 const (
 	aclLogMax   = 128
 	aclLogGroup = 60 * time.Second
+	aclLogScan  = 10
 )
 
 // aclLogEntry is one ACL LOG entry: for runnel only failed AUTH and HELLO
@@ -309,8 +338,13 @@ type aclLogEntry struct {
 	created, updated time.Time
 }
 
-// aclLog is the ACL log, newest entry first. It is safe for concurrent use.
+// aclLog is the ACL log, most recently updated entry first. It is safe
+// for concurrent use.
 type aclLog struct {
+	// maxLen is acllog-max-len, nil for its default (limit); the log is
+	// trimmed to it when an entry is added, as in Redis (lowering it trims
+	// nothing at once).
+	maxLen  atomic.Pointer[int64]
 	mu      sync.Mutex
 	entries []aclLogEntry // guarded by mu
 	nextID  int64         // guarded by mu
@@ -324,18 +358,43 @@ func (s *Server) authDenied(cl *Client, object, user string, inMulti bool) {
 	l := &s.stats.acl
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for i := range l.entries[:min(len(l.entries), 10)] {
-		e := &l.entries[i]
-		if e.object == object && e.username == user && e.multi == inMulti && now.Sub(e.created) < aclLogGroup {
+	// As Redis: a denial like one of the newest entries, within the
+	// grouping window of that entry's last update, updates it and moves
+	// it to the head.
+	for i := range l.entries[:min(len(l.entries), aclLogScan)] {
+		e := l.entries[i]
+		if e.object == object && e.username == user && e.multi == inMulti && absDuration(now.Sub(e.updated)) <= aclLogGroup {
 			e.count++
 			e.clientInfo = info
 			e.updated = now
+			copy(l.entries[1:i+1], l.entries[:i])
+			l.entries[0] = e
 			return
 		}
 	}
 	e := aclLogEntry{count: 1, object: object, username: user, multi: inMulti, clientInfo: info, id: l.nextID, created: now, updated: now}
 	l.nextID++
-	l.entries = append([]aclLogEntry{e}, l.entries[:min(len(l.entries), aclLogMax-1)]...)
+	limit := l.limit()
+	keep := int(min(max(limit-1, 0), int64(len(l.entries))))
+	l.entries = append([]aclLogEntry{e}, l.entries[:keep]...)
+	if limit <= 0 {
+		l.entries = l.entries[:0]
+	}
+}
+
+// limit returns acllog-max-len.
+func (l *aclLog) limit() int64 {
+	if p := l.maxLen.Load(); p != nil {
+		return *p
+	}
+	return aclLogMax
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
 }
 
 // ACL LOG [count | RESET]
@@ -378,7 +437,8 @@ func aclLogCmd(c *Ctx) error {
 			c.W.BulkString(kv[1])
 		}
 		c.W.BulkString("age-seconds")
-		c.W.Double(float64(now.Sub(e.created).Milliseconds()) / 1000)
+		// Redis counts the age from the entry's last update.
+		c.W.Double(float64(now.Sub(e.updated).Milliseconds()) / 1000)
 		c.W.BulkString("client-info")
 		c.W.BulkString(e.clientInfo)
 		c.W.BulkString("entry-id")

@@ -2,8 +2,10 @@ package commands
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestACLDefaultUser(t *testing.T) {
@@ -124,5 +126,92 @@ func TestACLLogAuthFailures(t *testing.T) {
 		s(ok, "ACL", "LOG", "RESET"),
 		s(arr(), "ACL", "LOG"),
 		s(errReply(ErrNotInteger), "ACL", "LOG", "x"),
+	})
+}
+
+// TestACLLogGrouping: a repeated denial updates its entry, moves it to the
+// head and restarts its age; a denial older than the grouping window from
+// the entry's last update makes a new entry; acllog-max-len trims the log
+// when the next entry comes.
+func TestACLLogGrouping(t *testing.T) {
+	srv, addr := startServer(t)
+	c := dialRaw(t, addr)
+	l := &srv.stats.acl
+	users := func() []string {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		var u []string
+		for _, e := range l.entries {
+			u = append(u, e.username+":"+strconv.FormatInt(e.count, 10))
+		}
+		return u
+	}
+	deny := func(user string) { c.do("AUTH", user, "bad") }
+	deny("ann")
+	deny("bob")
+	// Ann's entry was last updated long ago: its age shows it.
+	l.mu.Lock()
+	l.entries[1].updated = l.entries[1].updated.Add(-30 * time.Second)
+	l.entries[1].created = l.entries[1].created.Add(-50 * time.Second)
+	l.mu.Unlock()
+	age := func(secs string) *regexp.Regexp {
+		return regexp.MustCompile(`age-seconds\r\n\$\d+\r\n` + secs + `(\.\d+)?\r\n`)
+	}
+	if got := c.do("ACL", "LOG", "2"); !age("30").MatchString(got) {
+		t.Fatalf("age-seconds does not count from the last update:\n%q", got)
+	}
+	deny("ann")
+	if got := strings.Join(users(), " "); got != "ann:2 bob:1" {
+		t.Fatalf("after a repeat: %s, want ann:2 bob:1", got)
+	}
+	if got := c.do("ACL", "LOG", "1"); !age("0").MatchString(got) {
+		t.Fatalf("the updated entry's age did not restart:\n%q", got)
+	}
+	// Past the window since ann's last update: a new entry.
+	l.mu.Lock()
+	l.entries[0].updated = l.entries[0].updated.Add(-aclLogGroup - time.Second)
+	l.mu.Unlock()
+	deny("ann")
+	if got := strings.Join(users(), " "); got != "ann:1 ann:2 bob:1" {
+		t.Fatalf("after the window: %s", got)
+	}
+	runSteps(t, c, []step{
+		s(ok, "CONFIG", "SET", "acllog-max-len", "2"),
+		s(bulks("acllog-max-len", "2"), "CONFIG", "GET", "acllog-max-len"),
+	})
+	if got := len(users()); got != 3 {
+		t.Fatalf("lowering acllog-max-len trimmed at once: %d entries", got)
+	}
+	deny("cid")
+	if got := strings.Join(users(), " "); got != "cid:1 ann:1" {
+		t.Fatalf("after a new entry over the limit: %s", got)
+	}
+	runSteps(t, c, []step{s(ok, "CONFIG", "SET", "acllog-max-len", "0")})
+	deny("dan")
+	if got := len(users()); got != 0 {
+		t.Fatalf("acllog-max-len 0 keeps %d entries", got)
+	}
+}
+
+// TestACLSetuserDefaultUnchanged: ACL SETUSER of the default user succeeds
+// for rules that change nothing and is refused for any others.
+func TestACLSetuserDefaultUnchanged(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	runSteps(t, c, []step{
+		s(ok, "ACL", "SETUSER", "default"),
+		s(ok, "ACL", "SETUSER", "default", "on", "nopass", "~*", "&*", "+@all"),
+		s(ok, "ACL", "SETUSER", "default", "ON", "allkeys", "allchannels", "allcommands"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "off"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", ">pw"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "~k*"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "-@all"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "Default", "on"),
+		s(ok, "CONFIG", "SET", "requirepass", "pw"),
+		s(ok, "AUTH", "pw"),
+		s(ok, "ACL", "SETUSER", "default", ">pw", "on"),
+		// nopass would drop the password requirepass set.
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", "nopass"),
+		s(errReply(errACLReadOnly), "ACL", "SETUSER", "default", ">other"),
 	})
 }

@@ -260,6 +260,19 @@ func init() {
 		{name: "latency-tracking", kind: kindBool, mutable: true,
 			get: func(s *Server) string { return yesNo(s.stats.mon.tracking.Load()) },
 			set: func(s *Server, v string) { s.stats.mon.tracking.Store(v == "yes") }},
+		{name: "acllog-max-len", kind: kindInt, min: 0, max: ll, mutable: true,
+			get: func(s *Server) string { return strconv.FormatInt(s.stats.acl.limit(), 10) },
+			set: func(s *Server, v string) {
+				n, _ := strconv.ParseInt(v, 10, 64)
+				s.stats.acl.maxLen.Store(&n)
+			}},
+		{name: "latency-tracking-info-percentiles", kind: kindString, mutable: true,
+			check: func(v string) (string, string) { _, canon, msg := parsePercentiles(v); return canon, msg },
+			get:   func(s *Server) string { return s.stats.mon.percentilesString() },
+			set: func(s *Server, v string) {
+				ps, _, _ := parsePercentiles(v)
+				s.stats.mon.percentiles.Store(&ps)
+			}},
 	}
 }
 

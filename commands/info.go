@@ -42,7 +42,7 @@ var infoSections = []struct {
 	{"modules", true, func(*Server, *infoBuilder) {}},
 	{"commandstats", false, (*Server).infoCommandstats},
 	{"errorstats", true, (*Server).infoErrorstats},
-	{"latencystats", false, func(*Server, *infoBuilder) {}},
+	{"latencystats", false, (*Server).infoLatencystats},
 	{"cluster", true, func(s *Server, b *infoBuilder) { b.kv("cluster_enabled", "0") }},
 	{"keyspace", true, (*Server).infoKeyspace},
 }

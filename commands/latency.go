@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -396,40 +395,12 @@ func latencyHelpCmd(c *Ctx) error {
 	return nil
 }
 
-// histBuckets is the number of latency histogram buckets: bucket k counts
-// the durations up to histUpper(k), the last one everything up to Redis's
-// 1 s ceiling.
-const histBuckets = 21
-
-// histUpper returns bucket k's upper bound in nanoseconds. Redis keeps an
-// HDR histogram (2 significant digits) of durations in nanoseconds and
-// reports it at the powers of two from 1024 ns; each bound is the highest
-// value equivalent to 1024<<k at that precision.
-func histUpper(k int) int64 { return 1024<<k + 8<<k - 1 }
-
-// histBucket returns the bucket of a duration of us microseconds: Redis
-// records us*1000 ns, at least 1 ns and at most 1 s.
-func histBucket(us int64) int {
-	v := us * 1000
-	if v <= histUpper(0) {
-		return 0
-	}
-	if v > 1e9 {
-		v = 1e9
-	}
-	k := bits.Len64(uint64(v)) - 11
-	if v > histUpper(k) {
-		k++
-	}
-	return k
-}
-
 // LATENCY HISTOGRAM [command ...]
 func latencyHistogramCmd(c *Ctx) error {
 	st := &c.S.stats
 	var cmds []*Command
 	withCalls := func(cmd *Command) {
-		if cs := st.lookup(cmd); cs != nil && cs.histTotal() > 0 {
+		if cs := st.lookup(cmd); cs != nil && cs.calls.Load() > 0 && cs.histTotal() > 0 {
 			cmds = append(cmds, cmd)
 		}
 	}
@@ -469,10 +440,12 @@ func latencyHistogramCmd(c *Ctx) error {
 	c.W.Map(len(cmds))
 	for _, cmd := range cmds {
 		cs := st.lookup(cmd)
-		var counts [histBuckets]int64
+		var counts [reportBuckets]int64
 		total, n := int64(0), 0
+		for i := range cs.hist {
+			counts[histReport[i]] += cs.hist[i].Load()
+		}
 		for k := range counts {
-			counts[k] = cs.hist[k].Load()
 			total += counts[k]
 			if counts[k] > 0 {
 				n++
@@ -490,7 +463,7 @@ func latencyHistogramCmd(c *Ctx) error {
 				continue
 			}
 			cum += v
-			c.W.Int(histUpper(k) / 1000)
+			c.W.Int(reportUpper(k) / 1000)
 			c.W.Int(cum)
 		}
 	}

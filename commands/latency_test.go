@@ -10,7 +10,7 @@ func TestHistBucket(t *testing.T) {
 	// The keys LATENCY HISTOGRAM shows, as redis-server reports them.
 	keys := map[int]int64{0: 1, 1: 2, 2: 4, 3: 8, 4: 16, 5: 33, 6: 66, 7: 132, 10: 1056, 11: 2113, 15: 33816, 16: 67633}
 	for k, want := range keys {
-		if got := histUpper(k) / 1000; got != want {
+		if got := reportUpper(k) / 1000; got != want {
 			t.Errorf("bucket %d key %d, want %d", k, got, want)
 		}
 	}
@@ -22,8 +22,8 @@ func TestHistBucket(t *testing.T) {
 		{1056, 10}, {1057, 11}, {999_999, 20}, {1_000_000, 20}, {5_000_000, 20}, {1 << 40, 20},
 	}
 	for _, tc := range cases {
-		if got := histBucket(tc.us); got != tc.want {
-			t.Errorf("histBucket(%d) = %d, want %d", tc.us, got, tc.want)
+		if got := int(histReport[histBucket(tc.us)]); got != tc.want {
+			t.Errorf("LATENCY HISTOGRAM bucket of %d us = %d, want %d", tc.us, got, tc.want)
 		}
 	}
 }
@@ -101,8 +101,9 @@ func TestLatencyHistogram(t *testing.T) {
 	c := dialRaw(t, addr)
 	c.do("CONFIG", "RESETSTAT")
 	cs := srv.stats.lookup(Lookup("xlen"))
-	cs.hist[0].Store(2)
-	cs.hist[5].Store(1)
+	cs.hist[histBucket(0)].Store(2)
+	cs.hist[histBucket(30)].Store(1)
+	cs.calls.Store(3)
 	want := "*2\r\n" + bulk("xlen") + "*4\r\n" + bulk("calls") + integer(3) + bulk("histogram_usec") + "*4\r\n" +
 		integer(1) + integer(2) + integer(33) + integer(3)
 	runSteps(t, c, []step{

@@ -48,9 +48,20 @@ type monitorSet struct {
 	// mu guards the fields below; it is taken after the keyspace lock when
 	// both are held (a command's feed), and before a monitor's outbox lock.
 	mu   sync.Mutex
-	list []*Client
+	list []monitorEntry
 	// line is the scratch buffer a line is formatted in.
 	line []byte
+}
+
+// monitorEntry is one monitoring client and whether its feed is silenced.
+type monitorEntry struct {
+	c *Client
+	// muted mirrors the monitor's CLIENT REPLY OFF or SKIP as it stood
+	// after its last command, for the other clients' feeds: Redis drops
+	// every reply, the feed included, to a client whose replies are off.
+	// The monitor's own goroutine sets it in feedMonitors (its reply flags
+	// are its own); m.mu guards it.
+	muted bool
 }
 
 // on reports whether any client monitors; it is the only cost a command
@@ -59,7 +70,7 @@ func (m *monitorSet) on() bool { return m.n.Load() != 0 }
 
 func (m *monitorSet) add(c *Client) {
 	m.mu.Lock()
-	m.list = append(m.list, c)
+	m.list = append(m.list, monitorEntry{c: c, muted: c.replyOff || c.replySkipNext})
 	m.n.Store(int32(len(m.list)))
 	m.mu.Unlock()
 }
@@ -68,11 +79,11 @@ func (m *monitorSet) add(c *Client) {
 func (m *monitorSet) remove(c *Client) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i, mc := range m.list {
-		if mc == c {
+	for i, e := range m.list {
+		if e.c == c {
 			last := len(m.list) - 1
 			m.list[i] = m.list[last]
-			m.list[last] = nil
+			m.list[last] = monitorEntry{}
 			m.list = m.list[:last]
 			m.n.Store(int32(len(m.list)))
 			return true
@@ -124,9 +135,19 @@ func monitorRefused(cmd *Command) bool {
 }
 
 // feedMonitors sends the line of a command c just ran to every monitor.
-// Callers check monitors.on first.
+// Callers check monitors.on first. It runs on c's goroutine, before the
+// dispatcher applies c's CLIENT REPLY state to the command's reply.
+//
+// A monitor whose replies are off (CLIENT REPLY OFF, or SKIP until its
+// next command ends) gets no line, as Redis adds nothing to the output of
+// such a client; nor does a monitor that is closing after its reply
+// (QUIT). When c is a monitor, its own entry's muted flag is brought up to
+// date here, admin commands included, since only c's goroutine may read
+// c's reply flags.
 func (s *Server) feedMonitors(c *Client, cmd *Command, args [][]byte) {
-	if cmd.Flags&(Admin|SkipMonitor) != 0 {
+	self := c.monitoring
+	fed := cmd.Flags&(Admin|SkipMonitor) == 0
+	if !fed && !self {
 		return
 	}
 	m := &s.monitors
@@ -135,11 +156,31 @@ func (s *Server) feedMonitors(c *Client, cmd *Command, args [][]byte) {
 	if len(m.list) == 0 {
 		return
 	}
-	m.line = appendMonitorLine(m.line[:0], time.Now(), c.ownDB(), c.addr, cmd.Name, args)
-	for _, mc := range m.list {
-		// A false return (over the limits) already closed the connection;
-		// its disconnect removes it from the list.
-		mc.sink.out.Add(m.line, 0)
+	if fed {
+		m.line = appendMonitorLine(m.line[:0], time.Now(), c.ownDB(), c.addr, cmd.Name, args)
+		for _, e := range m.list {
+			if e.c == c {
+				// Its state now, this command's CLIENT REPLY included.
+				if c.replyOff || c.replySkip || c.closeAfterReply {
+					continue
+				}
+			} else if e.muted {
+				continue
+			}
+			// A false return (over the limits) already closed the
+			// connection; its disconnect removes it from the list.
+			e.c.sink.out.Add(m.line, 0)
+		}
+	}
+	if self {
+		for i := range m.list {
+			if m.list[i].c == c {
+				// What holds once this command is over: OFF stays, a SKIP
+				// just asked for silences the monitor until its next
+				// command.
+				m.list[i].muted = c.replyOff || c.replySkipNext
+			}
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"io"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -301,5 +302,69 @@ func TestMonitorSlowReader(t *testing.T) {
 		if got := monitorLine(t, m, addrs); got != want {
 			t.Fatalf("line %d = %.60s..., want %.60s...", i, got, want)
 		}
+	}
+}
+
+// TestMonitorClientReply: a monitor's CLIENT REPLY OFF or SKIP silences its
+// feed as it silences its replies, and QUIT ends its feed at QUIT's reply.
+// Each check relies on order: a line that should have been dropped would
+// arrive before the one expected.
+func TestMonitorClientReply(t *testing.T) {
+	_, addr := startServer(t)
+	a, m := dialRaw(t, addr), dialRaw(t, addr)
+	addrs := map[string]string{a.conn.LocalAddr().String(): "A", m.conn.LocalAddr().String(): "M"}
+	m.do("MONITOR")
+
+	// OFF: neither the monitor's own commands nor A's reach it.
+	m.send("CLIENT", "REPLY", "OFF")
+	m.send("PING")
+	// CLIENT LIST (admin: never fed) shows when M's PING, after its OFF, ran.
+	maddr := "addr=" + m.conn.LocalAddr().String() + " "
+	waitFor(t, "the monitor's PING to run", func() bool {
+		for _, l := range strings.Split(a.do("CLIENT", "LIST"), "\n") {
+			if strings.Contains(l, maddr) {
+				return strings.Contains(l, " cmd=ping ")
+			}
+		}
+		return false
+	})
+	a.do("XLEN", "s")
+	if got := m.do("CLIENT", "REPLY", "ON"); got != "+OK\r\n" {
+		t.Fatalf("CLIENT REPLY ON = %q", got)
+	}
+	if got := monitorLine(t, m, addrs); got != `0 M "CLIENT" "REPLY" "ON"` {
+		t.Fatalf("first line after OFF = %s, want ON's own", got)
+	}
+	a.do("XLEN", "s", "x") // refused: fed to nobody
+	a.do("XLEN", "s")
+	if got := monitorLine(t, m, addrs); got != `0 A "XLEN" "s"` {
+		t.Fatalf("line = %s", got)
+	}
+
+	// SKIP: its own line comes, then nothing until its next command ends.
+	m.send("CLIENT", "REPLY", "SKIP")
+	if got := monitorLine(t, m, addrs); got != `0 M "CLIENT" "REPLY" "SKIP"` {
+		t.Fatalf("line = %s, want SKIP's own", got)
+	}
+	a.do("XADD", "s", "1-1", "f", "v") // M is silenced
+	m.send("PING")                     // skipped: no reply, no line
+	if got := m.do("PING"); got != "+PONG\r\n" {
+		t.Fatalf("the PING after the skipped one = %q", got)
+	}
+	if got := monitorLine(t, m, addrs); got != `0 M "PING"` {
+		t.Fatalf("line = %s, want the second PING's", got)
+	}
+	a.do("XLEN", "s")
+	if got := monitorLine(t, m, addrs); got != `0 A "XLEN" "s"` {
+		t.Fatalf("line = %s", got)
+	}
+
+	// QUIT: +OK, then the connection closes without QUIT's own line.
+	if got := m.do("QUIT"); got != "+OK\r\n" {
+		t.Fatalf("QUIT = %q", got)
+	}
+	m.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if rest, err := io.ReadAll(m.conn); len(rest) != 0 {
+		t.Fatalf("after QUIT the monitor got %q (%v)", rest, err)
 	}
 }

@@ -6,7 +6,7 @@ package commands
 
 func init() {
 	register(
-		&Command{Name: "wait", Arity: 3, Flags: NoKeyspace, ACL: []string{"@slow", "@connection"},
+		&Command{Name: "wait", Arity: 3, Flags: Blocking, ACL: []string{"@slow", "@blocking", "@connection"},
 			Tips:    []string{"request_policy:all_shards", "response_policy:agg_min"},
 			Handler: waitCmd, Summary: "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.",
 			Since: "3.0.0", Group: "generic", Complexity: "O(1)"},
@@ -34,7 +34,9 @@ func init() {
 		&Command{Name: "memory", Arity: -2, ACL: []string{"@slow"},
 			Summary: "A container for memory diagnostics commands.", Since: "4.0.0", Group: "server", Complexity: "Depends on subcommand."},
 		&Command{Name: "memory|usage", Arity: -3, Flags: ReadOnly, FirstKey: 2, LastKey: 2, Step: 1,
-			ACL: []string{"@read", "@slow"}, Handler: memoryUsageCmd,
+			// RO without access: MEMORY USAGE reads no user data.
+			KeySpecs: []KeySpec{rangeSpec(2, 0, "RO")},
+			ACL:      []string{"@read", "@slow"}, Handler: memoryUsageCmd,
 			Summary: "Estimates the memory usage of a key.", Since: "4.0.0", Group: "server", Complexity: "O(N) where N is the number of samples."},
 		&Command{Name: "memory|help", Arity: 2, Flags: NoKeyspace | Loading | Stale, ACL: []string{"@slow"},
 			Handler: memoryHelpCmd, Summary: "Returns helpful text about the different subcommands.",
@@ -42,20 +44,28 @@ func init() {
 	)
 }
 
-// WAIT numreplicas timeout — with no replicas the answer is 0 at once.
+// WAIT numreplicas timeout — runnel has no replicas, so none ever
+// acknowledges: asked for none (or fewer), WAIT answers 0 at once; asked
+// for some, it blocks until the timeout (0: for ever) or CLIENT UNBLOCK
+// and then answers 0, as Redis does with no replica attached. Inside
+// MULTI it answers at once.
 func waitCmd(c *Ctx) error {
-	if _, ok := ParseInt(c.Args[1]); !ok {
+	n, ok := ParseInt(c.Args[1])
+	if !ok {
 		return ErrNotInteger
 	}
-	t, ok := ParseInt(c.Args[2])
-	if !ok {
-		return ErrTimeoutNotInt
+	deadline, err := parseTimeout(c.Args[2], c.Now)
+	if err != nil {
+		return err
 	}
-	if t < 0 {
-		return ErrTimeoutNegative
+	reply := func(ctx *Ctx) { ctx.W.Int(0) }
+	if n <= 0 {
+		reply(c)
+		return nil
 	}
-	c.W.Int(0)
-	return nil
+	// Blocked on no key: only the deadline, CLIENT UNBLOCK or a
+	// disconnect end the wait.
+	return c.Block(nil, deadline, false, nil, reply)
 }
 
 // OBJECT ENCODING key — every runnel value is a stream.

@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestContainersHaveHelp: every container's "unknown subcommand" error
@@ -68,4 +69,43 @@ func TestObjectMemoryHelp(t *testing.T) {
 		s(errReply(Error("ERR wrong number of arguments for 'object|help' command")), "object", "help", "x"),
 		s(errReply(Error("ERR wrong number of arguments for 'memory|help' command")), "memory", "help", "x"),
 	})
+}
+
+// TestWaitNoReplicas: WAIT for no replica answers 0 at once; WAIT for some
+// blocks until its timeout (no replica ever acknowledges), counts as a
+// blocked client meanwhile and then answers 0; in MULTI it does not block.
+func TestWaitNoReplicas(t *testing.T) {
+	_, addr := startServer(t)
+	a, b := dialRaw(t, addr), dialRaw(t, addr)
+	id := strings.TrimSuffix(strings.TrimPrefix(b.do("CLIENT", "ID"), ":"), "\r\n")
+	runSteps(t, a, []step{
+		s(integer(0), "WAIT", "0", "0"),
+		s(integer(0), "WAIT", "-3", "0"),
+		s(errReply(ErrNotInteger), "WAIT", "x", "0"),
+		s(errReply(ErrTimeoutNegative), "WAIT", "1", "-1"),
+		s(errReply(ErrTimeoutRange), "WAIT", "1", "9223372036854775807"),
+		s("+OK\r\n", "MULTI"),
+		s("+QUEUED\r\n", "WAIT", "3", "0"),
+		s("*1\r\n"+integer(0), "EXEC"),
+	})
+	start := time.Now()
+	b.send("WAIT", "1", "150")
+	waitFor(t, "WAIT to block", func() bool {
+		return strings.Contains(a.do("INFO", "clients"), "blocked_clients:1\r\n")
+	})
+	if got := b.read(); got != integer(0) {
+		t.Fatalf("WAIT 1 150 = %q", got)
+	}
+	if d := time.Since(start); d < 140*time.Millisecond { // the deadline is in whole ms
+		t.Fatalf("WAIT 1 150 answered after %v, before its timeout", d)
+	}
+	// Timeout 0 waits until CLIENT UNBLOCK.
+	b.send("WAIT", "2", "0")
+	waitFor(t, "WAIT to block", func() bool {
+		return strings.Contains(a.do("INFO", "clients"), "blocked_clients:1\r\n")
+	})
+	runSteps(t, a, []step{s(integer(1), "CLIENT", "UNBLOCK", id)})
+	if got := b.read(); got != integer(0) {
+		t.Fatalf("WAIT 2 0 after CLIENT UNBLOCK = %q", got)
+	}
 }

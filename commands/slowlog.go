@@ -65,6 +65,9 @@ type slowMonitor struct {
 	// tracking mirrors latency-tracking: whether finished commands feed
 	// the per-command histograms.
 	tracking atomic.Bool
+	// percentiles is latency-tracking-info-percentiles: the percentiles
+	// INFO latencystats shows. The slice is never changed once stored.
+	percentiles atomic.Pointer[[]float64]
 
 	mu      sync.Mutex
 	entries []slowEntry // guarded by mu; oldest first
@@ -76,6 +79,7 @@ func (m *slowMonitor) init() {
 	m.slower.Store(10000)
 	m.maxLen.Store(128)
 	m.tracking.Store(true)
+	m.percentiles.Store(&defaultPercentiles)
 	m.events = map[string]*latencySeries{}
 	m.updateGate()
 }
@@ -175,27 +179,14 @@ func slowlogArgs(cmd *Command, args [][]byte) []string {
 }
 
 // secretArg reports whether args[i] is one Redis hides from the slow log:
-// AUTH's arguments, HELLO's AUTH username and password, the value of CONFIG
-// SET requirepass and ACL SETUSER's user and rules.
+// AUTH's and HELLO's credentials as far as those commands got to redact
+// them before refusing a bad call (the rules MONITOR follows, redacted),
+// the value of CONFIG SET requirepass and ACL SETUSER's user and rules.
 func secretArg(cmd *Command, args [][]byte, i int) bool {
 	switch cmd.Name {
-	case "auth":
-		return i >= 1
-	case "hello":
-		// The options after protover, read as HELLO reads them.
-		for j := 2; j < i; {
-			switch {
-			case EqualFold(args[j], "auth"):
-				if i == j+1 || i == j+2 {
-					return true
-				}
-				j += 3
-			case EqualFold(args[j], "setname"):
-				j += 2
-			default:
-				return false
-			}
-		}
+	case "auth", "hello":
+		lo, hi := redacted(cmd.Name, args)
+		return i >= lo && i < hi
 	case "config|set":
 		return i >= 3 && i%2 == 1 && EqualFold(args[i-1], "requirepass")
 	case "acl|setuser":

@@ -39,6 +39,16 @@ func TestSlowlogArgs(t *testing.T) {
 		{"hello setname auth", "hello", []string{"hello", "3", "SETNAME", "auth", "AUTH", "u", "p"},
 			[]string{"hello", "3", "SETNAME", "auth", "AUTH", "(redacted)", "(redacted)"}},
 		{"hello without auth", "hello", []string{"hello", "3", "SETNAME", "auth"}, []string{"hello", "3", "SETNAME", "auth"}},
+		// Redis redacts as it parses, so a call refused before its AUTH
+		// (bad version, a syntax error) keeps it, and only the first AUTH
+		// pair is hidden.
+		{"hello bad version", "hello", []string{"hello", "4", "AUTH", "u", "pw"}, []string{"hello", "4", "AUTH", "u", "pw"}},
+		{"hello short auth", "hello", []string{"hello", "3", "SETNAME", "n", "AUTH", "u"},
+			[]string{"hello", "3", "SETNAME", "n", "AUTH", "u"}},
+		{"hello two auths", "hello", []string{"hello", "3", "AUTH", "u", "p", "AUTH", "v", "q"},
+			[]string{"hello", "3", "AUTH", "(redacted)", "(redacted)", "AUTH", "v", "q"}},
+		{"auth one", "auth", []string{"AUTH", "pw"}, []string{"AUTH", "(redacted)"}},
+		{"auth too many", "auth", []string{"AUTH", "a", "b", "c"}, []string{"AUTH", "a", "b", "c"}},
 		{"config set requirepass", "config|set", []string{"config", "set", "timeout", "5", "REQUIREPASS", "pw"},
 			[]string{"config", "set", "timeout", "5", "REQUIREPASS", "(redacted)"}},
 		{"acl setuser", "acl|setuser", []string{"acl", "setuser", "bob", "on", ">pw"},
