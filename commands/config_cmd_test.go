@@ -78,13 +78,14 @@ func TestConfigFile(t *testing.T) {
 		return p
 	}
 	s := New(Options{Logf: func(string, ...any) {}})
-	p := write("# a comment\n\nport 0\nbind 127.0.0.1 ::1\nsave 900 1 300 10\nrequirepass \"pa ss\\x21\"\nstream-node-max-entries '50'\nmaxmemory 2mb\n")
+	p := write("# a comment\n\nport 0\nbind 127.0.0.1 ::1\nsave 900 1 300 10\nrequirepass \"pa ss\\x21\"\nstream-node-max-entries '50'\nmaxmemory 2mb\nlatency-tracking-info-percentiles 50 99.9\n")
 	if err := s.LoadConfigFile(p); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{
 		"port": "0", "bind": "127.0.0.1", "save": "900 1 300 10", "requirepass": "pa ss!",
 		"stream-node-max-entries": "50", "maxmemory": "2097152",
+		"latency-tracking-info-percentiles": "50 99.9",
 	} {
 		if got, _ := s.ConfigValue(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)

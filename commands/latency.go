@@ -442,8 +442,10 @@ func latencyHistogramCmd(c *Ctx) error {
 		cs := st.lookup(cmd)
 		var counts [reportBuckets]int64
 		total, n := int64(0), 0
-		for i := range cs.hist {
-			counts[histReport[i]] += cs.hist[i].Load()
+		if h := cs.hist.Load(); h != nil {
+			for i := range h {
+				counts[histReport[i]] += h[i].Load()
+			}
 		}
 		for k := range counts {
 			total += counts[k]

@@ -101,8 +101,8 @@ func TestLatencyHistogram(t *testing.T) {
 	c := dialRaw(t, addr)
 	c.do("CONFIG", "RESETSTAT")
 	cs := srv.stats.lookup(Lookup("xlen"))
-	cs.hist[histBucket(0)].Store(2)
-	cs.hist[histBucket(30)].Store(1)
+	cs.buckets()[histBucket(0)].Store(2)
+	cs.buckets()[histBucket(30)].Store(1)
 	cs.calls.Store(3)
 	want := "*2\r\n" + bulk("xlen") + "*4\r\n" + bulk("calls") + integer(3) + bulk("histogram_usec") + "*4\r\n" +
 		integer(1) + integer(2) + integer(33) + integer(3)

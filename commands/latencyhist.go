@@ -258,8 +258,9 @@ func (s *Server) infoLatencystats(b *infoBuilder) {
 	var counts [histBuckets]int64
 	for _, l := range lines {
 		total := int64(0)
+		h := l.cs.buckets()
 		for i := range counts {
-			counts[i] = l.cs.hist[i].Load()
+			counts[i] = h[i].Load()
 			total += counts[i]
 		}
 		if total == 0 {

@@ -127,7 +127,7 @@ func TestInfoLatencystats(t *testing.T) {
 		cs := srv.stats.lookup(cmd)
 		var n int64
 		for us, k := range buckets {
-			cs.hist[histBucket(us)].Store(k)
+			cs.buckets()[histBucket(us)].Store(k)
 			n += k
 		}
 		cs.calls.Store(n)

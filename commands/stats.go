@@ -54,15 +54,33 @@ type stats struct {
 type cmdStat struct {
 	calls, usec, rejected, failed atomic.Int64
 	// hist counts the calls by duration bucket (LATENCY HISTOGRAM,
-	// latency.go) while latency-tracking is on.
-	hist [histBuckets]atomic.Int64
+	// INFO latencystats) while latency-tracking is on. It is made on the
+	// row's first tracked call: at 14 KB a row, making all of them at
+	// start-up would hold megabytes for commands a server never sees.
+	hist atomic.Pointer[cmdHist]
+}
+
+// cmdHist is a command's histogram of call durations (latencyhist.go).
+type cmdHist [histBuckets]atomic.Int64
+
+// buckets returns cs's histogram, making it if it has none yet.
+func (cs *cmdStat) buckets() *cmdHist {
+	if h := cs.hist.Load(); h != nil {
+		return h
+	}
+	cs.hist.CompareAndSwap(nil, new(cmdHist))
+	return cs.hist.Load()
 }
 
 // histTotal returns the calls the histogram counted.
 func (cs *cmdStat) histTotal() int64 {
+	h := cs.hist.Load()
+	if h == nil {
+		return 0
+	}
 	var n int64
-	for i := range cs.hist {
-		n += cs.hist[i].Load()
+	for i := range h {
+		n += h[i].Load()
 	}
 	return n
 }
@@ -130,7 +148,7 @@ func (st *stats) called(cmd *Command, err error, d time.Duration) {
 	us := d.Microseconds()
 	cs.usec.Add(us)
 	if st.mon.tracking.Load() {
-		cs.hist[histBucket(us)].Add(1)
+		cs.buckets()[histBucket(us)].Add(1)
 	}
 	if err != nil {
 		cs.failed.Add(1)
@@ -155,8 +173,10 @@ func (st *stats) reset() {
 		cs.usec.Store(0)
 		cs.rejected.Store(0)
 		cs.failed.Store(0)
-		for i := range cs.hist {
-			cs.hist[i].Store(0)
+		if h := cs.hist.Load(); h != nil {
+			for i := range h {
+				h[i].Store(0)
+			}
 		}
 	}
 	st.mu.Lock()
