@@ -2,6 +2,7 @@ package commands
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnel-db/runnel/pubsub"
@@ -20,16 +21,21 @@ type Client struct {
 	// laddr is the local address of the connection (CLIENT LIST laddr=).
 	laddr   string
 	created time.Time
+	// lastActive is when the client's last command began, as the
+	// monotonic time since created, so recording it costs one store and no
+	// lock. See idle.
+	lastActive atomic.Int64
 
 	mu sync.Mutex // guards the fields below up to the blank line
 	// name, libName and libVer are set by CLIENT SETNAME / SETINFO / HELLO.
 	name, libName, libVer string
 	db                    int
 	proto                 int
-	lastCmd               string
-	lastActive            time.Time
-	killed                bool
-	blockedOn             *waiter
+	// lastCmd is written only by the client's goroutine, which reads it
+	// without the lock.
+	lastCmd   string
+	killed    bool
+	blockedOn *waiter
 	// paused is set while a CLIENT PAUSE holds the client's command.
 	paused bool
 	// noEvict and noTouch are CLIENT NO-EVICT / NO-TOUCH (flags e, T).
@@ -160,6 +166,17 @@ func (c *Client) commandEnd(start time.Time) time.Duration {
 	return end.Sub(start)
 }
 
+// markActive records that a command began at start (see idle).
+func (c *Client) markActive(start time.Time) {
+	c.lastActive.Store(int64(start.Sub(c.created)))
+}
+
+// idle returns how long before now the client's last command began, or
+// since it connected if it ran none; any goroutine may call it.
+func (c *Client) idle(now time.Time) time.Duration {
+	return now.Sub(c.created) - time.Duration(c.lastActive.Load())
+}
+
 // filterReply applies CLIENT REPLY OFF/SKIP to the reply just produced.
 func (c *Client) filterReply() {
 	if c.replySkip || c.replyOff {
@@ -220,7 +237,6 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		conn:       conn,
 		addr:       conn.RemoteAddr(),
 		created:    time.Now(),
-		lastActive: time.Now(),
 		proto:      2,
 		authed:     !s.config.authRequired(),
 		multiCount: -1,
@@ -264,7 +280,7 @@ func (s *Server) reapIdle() {
 			s.eachClient(func(c *Client) {
 				c.mu.Lock()
 				// Monitors are exempt too, as Redis exempts replicas.
-				idle := now.Sub(c.lastActive) > limit && c.blockedOn == nil && !c.monitoring
+				idle := c.idle(now) > limit && c.blockedOn == nil && !c.monitoring
 				c.mu.Unlock()
 				if idle {
 					if nc := c.conn.NetConn(); nc != nil {

@@ -121,7 +121,7 @@ func clientSetinfoCmd(c *Ctx) error {
 func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cl.mu.Lock()
 	name, lib, ver, db, proto := cl.name, cl.libName, cl.libVer, cl.db, cl.proto
-	cmd, idle, blocked := cl.lastCmd, now.Sub(cl.lastActive), cl.blockedOn != nil || cl.paused
+	cmd, idle, blocked := cl.lastCmd, cl.idle(now), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch, monitoring := cl.noEvict, cl.noTouch, cl.monitoring
 	sub := cl.sub

@@ -106,10 +106,12 @@ func (s *Server) execute(c *Client, args [][]byte) {
 	// One clock reading per command serves CLIENT LIST's idle time, the
 	// command's time and its duration's start.
 	start := c.commandTime()
-	c.mu.Lock()
-	c.lastCmd = cmd.Name
-	c.lastActive = start
-	c.mu.Unlock()
+	c.markActive(start)
+	if c.lastCmd != cmd.Name { // a pipeline of one command takes the lock once
+		c.mu.Lock()
+		c.lastCmd = cmd.Name
+		c.mu.Unlock()
+	}
 	if s.pause.gated() {
 		if !s.waitPause(c, cmd) {
 			return

@@ -38,7 +38,7 @@ func newFake(t testing.TB, opts Options) *fake {
 // testClient returns a client that is not connected: it must not block.
 func (s *Server) testClient() *Client {
 	c := &Client{ID: s.nextID.Add(1), srv: s, authed: true, proto: 2,
-		created: time.Now(), lastActive: time.Now()}
+		created: time.Now()}
 	c.w.Proto = 2
 	return c
 }

@@ -46,10 +46,22 @@ type xaddArgs struct {
 // Redis's order of checks: the options, then the field count, then the
 // 0-0 ID. It does not allocate.
 func parseXAdd(args [][]byte) (xaddArgs, error) {
-	at, err := parseAddOrTrim(args, true)
-	if err != nil {
-		return xaddArgs{}, err
+	var at addTrimArgs
+	if len(args) > 2 && isToken(args[2], '*') {
+		// No options, a generated ID: what parseAddOrTrim finds for the
+		// most common XADD, without its option loop.
+		at.IDPos = 2
+	} else {
+		var err error
+		if at, err = parseAddOrTrim(args, true); err != nil {
+			return xaddArgs{}, err
+		}
 	}
+	return parseXAddFrom(args, at)
+}
+
+// parseXAddFrom completes parseXAdd once the options are parsed.
+func parseXAddFrom(args [][]byte, at addTrimArgs) (xaddArgs, error) {
 	fieldPos := at.IDPos + 1
 	if n := len(args) - fieldPos; n < 2 || n%2 == 1 {
 		return xaddArgs{}, errWrongArity("xadd")

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -319,5 +320,28 @@ func BenchmarkXAddMaxLen(b *testing.B) {
 	for b.Loop() {
 		f.c.w.Reset()
 		f.s.execute(f.c, cmd)
+	}
+}
+
+// TestParseXAddStarShortcut checks that the shortcut parseXAdd takes for
+// "XADD key * ..." yields what the general option parser does.
+func TestParseXAddStarShortcut(t *testing.T) {
+	for _, line := range []string{
+		"XADD s * f v",
+		"XADD s * f v g w",
+		"XADD s * f",
+		"XADD s * f v g",
+		"XADD s * maxlen 10",
+	} {
+		cmd := args(line)
+		got, gotErr := parseXAdd(cmd)
+		at, err := parseAddOrTrim(cmd, true)
+		want, wantErr := xaddArgs{}, err
+		if err == nil {
+			want, wantErr = parseXAddFrom(cmd, at)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%s: parseXAdd = %+v, %v; the option parser gives %+v, %v", line, got, gotErr, want, wantErr)
+		}
 	}
 }

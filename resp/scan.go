@@ -459,6 +459,14 @@ func quickCommand(buf []byte, i int, lim *Limits, auth bool) (int, bool) {
 // parsed value and the position after the line; whole is false when the
 // byte-wise path must decide.
 func quickHeader(buf []byte, i, maxInline int) (v int64, ok bool, next int, whole bool) {
+	// One digit, as most lengths a client sends ("$1", "$4"): the loop
+	// below would find the same '\r' at i+2 and read the same value.
+	if i+3 < len(buf) && buf[i+2] == '\r' && maxInline > 1 {
+		if d := buf[i+1]; d >= '0' && d <= '9' {
+			buf[i+3] = '\n'
+			return int64(d - '0'), true, i + 4, true
+		}
+	}
 	end := min(len(buf)-1, i+2+maxNumLen, i+1+maxInline) // leave room for the byte after '\r'
 	for j := i + 1; j < end; j++ {
 		switch buf[j] {

@@ -388,6 +388,12 @@ func (c *Conn) parse() (int, error) {
 // at b[i] and returns it and the position after the line's CRLF. ok is
 // false when the line is not complete (q >= 0) or malformed (q < 0).
 func parseLine(b []byte, i int) (v int64, q int, ok bool) {
+	// One digit, the common length: what the loop below returns for it.
+	if i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n' {
+		if d := b[i]; d >= '0' && d <= '9' {
+			return int64(d - '0'), i + 3, true
+		}
+	}
 	neg := false
 	if i < len(b) && b[i] == '-' {
 		neg = true
