@@ -43,6 +43,19 @@ var errStoreClosed = Error("ERR server is shutting down")
 // its commit. A background goroutine (run) applies batches that no reply
 // waits for (key expiry) within a few milliseconds.
 //
+// # Who waits for what
+//
+// Each batch a leader takes is a flight, with a channel closed once the
+// store made it durable. At most two goroutines wait on the committer's
+// lock: the leader applying (leading) and the one that will lead next
+// (claiming), which waits for that apply to end and then takes everything
+// enqueued meanwhile. Every other reply waits on the channel of the flight
+// that holds its sequence — the one taken, or the claimer's, not yet
+// taken — so a returned sync wakes exactly the replies it made durable,
+// each once, and they leave without taking the lock again. (A condition
+// variable for all of them woke every waiter at every apply and every
+// sync, most of them to wait again, each taking the lock on waking.)
+//
 // # Deferred apply under appendfsync no and everysec
 //
 // Under persist.No and persist.EverySec a reply does not wait for its batch
@@ -120,16 +133,26 @@ type committer struct {
 	kick chan struct{}
 
 	mu sync.Mutex // guards everything below
-	// appliedCond wakes waiters whose batch is not applied yet when a
-	// leader finishes applying; durableCond wakes the others when durable
-	// advances or a commit fails.
-	appliedCond, durableCond sync.Cond
-	// applied is the last sequence handed to the store's Apply.
-	applied uint64
-	// leading is set while a leader applies; claiming while a goroutine
-	// that will lead waits for the keyspace lock to take the open batch
-	// (others wait for either). spare is the emptied batch the next leader
-	// swaps in (only one apply runs at a time, so two suffice).
+	// earlyCond wakes the waiters for a sequence not handed out yet (see
+	// early) and, at close, every such waiter; applyCond wakes the
+	// claimer, the one goroutine waiting to lead the next batch, when the
+	// apply running ends.
+	earlyCond, applyCond sync.Cond
+	// taken is the last sequence a leader took from the open batch (handed
+	// or being handed to the store's Apply).
+	taken uint64
+	// flights are the batches taken whose sync has not returned, oldest
+	// first, and next the flight the next leader takes (nil until someone
+	// waits for it). A reply waits on the channel of the one flight that
+	// holds its sequence, so a finished sync wakes exactly the replies it
+	// made durable, each once, and they need not take mu again to leave.
+	flights []*flight
+	next    *flight
+	// leading is set while a leader applies; claiming while the goroutine
+	// that will lead next waits for that apply to end or for the keyspace
+	// lock to take the open batch. At most one of each: every other waiter
+	// waits on a flight. spare is the emptied batch the next leader swaps
+	// in (only one apply runs at a time, so two suffice).
 	leading, claiming bool
 	spare             *persist.Batch
 	failed            error
@@ -175,8 +198,8 @@ func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing
 	}
 	c := &committer{store: store, ks: ks, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
 		kick: make(chan struct{}, 1)}
-	c.appliedCond.L = &c.mu
-	c.durableCond.L = &c.mu
+	c.earlyCond.L = &c.mu
+	c.applyCond.L = &c.mu
 	c.open, c.spare = new(persist.Batch), new(persist.Batch)
 	if _, ok := store.(persist.Memory); ok {
 		c.instant = true
@@ -241,7 +264,7 @@ func (c *committer) enqueue() uint64 {
 func (c *committer) wakeEarly() {
 	if c.early.Load() > 0 {
 		c.mu.Lock()
-		c.appliedCond.Broadcast()
+		c.earlyCond.Broadcast()
 		c.mu.Unlock()
 	}
 }
@@ -296,12 +319,13 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for c.durable.Load() < seq && c.failed == nil {
 		if c.stopped && seq > c.stopSeq {
+			c.mu.Unlock()
 			return errStoreClosed
 		}
 		if deferOK && c.deferred(seq) {
+			c.mu.Unlock()
 			return nil
 		}
 		c.early.Add(1)
@@ -309,31 +333,80 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 		if !early {
 			c.early.Add(-1)
 		}
+		var f *flight
 		switch {
 		case early:
 			// Not handed out yet: wait for enqueue (or commitInstant).
-			c.appliedCond.Wait()
+			c.earlyCond.Wait()
 			c.early.Add(-1)
-		case c.applied >= seq:
-			c.durableCond.Wait()
-		case c.leading || c.claiming:
-			c.appliedCond.Wait()
+			continue
+		case seq <= c.taken:
+			f = c.flightOf(seq)
+		case c.claiming:
+			// The claimer takes seq's batch (enqueued before this
+			// goroutine took mu, so before the claimer takes it).
+			if c.next == nil {
+				c.next = newFlight()
+			}
+			f = c.next
 		default:
+			c.claiming = true
+			for c.leading {
+				c.applyCond.Wait()
+			}
+			if c.failed != nil {
+				c.claiming = false
+				continue
+			}
 			c.lead()
+			continue
 		}
+		if f == nil {
+			continue // durable passed seq meanwhile
+		}
+		c.mu.Unlock()
+		<-f.done
+		if c.durable.Load() >= seq {
+			return nil
+		}
+		c.mu.Lock()
 	}
+	defer c.mu.Unlock()
 	if c.durable.Load() >= seq {
 		return nil
 	}
 	return c.failed
 }
 
+// flight is one batch a leader took (or, as committer.next, will take):
+// done is closed once durable reaches last or the commit failed.
+type flight struct {
+	last uint64
+	done chan struct{}
+	// empty is set for a batch without ops (sequences handed out to
+	// commands that changed nothing), which the store never sees; synced
+	// once its leader's wait returned (at once for an empty one).
+	empty, synced bool
+}
+
+func newFlight() *flight { return &flight{done: make(chan struct{})} }
+
+// flightOf returns the flight that holds seq (seq <= taken), nil if it is
+// durable already. mu is held.
+func (c *committer) flightOf(seq uint64) *flight {
+	for _, f := range c.flights {
+		if f.last >= seq {
+			return f
+		}
+	}
+	return nil
+}
+
 // lead takes the open batch, applies it as one store batch, then waits for
 // its sync and advances durable past it. It is called with mu held,
-// releases it while it waits for the keyspace lock and while the store
-// works, and returns with it held.
+// claiming set and no apply running; it releases mu while it waits for the
+// keyspace lock and while the store works, and returns with it held.
 func (c *committer) lead() {
-	c.claiming = true
 	c.gather()
 	c.mu.Unlock()
 	c.ks.Lock()
@@ -354,30 +427,67 @@ func (c *committer) lead() {
 		last = min(last, c.stopSeq)
 	}
 	c.ks.Unlock()
+	// Every waiter on next waits for a sequence handed out before now.
+	f := c.next
+	c.next = nil
+	if f == nil {
+		f = newFlight()
+	}
+	f.last = last
+	c.taken = max(c.taken, last)
+	c.flights = append(c.flights, f)
 	c.mu.Unlock()
 
+	f.empty = q.Len() == 0
 	t, err := c.apply(q)
 
 	c.mu.Lock()
 	c.spare = q
 	c.leading = false
-	if err == nil {
-		c.applied = max(c.applied, last)
-	}
-	c.appliedCond.Broadcast()
+	c.applyCond.Signal()
 	if err == nil {
 		c.mu.Unlock()
 		err = t.Wait()
 		c.mu.Lock()
 	}
+	if err == nil && c.failed != nil {
+		err = c.failed // another batch failed meanwhile
+	}
 	if err != nil {
 		c.failLocked(err)
 		return
 	}
-	if c.failed == nil && last > c.durable.Load() {
+	f.synced = true
+	c.landLocked()
+}
+
+// landLocked advances durable over the flights whose sync returned and
+// closes them. The store syncs batches in the order they were applied, so
+// a synced batch makes every flight before it durable; an empty flight,
+// which the store never saw, is durable only once every flight before it
+// is. mu is held.
+func (c *committer) landLocked() {
+	n := 0
+	for i, f := range c.flights {
+		if f.synced && !f.empty {
+			n = i + 1
+		}
+	}
+	for n < len(c.flights) && c.flights[n].synced {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	if last := c.flights[n-1].last; last > c.durable.Load() {
 		c.durable.Store(last)
 	}
-	c.durableCond.Broadcast()
+	for _, f := range c.flights[:n] {
+		close(f.done)
+	}
+	m := copy(c.flights, c.flights[n:])
+	clear(c.flights[m:])
+	c.flights = c.flights[:m]
 }
 
 // gather lets the goroutines that are ready to run — connections whose
@@ -458,8 +568,17 @@ func (c *committer) failLocked(err error) {
 	if first {
 		c.setFailedLocked(err)
 	}
-	c.appliedCond.Broadcast()
-	c.durableCond.Broadcast()
+	for _, f := range c.flights {
+		close(f.done)
+	}
+	clear(c.flights)
+	c.flights = c.flights[:0]
+	if c.next != nil {
+		close(c.next.done)
+		c.next = nil
+	}
+	c.earlyCond.Broadcast()
+	c.applyCond.Broadcast()
 	if first && c.onErr != nil {
 		c.mu.Unlock()
 		c.onErr(err)
@@ -511,7 +630,7 @@ func (c *committer) run() {
 			}
 		}
 		c.mu.Lock()
-		idle := c.applied >= c.assigned.Load() || c.leading
+		idle := c.taken >= c.assigned.Load() || c.leading || c.claiming
 		c.mu.Unlock()
 		if !idle {
 			_ = c.flush(c.assigned.Load())
@@ -537,7 +656,7 @@ func (c *committer) close() {
 	c.stopped = true
 	c.stopSeq = c.assigned.Load()
 	c.broken.Store(true) // deferred replies take the lock and see stopped
-	c.appliedCond.Broadcast()
+	c.earlyCond.Broadcast()
 	c.mu.Unlock()
 	c.ks.Unlock()
 	close(c.quit)

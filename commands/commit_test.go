@@ -480,3 +480,98 @@ func TestCommitCloseDropsLaterCommands(t *testing.T) {
 		t.Fatalf("after a late command: %d ops open, %d applied; want 0 and 5", left, st.count())
 	}
 }
+
+// TestCommitLandFlights checks which flights a returned sync makes
+// durable: a synced batch covers every flight before it, an empty flight
+// (which the store never saw) only once every flight before it is durable.
+func TestCommitLandFlights(t *testing.T) {
+	type fl struct {
+		last          uint64
+		empty, synced bool
+	}
+	tests := []struct {
+		name    string
+		flights []fl
+		durable uint64 // after landLocked
+		left    int    // flights not closed
+	}{
+		{"none synced", []fl{{3, false, false}, {5, false, false}}, 0, 2},
+		{"first synced", []fl{{3, false, true}, {5, false, false}}, 3, 1},
+		{"later sync covers earlier", []fl{{3, false, false}, {5, false, true}}, 5, 0},
+		{"empty behind unsynced", []fl{{3, false, false}, {4, true, true}}, 0, 2},
+		{"empty behind synced", []fl{{3, false, true}, {4, true, true}, {6, false, false}}, 4, 1},
+		{"empty first", []fl{{2, true, true}, {3, false, false}}, 2, 1},
+		{"sync past empty", []fl{{2, false, false}, {3, true, true}, {5, false, true}, {6, true, false}}, 5, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &committer{}
+			var all []*flight
+			for _, f := range tt.flights {
+				nf := newFlight()
+				nf.last, nf.empty, nf.synced = f.last, f.empty, f.synced
+				all = append(all, nf)
+			}
+			c.flights = append([]*flight(nil), all...)
+			c.mu.Lock()
+			c.landLocked()
+			c.mu.Unlock()
+			if got := c.durable.Load(); got != tt.durable {
+				t.Errorf("durable = %d, want %d", got, tt.durable)
+			}
+			if len(c.flights) != tt.left {
+				t.Fatalf("%d flights left, want %d", len(c.flights), tt.left)
+			}
+			for i, f := range all {
+				closed := false
+				select {
+				case <-f.done:
+					closed = true
+				default:
+				}
+				if want := i < len(all)-tt.left; closed != want {
+					t.Errorf("flight %d (last %d): closed %v, want %v", i, f.last, closed, want)
+				}
+				if closed && f.last > c.durable.Load() {
+					t.Errorf("flight %d closed with last %d beyond durable %d", i, f.last, c.durable.Load())
+				}
+			}
+		})
+	}
+}
+
+// TestCommitAlwaysFailureWakesAll checks that under always a failed apply
+// fails the wait of every reply queued behind it — the claimer's and those
+// waiting on the flight it was to take — and that none is left waiting.
+func TestCommitAlwaysFailureWakesAll(t *testing.T) {
+	st := newGatedStore(persist.Always, false)
+	var reported atomic.Int32
+	c := testCommitter(st, func(error) { reported.Add(1) }, commitTiming{})
+	defer c.close()
+	var next int64
+	first := waitDone(c, enqueueOps(c, 1, &next)) // leads, stalls in Apply
+	if !stillWaiting(first) {
+		t.Fatal("a reply left before its batch was applied")
+	}
+	var later []<-chan error
+	for range 6 {
+		later = append(later, waitDone(c, enqueueOps(c, 1, &next)))
+	}
+	time.Sleep(20 * time.Millisecond) // let them reach their waits
+	boom := errors.New("disk on fire")
+	st.fail.Store(&boom)
+	st.open()
+	for i, ch := range append([]<-chan error{first}, later...) {
+		select {
+		case err := <-ch:
+			if !errors.Is(err, boom) {
+				t.Errorf("wait %d: %v, want %v", i, err, boom)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("wait %d still blocked after the store failed", i)
+		}
+	}
+	if reported.Load() != 1 {
+		t.Errorf("failure reported %d times, want once", reported.Load())
+	}
+}
