@@ -575,3 +575,43 @@ func TestCommitAlwaysFailureWakesAll(t *testing.T) {
 		t.Errorf("failure reported %d times, want once", reported.Load())
 	}
 }
+
+// TestCommitAlwaysPebbleWaiters runs many writers against the Pebble store
+// under always, where the claimer waits for the sync running before it
+// takes the queue: every wait must return, with its sequence durable, and
+// every op must reach the store.
+func TestCommitAlwaysPebbleWaiters(t *testing.T) {
+	store, err := persist.Open(t.TempDir(), persist.Options{Fsync: persist.Always})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testCommitter(store, nil, commitTiming{})
+	const writers, cmds = 16, 50
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range cmds {
+				c.ks.Lock()
+				c.open.Add(persist.Op{Kind: persist.KeyPut, Key: "k" + strconv.Itoa(w*cmds+i), UID: uint64(w*cmds + i + 1)})
+				seq := c.enqueue()
+				c.ks.Unlock()
+				if err := c.wait(seq); err != nil {
+					t.Error(err)
+					return
+				}
+				if d := c.durable.Load(); d < seq {
+					t.Errorf("wait(%d) returned with durable %d", seq, d)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	c.close()
+	if got, want := c.durable.Load(), uint64(writers*cmds); got != want {
+		t.Errorf("durable %d after close, want %d", got, want)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
