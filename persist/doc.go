@@ -196,7 +196,10 @@
 //     consumer before the entries it owns. The delivery-time index a later
 //     issue adds goes under 't' (time, then ID); keeping it in step needs
 //     the previous delivery time in PendingPut and PendingDel ops.
-//   - A full scan in key order is the start-up order Load documents.
+//   - A full scan in key order is the start-up order Load documents. Load
+//     reads it on a goroutine of its own, a bounded amount ahead of the
+//     Loader (loadpipe.go), and hands each node's bytes over in an
+//     allocation of their own, copied once.
 //
 // Uids are allocated by the commands layer, above Stats.MaxUID of the last
 // Load (the largest uid any record uses). A uid whose records are all

@@ -219,23 +219,24 @@ func uvarintLen(x uint64) int {
 	return n
 }
 
-// parseFields unpacks an entry value into dst[:0]; the fields alias v.
-func parseFields(dst [][]byte, v []byte) ([][]byte, bool) {
-	dst = dst[:0]
+// parseFields unpacks an entry value, appending each field's range to dst:
+// v's bytes sit at offset base of the buffer the ranges refer to.
+func parseFields(dst []span32, v []byte, base int) ([]span32, bool) {
 	n, k := binary.Uvarint(v)
 	if k <= 0 || n > uint64(len(v)) {
 		return dst, false
 	}
-	v = v[k:]
+	p := k
 	for i := uint64(0); i < n; i++ {
-		l, k := binary.Uvarint(v)
-		if k <= 0 || l > uint64(len(v)-k) {
+		l, k := binary.Uvarint(v[p:])
+		if k <= 0 || l > uint64(len(v)-p-k) {
 			return dst, false
 		}
-		dst = append(dst, v[k:k+int(l):k+int(l)])
-		v = v[k+int(l):]
+		p += k
+		dst = append(dst, span32{uint32(base + p), uint32(base + p + int(l))})
+		p += int(l)
 	}
-	return dst, len(v) == 0
+	return dst, p == len(v)
 }
 
 func appendID(dst []byte, id stream.ID) []byte {

@@ -118,7 +118,6 @@ type loader struct {
 	metaIt *pebble.Iterator
 	st     Stats
 	live   map[uint64]struct{}
-	fields [][]byte
 	seek   []byte
 	// marks holds the deletion marks met since the last node record of
 	// stream marksUID: they sort just before the node they belong to.
@@ -233,15 +232,15 @@ func (l *loader) record(uid uint64, k, rest, val []byte) error {
 			return corruptf(k, "bad entry key")
 		}
 		l.marks = l.marks[:0]
-		var ok bool
-		l.fields, ok = parseFields(l.fields, val)
+		ok, err := l.v.entry(uid, stream.DecodeID(rest[1:]), val)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return corruptf(k, "bad entry fields")
 		}
 		l.st.Entries++
-		err := l.v.entry(uid, stream.DecodeID(rest[1:]), l.fields)
-		clear(l.fields)
-		return err
+		return nil
 	case tagGroup:
 		return l.groupRecord(uid, k, rest[1:], val)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -93,8 +94,12 @@ func script(n int, want *[]string) func(p *pipe) error {
 				},
 				func() error { return add(p.meta(uid, m), "meta %d %+v", uid, m) },
 				func() error {
-					f := [][]byte{[]byte(f0), scratch(f1)}
-					return add(p.entry(uid, id, f), "entry %d %v %q", uid, id, [][]byte{[]byte(f0), []byte(f1)})
+					f := [][]byte{[]byte(f0), []byte(f1)}
+					ok, err := p.entry(uid, id, scratch(string(appendFields(nil, f))))
+					if !ok && err == nil {
+						err = errors.New("entry refused")
+					}
+					return add(err, "entry %d %v %q", uid, id, f)
 				},
 				func() error {
 					err := p.node(uid, span, scratch(string(data)), marks)
@@ -371,6 +376,25 @@ func TestLoadStopsOnError(t *testing.T) {
 	before := 2 + nodes + nodes/2
 	if strings.Join(l.calls, "\n") != strings.Join(all[:before], "\n") {
 		t.Fatalf("Load over a bad record passed %d calls, want the %d before it", len(l.calls), before)
+	}
+	// A loose entry whose fields do not decode, after stream 1's nodes and
+	// a good loose entry.
+	good := appendFields(nil, fields("f", "v"))
+	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+1, 0)), good, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+2, 0)), good[:len(good)-1], nil); err != nil {
+		t.Fatal(err)
+	}
+	l = &callLog{}
+	_, err = s.Load(l)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "bad entry fields") {
+		t.Fatalf("Load over bad entry fields: %v", err)
+	}
+	noReader(t)
+	want := append(slices.Clone(all[:2+nodes]), fmt.Sprintf("entry 1 %v %q", id(10*nodes+1, 0), fields("f", "v")))
+	if strings.Join(l.calls, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("Load over bad entry fields passed %d calls, want the %d before it", len(l.calls), len(want))
 	}
 }
 

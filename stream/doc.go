@@ -19,7 +19,8 @@
 // For persistence, Append reports each node it closes (its span and packed
 // bytes) and Remove each node a deletion empties, and Adopt takes a closed
 // node back from its bytes, checking them fully, so that a store can keep
-// closed nodes whole and a restart need not re-pack their entries.
+// closed nodes whole and a restart need not re-pack their entries
+// (AdoptOwned keeps the caller's buffer instead of a copy of it).
 //
 // The metadata Redis keeps per stream is kept here too: length, last ID,
 // max deleted entry ID, entries added and first ID, with setters for XSETID
