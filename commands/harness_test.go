@@ -15,7 +15,15 @@ import (
 // lifetime and returns it with its address.
 func startServer(t testing.TB, setup ...func(*Server)) (*Server, string) {
 	t.Helper()
-	s := New(Options{Bind: "127.0.0.1", Port: 0, Logf: func(string, ...any) {}})
+	return startServing(t, Options{}, setup...)
+}
+
+// startServing is startServer on opts (a store, say), with the loopback
+// address, a free port and a silent log filled in.
+func startServing(t testing.TB, opts Options, setup ...func(*Server)) (*Server, string) {
+	t.Helper()
+	opts.Bind, opts.Port, opts.Logf = "127.0.0.1", 0, func(string, ...any) {}
+	s := New(opts)
 	for _, f := range setup {
 		f(s)
 	}

@@ -33,25 +33,12 @@ func startStored(t *testing.T, policy persist.FsyncPolicy) (*Server, *syncCounte
 		t.Fatal(err)
 	}
 	st := &syncCounter{Pebble: p}
-	s := New(Options{Bind: "127.0.0.1", Port: 0, Store: st, Logf: func(string, ...any) {}})
-	if _, err := s.Load(st); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		s.Serve()
-		close(done)
-	}()
-	t.Cleanup(func() {
-		s.Close()
-		<-done
+	s, addr := startServing(t, Options{Store: st}, func(s *Server) {
+		if _, err := s.Load(st); err != nil {
+			t.Fatal(err)
+		}
 	})
-	probe := dialRaw(t, s.Addr().String())
-	probe.do("PING")
-	return s, st, s.Addr().String()
+	return s, st, addr
 }
 
 func TestWaitaofArgs(t *testing.T) {

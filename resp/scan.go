@@ -467,6 +467,12 @@ func quickHeader(buf []byte, i, maxInline int) (v int64, ok bool, next int, whol
 			return int64(d - '0'), true, i + 4, true
 		}
 	}
+	return quickHeaderLoop(buf, i, maxInline)
+}
+
+// quickHeaderLoop is quickHeader's general case: it looks for the '\r'
+// byte by byte within the bounds.
+func quickHeaderLoop(buf []byte, i, maxInline int) (v int64, ok bool, next int, whole bool) {
 	end := min(len(buf)-1, i+2+maxNumLen, i+1+maxInline) // leave room for the byte after '\r'
 	for j := i + 1; j < end; j++ {
 		switch buf[j] {

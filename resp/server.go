@@ -394,6 +394,12 @@ func parseLine(b []byte, i int) (v int64, q int, ok bool) {
 			return int64(d - '0'), i + 3, true
 		}
 	}
+	return parseLineLoop(b, i)
+}
+
+// parseLineLoop is parseLine's general case: an optional sign and up to 18
+// digits, read byte by byte.
+func parseLineLoop(b []byte, i int) (v int64, q int, ok bool) {
 	neg := false
 	if i < len(b) && b[i] == '-' {
 		neg = true
