@@ -165,6 +165,7 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	}
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))
+	s.monitorRejected(c)
 }
 
 // run executes cmd for c, taking the keyspace lock unless the command does
