@@ -198,6 +198,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	}
 	w := ctx.block
 	if w != nil {
+		w.ran = time.Since(start) // the attempt that blocked; the wait is not counted
 		s.registerWaiter(w)
 	}
 	seq := s.finishLocked(ctx)
