@@ -17,8 +17,9 @@ type Object struct {
 	// Expire is the Unix time in ms at which the key expires, 0 for never.
 	Expire int64
 	// access is the Unix time in ms of the last command that looked the key
-	// up (DEBUG OBJECT's lru), or of its creation or loading if none did.
-	// The keyspace lock guards it.
+	// up (DEBUG OBJECT's lru), or of its creation or loading if none did;
+	// under an LFU policy, the time Redis's shared LRU/LFU field would
+	// read as (lfu.go). The keyspace lock guards it.
 	access int64
 	// freq and freqAt are the access counter and the minute it last
 	// decayed, kept instead of access under an LFU maxmemory-policy

@@ -36,12 +36,28 @@ func (o *Object) lruStart(nowMs int64) {
 	o.freq, o.freqAt = uint8(clock), uint16(clock>>8)
 }
 
+// lfuAsAccess sets o.access, after a change to the counter under an LFU
+// policy, to what Redis's shared field reads as once the policy is LRU
+// again: the clock minus the stamp and counter taken for a clock reading
+// (modulo 2^24, one second short past the wrap, as Redis counts), in
+// seconds of idle time. That is rarely near the truth, and so OBJECT
+// IDLETIME says after such a switch.
+func (o *Object) lfuAsAccess(nowMs int64) {
+	clock := (nowMs / 1000) & lruClockMask
+	field := int64(o.freqAt)<<8 | int64(o.freq)
+	idle := clock - field
+	if clock < field {
+		idle = clock + lruClockMask - field
+	}
+	o.access = nowMs - idle*1000
+}
+
 // start gives a new or loaded key the access record Redis gives it under
 // the current policy (lfu: an LFU one).
 func (o *Object) start(nowMs int64, lfu bool) {
 	if lfu {
-		o.access = nowMs
 		o.lfuStart(nowMs)
+		o.lfuAsAccess(nowMs)
 		return
 	}
 	o.lruStart(nowMs)
@@ -80,4 +96,5 @@ func (o *Object) lfuTouch(nowMs, logFactor, decayTime int64) {
 		}
 	}
 	o.freq, o.freqAt = f, lfuMinutes(nowMs)
+	o.lfuAsAccess(nowMs)
 }

@@ -93,7 +93,35 @@ func TestLFUAfterLRUAccess(t *testing.T) {
 		t.Errorf("decay off: counter %d, want the clock's low byte %d", got, want)
 	}
 	o.start(now, true)
-	if o.freq != lfuInitVal || o.access != now {
-		t.Errorf("a key made under LFU: counter %d access %d, want %d and %d", o.freq, o.access, lfuInitVal, now)
+	if o.freq != lfuInitVal || o.freqAt != lfuMinutes(now) {
+		t.Errorf("a key made under LFU: counter %d at minute %d, want %d at %d", o.freq, o.freqAt, lfuInitVal, lfuMinutes(now))
+	}
+}
+
+// TestLRUAfterLFUAccess checks the other way: a key last touched under an
+// LFU policy reads, once the policy is LRU again, as Redis reads its
+// field: (clock - (stamp<<8 | counter)) seconds idle, past the clock's wrap
+// clock + 2^24-1 - field. Redis 7.0.15 and runnel, asked in the same
+// second (XADD and XLEN under allkeys-lfu, then allkeys-lru), both
+// answered OBJECT IDLETIME 3946764.
+func TestLRUAfterLFUAccess(t *testing.T) {
+	// 2026-12-04 02:00:00 UTC: clock 1187488, a new key's field
+	// 54744<<8 | 5 = 14014469, above the clock.
+	const now = 1796349600000
+	o := &Object{}
+	o.start(now, true)
+	if idle := (now - o.access) / 1000; idle != 1187488+lruClockMask-14014469 {
+		t.Errorf("a new key under LFU reads %d s idle under LRU, want %d", idle, 1187488+lruClockMask-14014469)
+	}
+	// A field below the clock: plain difference.
+	o.freq, o.freqAt = 7, 100
+	o.lfuAsAccess(now)
+	if idle, want := (now-o.access)/1000, int64(1187488-(100<<8|7)); idle != want {
+		t.Errorf("field below the clock: %d s idle, want %d", idle, want)
+	}
+	// A touch under LFU restamps the field and the access with it.
+	o.lfuTouch(now+60000, 1<<30, 0)
+	if idle, want := (now+60000-o.access)/1000, int64(1187548+lruClockMask-(54745<<8|7)); idle != want {
+		t.Errorf("after an LFU touch: %d s idle, want %d", idle, want)
 	}
 }
