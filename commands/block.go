@@ -35,6 +35,11 @@ type waiter struct {
 	// Guarded by the keyspace lock.
 	served bool
 	seq    uint64
+	// ran is how long the command ran, in its first attempt and in every
+	// retry since, without the waits in between: its duration once it is
+	// served or expires, as Redis 7.4 counts it (the time spent blocked is
+	// not). The dispatcher sets it before the waiter is registered.
+	ran time.Duration
 	// done is closed when the wait ends: served by a signalled key,
 	// expired, or ended by CLIENT UNBLOCK or KILL (which expire it under
 	// the keyspace lock, as expireWaiterLocked does).
@@ -193,7 +198,9 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 			wc := &s.wakeCtx
 			*wc = Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
 			mark := wc.W.Len()
+			began := time.Now()
 			err := w.retry(wc)
+			w.ran += time.Since(began)
 			if err == errKeepWaiting {
 				wc.W.Truncate(mark)
 				continue
@@ -202,7 +209,7 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 				wc.W.Truncate(mark)
 				wc.W.Error(err.Error())
 			}
-			s.stats.called(w.cmd, err, 0)
+			s.stats.called(w.cmd, err, w.ran)
 			w.served = true
 			s.unregisterWaiter(w)
 			served = append(served, w)
@@ -288,9 +295,10 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 		stop()
 	}
 	// Counted when served or expired; the slow log and the latency
-	// monitor see it now, with the arguments it was sent with.
+	// monitor see it now, with the arguments it was sent with and the time
+	// it ran (w.ran is final once done is closed).
 	if !c.closeAfterReply {
-		s.observe(c, w.cmd, c.ctx.Args, 0)
+		s.observe(c, w.cmd, c.ctx.Args, w.ran)
 	}
 	if w.seq > c.needSeq {
 		c.needSeq = w.seq
@@ -339,7 +347,7 @@ func (s *Server) expireWaiterLocked(w *waiter, unblocked, asErr bool) bool {
 	} else {
 		w.timeout(ctx)
 	}
-	s.stats.called(w.cmd, err, 0)
+	s.stats.called(w.cmd, err, w.ran)
 	w.seq = s.commit.latest()
 	close(w.done)
 	return true

@@ -17,12 +17,14 @@ type Object struct {
 	// Expire is the Unix time in ms at which the key expires, 0 for never.
 	Expire int64
 	// access is the Unix time in ms of the last command that looked the key
-	// up (DEBUG OBJECT's lru), 0 if none did since the server started. The
-	// keyspace lock guards it.
+	// up (DEBUG OBJECT's lru), or of its creation or loading if none did;
+	// under an LFU policy, the time Redis's shared LRU/LFU field would
+	// read as (lfu.go). The keyspace lock guards it.
 	access int64
 	// freq and freqAt are the access counter and the minute it last
 	// decayed, kept instead of access under an LFU maxmemory-policy
-	// (lfu.go). The keyspace lock guards them.
+	// (lfu.go); an access under another policy sets them to what Redis's
+	// shared LRU/LFU field then reads as. The keyspace lock guards them.
 	freq   uint8
 	freqAt uint16
 }
@@ -86,7 +88,7 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 		if s.config.lfu.Load() {
 			o.lfuTouch(c.Now, s.config.lfuLogFactor.Load(), s.config.lfuDecayTime.Load())
 		} else {
-			o.access = c.Now
+			o.lruStart(c.Now)
 		}
 	}
 	return o
@@ -110,8 +112,8 @@ func (s *Server) lookupNoTouch(c *Ctx, db *DB, key []byte) *Object {
 func (s *Server) createKey(db *DB, key []byte) *Object {
 	s.nextUID++
 	now := nowMs()
-	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig()), access: now}
-	o.lfuStart(now)
+	o := &Object{UID: s.nextUID, Stream: stream.New(s.streamConfig())}
+	o.start(now, s.config.lfu.Load())
 	k := string(key)
 	db.add(k, o)
 	s.batch.Add(persist.Op{Kind: persist.KeyPut, DB: db.index, Key: k, UID: o.UID})

@@ -69,9 +69,6 @@ func debugObject(c *Ctx) error {
 		return ErrNoSuchKey
 	}
 	access := o.access
-	if access == 0 {
-		access = c.S.startTime.UnixMilli() // not looked up since it was loaded
-	}
 	idle := (c.Now - access) / 1000
 	if idle < 0 {
 		idle = 0

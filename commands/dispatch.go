@@ -165,6 +165,7 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	}
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))
+	s.monitorRejected(c)
 }
 
 // run executes cmd for c, taking the keyspace lock unless the command does
@@ -197,6 +198,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	}
 	w := ctx.block
 	if w != nil {
+		w.ran = time.Since(start) // the attempt that blocked; the wait is not counted
 		s.registerWaiter(w)
 	}
 	seq := s.finishLocked(ctx)

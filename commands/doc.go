@@ -56,8 +56,10 @@
 // latency histogram (stats.go), then Server.observe compares it with one
 // gate, the lower of slowlog-log-slower-than and latency-monitor-threshold:
 // only a command at or above it takes the slow path into the slow log and
-// the latency events. A blocked command is observed once it is served or
-// times out, with duration 0 (its wait is not its run time).
+// the latency events. A blocked command is counted and observed once it
+// is served or times out, as in Redis 7.4, with the time it ran in its
+// attempts (the one that blocked, the retries when its keys were
+// signalled): its wait is not its run time.
 //
 // # Start-up and shutdown
 //

@@ -114,7 +114,7 @@ func (l *loader) Key(db int, name []byte, uid uint64, expire int64) error {
 		return corruptLoad("key %q twice in database %d", name, db)
 	}
 	o := &Object{UID: uid, Stream: stream.New(l.cfg), Expire: expire}
-	o.lfuStart(l.s.startTime.UnixMilli())
+	o.start(l.s.startTime.UnixMilli(), l.s.config.lfu.Load())
 	d.add(k, o)
 	l.byUID[uid] = o
 	return nil

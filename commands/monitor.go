@@ -173,15 +173,35 @@ func (s *Server) feedMonitors(c *Client, cmd *Command, args [][]byte) {
 		}
 	}
 	if self {
-		for i := range m.list {
-			if m.list[i].c == c {
-				// What holds once this command is over: OFF stays, a SKIP
-				// just asked for silences the monitor until its next
-				// command.
-				m.list[i].muted = c.replyOff || c.replySkipNext
-			}
+		m.settleLocked(c)
+	}
+}
+
+// settleLocked brings monitor c's muted flag to what holds once its
+// current command is over: OFF stays, a SKIP just asked for silences the
+// monitor until its next command, a SKIP this command consumed no longer
+// does. m.mu must be held; it runs on c's goroutine.
+func (m *monitorSet) settleLocked(c *Client) {
+	for i := range m.list {
+		if m.list[i].c == c {
+			m.list[i].muted = c.replyOff || c.replySkipNext
 		}
 	}
+}
+
+// monitorRejected settles the muted flag of monitor c after a command of
+// its was refused before running. Such a command is in no feed, but as in
+// Redis it still consumes a CLIENT REPLY SKIP (its refusal is the reply
+// skipped), so the other clients' lines reach c again from the next
+// command on.
+func (s *Server) monitorRejected(c *Client) {
+	if !c.monitoring {
+		return
+	}
+	m := &s.monitors
+	m.mu.Lock()
+	m.settleLocked(c)
+	m.mu.Unlock()
 }
 
 // appendMonitorLine formats one monitor line, CRLF included.

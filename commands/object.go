@@ -106,11 +106,7 @@ func objectIdletimeCmd(c *Ctx) error {
 	if c.S.config.lfu.Load() {
 		return errIdleUnderLFU
 	}
-	access := o.access
-	if access == 0 {
-		access = c.S.startTime.UnixMilli() // not looked up since it was loaded
-	}
-	c.W.Int(max(c.Now-access, 0) / 1000)
+	c.W.Int(max(c.Now-o.access, 0) / 1000)
 	return nil
 }
 

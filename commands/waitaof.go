@@ -129,7 +129,7 @@ func (s *Server) syncFor(w *waiter, seq uint64, release bool, reply func(*Ctx)) 
 	w.served = true
 	s.unregisterWaiter(w)
 	reply(&Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: nowMs()})
-	s.stats.called(w.cmd, nil, 0)
+	s.stats.called(w.cmd, nil, w.ran)
 	w.seq = s.commit.latest()
 	close(w.done)
 }
