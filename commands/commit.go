@@ -163,6 +163,25 @@ type committer struct {
 	stopSeq uint64
 	quit    chan struct{}
 	done    chan struct{}
+
+	// syncing are the tickets of the flights applied and not yet waited
+	// for, oldest first; the lander goroutine waits for each in turn and
+	// lands its flight, so the goroutine that applied a batch is free to
+	// go on (a connection reading its client's next commands while its
+	// replies wait, see hold). landKick wakes the lander (capacity 1),
+	// landQuit stops it once close has flushed, landDone is closed when it
+	// has returned.
+	syncing  []pendingSync
+	landKick chan struct{}
+	landQuit chan struct{}
+	landDone chan struct{}
+}
+
+// pendingSync is a ticket the lander is to wait for, and the flight it
+// makes durable.
+type pendingSync struct {
+	t persist.Ticket
+	f *flight
 }
 
 // tickInterval is how soon a batch that no reply waits for is applied.
@@ -197,7 +216,8 @@ func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing
 		timing.linger = deferLinger
 	}
 	c := &committer{store: store, ks: ks, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
-		kick: make(chan struct{}, 1)}
+		kick: make(chan struct{}, 1), landKick: make(chan struct{}, 1), landQuit: make(chan struct{}),
+		landDone: make(chan struct{})}
 	c.earlyCond.L = &c.mu
 	c.applyCond.L = &c.mu
 	c.open, c.spare = new(persist.Batch), new(persist.Batch)
@@ -205,12 +225,14 @@ func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing
 		c.instant = true
 		c.open.CountOnly() // nothing reads the effects: count them only
 		close(c.done)
+		close(c.landDone)
 		return c
 	}
 	if p, ok := store.(interface{ Policy() persist.FsyncPolicy }); ok {
 		c.policy = p
 	}
 	go c.run()
+	go c.land()
 	return c
 }
 
@@ -350,15 +372,7 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 			}
 			f = c.next
 		default:
-			c.claiming = true
-			for c.leading {
-				c.applyCond.Wait()
-			}
-			if c.failed != nil {
-				c.claiming = false
-				continue
-			}
-			c.lead()
+			c.claimAndLead()
 			continue
 		}
 		if f == nil {
@@ -378,11 +392,29 @@ func (c *committer) waitFor(seq uint64, deferOK bool) error {
 	return c.failed
 }
 
+// claimAndLead makes the calling goroutine the next leader: it waits for
+// the apply running, if any, and then leads the commit of everything
+// enqueued. It is called with mu held and claiming not set, and returns
+// with mu held.
+func (c *committer) claimAndLead() {
+	c.claiming = true
+	for c.leading {
+		c.applyCond.Wait()
+	}
+	if c.failed != nil {
+		c.claiming = false
+		return
+	}
+	c.lead()
+}
+
 // flight is one batch a leader took (or, as committer.next, will take):
-// done is closed once durable reaches last or the commit failed.
+// done is closed once durable reaches last or the commit failed, and
+// then every function in wakes is called.
 type flight struct {
-	last uint64
-	done chan struct{}
+	last  uint64
+	done  chan struct{}
+	wakes []func()
 	// empty is set for a batch without ops (sequences handed out to
 	// commands that changed nothing), which the store never sees; synced
 	// once its leader's wait returned (at once for an empty one).
@@ -390,6 +422,16 @@ type flight struct {
 }
 
 func newFlight() *flight { return &flight{done: make(chan struct{})} }
+
+// close ends the flight's waits: its channel's and its wake functions'.
+func (f *flight) close() {
+	close(f.done)
+	for i, w := range f.wakes {
+		w()
+		f.wakes[i] = nil
+	}
+	f.wakes = nil
+}
 
 // flightOf returns the flight that holds seq (seq <= taken), nil if it is
 // durable already. mu is held.
@@ -445,20 +487,65 @@ func (c *committer) lead() {
 	c.spare = q
 	c.leading = false
 	c.applyCond.Signal()
-	if err == nil {
-		c.mu.Unlock()
-		err = t.Wait()
-		c.mu.Lock()
-	}
 	if err == nil && c.failed != nil {
 		err = c.failed // another batch failed meanwhile
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		c.failLocked(err)
-		return
+	case f.empty:
+		f.synced = true
+		c.landLocked()
+	default:
+		// The lander waits for the sync; the leader goes on (its own wait,
+		// if it has one, is on the flight like everyone else's).
+		c.syncing = append(c.syncing, pendingSync{t, f})
+		select {
+		case c.landKick <- struct{}{}:
+		default:
+		}
 	}
-	f.synced = true
-	c.landLocked()
+}
+
+// land is the lander: it waits, in the order they were applied, for the
+// syncs of the batches leaders applied, and lands their flights. Every
+// ticket is waited for, even after a failure, as the store requires.
+func (c *committer) land() {
+	defer close(c.landDone)
+	for {
+		c.mu.Lock()
+		for len(c.syncing) > 0 {
+			p := c.syncing[0]
+			c.syncing[0] = pendingSync{}
+			c.syncing = c.syncing[1:]
+			c.mu.Unlock()
+			err := p.t.Wait()
+			c.mu.Lock()
+			if err == nil && c.failed != nil {
+				err = c.failed
+			}
+			if err != nil {
+				c.failLocked(err)
+				continue
+			}
+			p.f.synced = true
+			c.landLocked()
+		}
+		if len(c.syncing) == 0 && cap(c.syncing) > 64 {
+			c.syncing = nil
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.landKick:
+		case <-c.landQuit:
+			c.mu.Lock()
+			n := len(c.syncing)
+			c.mu.Unlock()
+			if n == 0 {
+				return
+			}
+		}
+	}
 }
 
 // landLocked advances durable over the flights whose sync returned and
@@ -483,7 +570,7 @@ func (c *committer) landLocked() {
 		c.durable.Store(last)
 	}
 	for _, f := range c.flights[:n] {
-		close(f.done)
+		f.close()
 	}
 	m := copy(c.flights, c.flights[n:])
 	clear(c.flights[m:])
@@ -569,12 +656,12 @@ func (c *committer) failLocked(err error) {
 		c.setFailedLocked(err)
 	}
 	for _, f := range c.flights {
-		close(f.done)
+		f.close()
 	}
 	clear(c.flights)
 	c.flights = c.flights[:0]
 	if c.next != nil {
-		close(c.next.done)
+		c.next.close()
 		c.next = nil
 	}
 	c.earlyCond.Broadcast()
@@ -662,4 +749,6 @@ func (c *committer) close() {
 	close(c.quit)
 	<-c.done
 	_ = c.flush(c.stopSeq)
+	close(c.landQuit)
+	<-c.landDone
 }

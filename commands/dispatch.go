@@ -41,6 +41,9 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	closing := s.shut.closing.Load()
 	if c.closeAfterReply || len(conn.PeekPipeline()) == 0 || closing {
 		c.clockSet, c.nextSet = false, false // the next batch reads the wall clock again
+		if !c.closeAfterReply && !closing && s.holdReplies(conn, c) {
+			return
+		}
 		if err := s.commit.wait(c.needSeq); err != nil {
 			// The state these replies show may be lost: drop them and the
 			// connection rather than acknowledge it.
@@ -54,6 +57,20 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	} else if closing {
 		_ = resp.Flush(conn)
 	}
+}
+
+// holdReplies hands the replies of a batch that must wait for their
+// commit to the connection (resp.Hold), which sends them once the commit
+// is durable and meanwhile reads and runs what the client sends next (see
+// hold.go). It reports false when they need no wait or the connection
+// cannot hold them: the caller then waits as usual (a wait that returns at
+// once when nothing is to be waited for).
+func (s *Server) holdReplies(conn redcon.Conn, c *Client) bool {
+	cm := s.commit
+	if cm.instant || cm.durable.Load() >= c.needSeq || c.needSeq > cm.latest() || cm.deferred(c.needSeq) {
+		return false
+	}
+	return resp.Hold(conn, cm, c.needSeq)
 }
 
 // execute looks the command up, checks it and runs it, leaving the reply in

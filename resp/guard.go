@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"errors"
 	"io"
 	"net"
 	"sync/atomic"
@@ -73,6 +74,12 @@ type Guard struct {
 	// pending is a verdict found behind bytes that had to be delivered first.
 	pending *result
 	scratch []byte
+
+	// holdVerdict is set by a Conn while replies wait to be sent: a
+	// verdict reached then is kept (pending) and Read returns
+	// errVerdictHeld, so the Conn sends those replies before the guard's
+	// error reply.
+	holdVerdict bool
 
 	discard  atomic.Bool
 	authed   atomic.Bool
@@ -307,6 +314,10 @@ func (g *Guard) fill(p []byte) (int, error) {
 // will be judged again.
 func (g *Guard) decide(res result, w, done int, rest []byte) (int, error) {
 	if w == 0 && done == 0 {
+		if g.holdVerdict {
+			g.pending = &res
+			return 0, errVerdictHeld
+		}
 		return 0, g.act(res.ev)
 	}
 	// The commands come first: redcon runs them and flushes their replies
@@ -325,6 +336,10 @@ func (g *Guard) decide(res result, w, done int, rest []byte) (int, error) {
 	g.compact()
 	return w, nil
 }
+
+// errVerdictHeld is Read's error for a verdict kept while the connection
+// holds replies (see holdVerdict): the next Read carries it out.
+var errVerdictHeld = errors.New("resp: verdict held behind unsent replies")
 
 // act carries out a verdict: the error reply, if any, then the end of the
 // stream.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -148,6 +149,9 @@ const (
 	// maxKeptOutput is the largest output buffer kept for reuse after a
 	// flush.
 	maxKeptOutput = 64 << 10
+	// maxHeldOutput is how many bytes of held replies a connection may
+	// queue before it stops reading ahead (see Hold).
+	maxHeldOutput = 8 << 20
 )
 
 // errProtocolStream is what ends a connection whose stream is not the
@@ -184,6 +188,41 @@ type Conn struct {
 	out    []byte           // replies not yet written
 	werr   error            // the first write error; later writes are dropped
 	closed bool
+
+	// Held replies (see Hold): holds[i] says that out[:holds[i].end] may
+	// leave only once holder reports holds[i].token ready, oldest first.
+	holder Holder
+	holds  []held
+	// The wake-up of a read that runs while replies are held: wmu guards
+	// armed (such a read is about to run or running), woken (wake cut it
+	// short with a past read deadline, which the loop must clear) and
+	// registered (wake is registered with the holder for regToken and has
+	// not been called yet). wakeFn is wake, made once.
+	wmu                      sync.Mutex
+	armed, woken, registered bool
+	regToken                 uint64
+	wakeFn                   func()
+}
+
+// held marks the end of the replies that wait for token.
+type held struct {
+	end   int
+	token uint64
+}
+
+// Holder tells a connection when the replies it holds may be sent (see
+// [Hold]). Its methods run on the connection's goroutine, except that
+// Notify's wake may be called from any goroutine.
+type Holder interface {
+	// Ready reports whether replies that wait for token may be sent now.
+	// It may start whatever makes them ready. An error means they must
+	// never be sent: the connection drops its unsent replies and closes.
+	Ready(token uint64) (bool, error)
+	// Notify arranges for wake to be called, once, when replies that wait
+	// for token may have become ready. It returns false, keeping nothing,
+	// when the connection should ask Ready again instead of waiting. wake
+	// does not block.
+	Notify(token uint64, wake func()) bool
 }
 
 func newConn(nc net.Conn) *Conn {
@@ -193,43 +232,222 @@ func newConn(nc net.Conn) *Conn {
 // loop runs the connection until it ends, and returns why. It holds turn
 // while it runs a batch, and never while it waits for input.
 func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
+	// locked says whether the loop holds turn: from the moment a batch of
+	// commands is read until its replies are sent, held replies included.
+	locked := false
 	defer func() {
-		c.turn.Lock()
+		if !locked {
+			c.turn.Lock()
+		}
 		c.ended = true
 		c.turn.Unlock()
 	}()
 	for {
 		n, err := c.parse()
 		if err != nil {
-			c.turn.Lock()
+			if !locked {
+				c.turn.Lock()
+				locked = true
+			}
+			if err := c.waitHeld(); err != nil {
+				return err
+			}
 			c.out = append(c.out, "-ERR Protocol error: "...)
 			c.out = append(c.out, err.Error()...)
 			c.out = append(c.out, "\r\n"...)
 			c.Flush()
-			c.turn.Unlock()
 			return errProtocolStream
 		}
 		if n == 0 {
+			if len(c.holds) > 0 {
+				done, err := c.sendHeld()
+				if err != nil {
+					return err
+				}
+				if !done {
+					read := c.fillHeld
+					if len(c.out) > maxHeldOutput {
+						read = c.waitHeld // stop reading ahead: let them leave first
+					}
+					if err := read(); err != nil {
+						return err
+					}
+					continue
+				}
+			}
+			if locked {
+				c.turn.Unlock()
+				locked = false
+			}
 			if err := c.fill(); err != nil {
 				return err
 			}
 			continue
 		}
-		c.turn.Lock()
+		if !locked {
+			c.turn.Lock()
+			locked = true
+		}
 		c.end = n
 		for c.cur = 0; c.cur < c.end && !c.closed; c.cur++ {
 			handler(c, c.cmds[c.cur])
 		}
 		if c.closed {
-			c.turn.Unlock()
 			return nil
 		}
-		err = c.Flush()
-		c.turn.Unlock()
-		if err != nil {
-			return err
+		if len(c.holds) == 0 {
+			err = c.Flush()
+			c.turn.Unlock()
+			locked = false
+			if err != nil {
+				return err
+			}
 		}
 	}
+}
+
+// sendHeld writes the held replies that may leave, and reports whether
+// none is held any more. An error from the holder drops every unsent
+// reply; the connection then ends.
+func (c *Conn) sendHeld() (bool, error) {
+	k := len(c.holds)
+	for k > 0 {
+		// Tokens are ready in order: find the last ready one.
+		ok, err := c.holder.Ready(c.holds[k-1].token)
+		if err != nil {
+			c.dropOutput()
+			return false, err
+		}
+		if ok {
+			break
+		}
+		k--
+	}
+	if k == len(c.holds) {
+		c.holds = c.holds[:0]
+		return true, c.Flush()
+	}
+	if k > 0 {
+		end := c.holds[k-1].end
+		if c.werr == nil {
+			_, c.werr = c.nc.Write(c.out[:end])
+		}
+		c.out = c.out[:copy(c.out, c.out[end:])]
+		n := copy(c.holds, c.holds[k:])
+		c.holds = c.holds[:n]
+		for i := range c.holds {
+			c.holds[i].end -= end
+		}
+	}
+	return false, c.werr
+}
+
+// fillHeld is fill while replies are held: the read ends when more input
+// arrives or when the holder's wake-up for the oldest held replies comes.
+func (c *Conn) fillHeld() error {
+	tok := c.holds[0].token
+	c.wmu.Lock()
+	c.armed = true
+	register := !c.registered || c.regToken != tok
+	if register {
+		c.registered, c.regToken = true, tok
+	}
+	c.wmu.Unlock()
+	if register {
+		if c.wakeFn == nil {
+			c.wakeFn = c.wake
+		}
+		if !c.holder.Notify(tok, c.wakeFn) {
+			c.wmu.Lock()
+			c.armed, c.registered = false, false
+			c.wmu.Unlock()
+			return nil // ask Ready again
+		}
+	}
+	g, _ := c.nc.(*Guard)
+	if g != nil {
+		g.holdVerdict = true
+	}
+	err := c.fill()
+	if g != nil {
+		g.holdVerdict = false
+	}
+	c.wmu.Lock()
+	woken := c.woken
+	c.armed, c.woken = false, false
+	if woken {
+		_ = c.nc.SetReadDeadline(time.Time{})
+	}
+	c.wmu.Unlock()
+	switch {
+	case err == nil:
+	case woken && errors.Is(err, os.ErrDeadlineExceeded):
+		err = nil
+	case errors.Is(err, errVerdictHeld):
+		// The guard's error reply follows the held replies (the next
+		// read carries it out).
+		err = c.waitHeld()
+	case errors.Is(err, io.EOF):
+		// The client closed its side: what it was told still reaches it
+		// if it reads.
+		_ = c.waitHeld()
+	}
+	return err
+}
+
+// wake cuts short the read of fillHeld, if one is armed: the holder calls
+// it once the oldest held replies may be ready.
+func (c *Conn) wake() {
+	c.wmu.Lock()
+	c.registered = false
+	if c.armed && !c.woken {
+		c.woken = true
+		_ = c.nc.SetReadDeadline(aLongTimeAgo)
+	}
+	c.wmu.Unlock()
+}
+
+// Hold makes the replies written to conn so far wait until h reports
+// token ready, instead of being sent with the batch: meanwhile the
+// connection goes on reading and running its client's commands, whose
+// replies queue behind. Tokens must not decrease from one Hold to the
+// next (a smaller one waits with the last). It reports false, holding
+// nothing, for a connection that is not a Server's; its caller must then
+// wait itself.
+func Hold(conn redcon.Conn, h Holder, token uint64) bool {
+	c, ok := conn.(*Conn)
+	if !ok {
+		return false
+	}
+	c.holder = h
+	if n := len(c.holds); n > 0 && c.holds[n-1].token >= token {
+		c.holds[n-1].end = len(c.out) // a smaller token waits with the last
+	} else {
+		c.holds = append(c.holds, held{len(c.out), token})
+	}
+	return true
+}
+
+// waitHeld sends the held replies, waiting until the holder lets them
+// leave, without reading further input.
+func (c *Conn) waitHeld() error {
+	for len(c.holds) > 0 {
+		done, err := c.sendHeld()
+		if err != nil || done {
+			return err
+		}
+		ready := make(chan struct{})
+		if c.holder.Notify(c.holds[0].token, func() { close(ready) }) {
+			<-ready
+		}
+	}
+	return nil
+}
+
+// dropOutput drops every unsent reply, held or not.
+func (c *Conn) dropOutput() {
+	c.out = c.out[:0]
+	c.holds = c.holds[:0]
 }
 
 // errNotPushable is Interject's error for a connection it cannot write to
@@ -438,6 +656,7 @@ func (c *Conn) Flush() error {
 	if len(c.out) > 0 {
 		_, c.werr = c.nc.Write(c.out)
 	}
+	c.holds = c.holds[:0]
 	if cap(c.out) > maxKeptOutput {
 		c.out = nil
 	} else {
@@ -452,7 +671,9 @@ func (c *Conn) RemoteAddr() string { return c.addr }
 // Close sends the buffered replies and closes the connection; the commands
 // pipelined behind the running one are not run.
 func (c *Conn) Close() error {
-	c.Flush()
+	if c.waitHeld() == nil {
+		c.Flush()
+	}
 	c.closed = true
 	return c.nc.Close()
 }
@@ -597,7 +818,7 @@ func Flush(conn redcon.Conn) error {
 // connection of a Server or of a redcon.Server.
 func DiscardOutput(conn redcon.Conn) {
 	if c, ok := conn.(*Conn); ok {
-		c.out = c.out[:0]
+		c.dropOutput()
 		return
 	}
 	if w := redcon.BaseWriter(conn); w != nil {
