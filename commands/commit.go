@@ -27,21 +27,22 @@ var errStoreClosed = Error("ERR server is shutting down")
 // client, writer or reader, observes a write that a crash could still
 // lose; the keyspace lock is never held while waiting for that.
 //
-// There is no committer goroutine on the hot path: the first goroutine that
-// waits for a batch nobody has applied yet becomes the leader. It takes the
-// keyspace lock for a moment, so that no command is half way through
-// adding to the open batch, swaps the open batch for an empty one, and
-// releases the lock; then it applies what it took as one store batch and,
-// for a store that syncs, waits for that sync; the others wait for it.
-// Since a leader takes the open batch only between commands, a command's
-// ops (a whole MULTI/EXEC's, with the blocked commands it served) are
-// always applied together. While a leader waits for its sync, the next one
-// may already take and apply the batches queued meanwhile, and the store
-// syncs them together after the sync in progress (group commit) — so the
-// log is kept busy, every client that wrote during one sync shares the
-// next, and no hand-off to another goroutine sits between a command and
-// its commit. A background goroutine (run) applies batches that no reply
-// waits for (key expiry) within a few milliseconds.
+// There is no committer goroutine between a command and the store: the
+// first goroutine that waits for a batch nobody has applied yet (wait, or
+// Ready for a connection that holds its replies, hold.go) becomes the
+// leader. It takes the keyspace lock for a moment, so that no command is
+// half way through adding to the open batch, swaps the open batch for an
+// empty one, and releases the lock; then it applies what it took as one
+// store batch and hands the batch's sync to the lander, a goroutine that
+// waits for the syncs in apply order and lands their flights. Since a
+// leader takes the open batch only between commands, a command's ops (a
+// whole MULTI/EXEC's, with the blocked commands it served) are always
+// applied together. While a sync runs, the next leader may already take
+// and apply the batches queued meanwhile, and the store syncs them
+// together after the sync in progress (group commit) — so the log is kept
+// busy and every client that wrote during one sync shares the next. A
+// background goroutine (run) applies batches that no reply waits for (key
+// expiry) within a few milliseconds.
 //
 // # Who waits for what
 //

@@ -57,6 +57,20 @@
 // the connection silently and discards the replies of the commands read in
 // the same batch, as Redis's securityWarningCommand path does.
 //
+// # Held replies
+//
+// A handler whose replies may leave only later (under appendfsync always,
+// once their commit is synced) hands them to the connection with [Hold]
+// and a token instead of blocking. The connection sends them once its
+// [Holder] reports the token ready and meanwhile goes on reading and
+// running what the client sends, so commands that arrive while a sync runs
+// are in memory, and in the next sync, when it returns. Its read is cut
+// short, when the holder's wake-up comes, by a read deadline in the past.
+// Replies leave in order: those of a later batch never before those of an
+// earlier one. A protocol error found meanwhile is written after the held
+// replies, a client that closes its side still gets them, and a holder's
+// error drops them and closes the connection.
+//
 // # Blocked clients
 //
 // [WatchClose] reports a peer that closes or resets its connection while a
