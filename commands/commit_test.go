@@ -581,12 +581,20 @@ func TestCommitAlwaysFailureWakesAll(t *testing.T) {
 // takes the queue: every wait must return, with its sequence durable, and
 // every op must reach the store.
 func TestCommitAlwaysPebbleWaiters(t *testing.T) {
+	pebbleWriters(t, 16, 50, func(c *committer, seq uint64) error { return c.wait(seq) })
+}
+
+// pebbleWriters runs writers goroutines that each enqueue cmds commands on
+// a committer over a real store under always and wait for each with
+// waitFn; every wait must return with its sequence durable, and close must
+// leave everything durable.
+func pebbleWriters(t *testing.T, writers, cmds int, waitFn func(c *committer, seq uint64) error) {
+	t.Helper()
 	store, err := persist.Open(t.TempDir(), persist.Options{Fsync: persist.Always})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := testCommitter(store, nil, commitTiming{})
-	const writers, cmds = 16, 50
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
@@ -595,12 +603,12 @@ func TestCommitAlwaysPebbleWaiters(t *testing.T) {
 				c.open.Add(persist.Op{Kind: persist.KeyPut, Key: "k" + strconv.Itoa(w*cmds+i), UID: uint64(w*cmds + i + 1)})
 				seq := c.enqueue()
 				c.ks.Unlock()
-				if err := c.wait(seq); err != nil {
+				if err := waitFn(c, seq); err != nil {
 					t.Error(err)
 					return
 				}
 				if d := c.durable.Load(); d < seq {
-					t.Errorf("wait(%d) returned with durable %d", seq, d)
+					t.Errorf("wait for %d returned with durable %d", seq, d)
 					return
 				}
 			}

@@ -3,9 +3,9 @@ package commands
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"net"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,42 +36,15 @@ func readyNow(c *committer, seq uint64) error {
 // every sequence durable once Ready says so, and Notify keeps nothing for a
 // sequence already durable.
 func TestCommitReadyNotify(t *testing.T) {
-	store, err := persist.Open(t.TempDir(), persist.Options{Fsync: persist.Always})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := testCommitter(store, nil, commitTiming{})
-	const writers, cmds = 8, 40
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Go(func() {
-			for i := range cmds {
-				c.ks.Lock()
-				c.open.Add(persist.Op{Kind: persist.KeyPut, Key: "k" + strconv.Itoa(w*cmds+i), UID: uint64(w*cmds + i + 1)})
-				seq := c.enqueue()
-				c.ks.Unlock()
-				if err := readyNow(c, seq); err != nil {
-					t.Error(err)
-					return
-				}
-				if d := c.durable.Load(); d < seq {
-					t.Errorf("Ready(%d) with durable %d", seq, d)
-					return
-				}
-				if c.Notify(seq, func() { t.Error("wake-up kept for a durable sequence") }) {
-					t.Errorf("Notify(%d) kept a wake-up after Ready", seq)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	c.close()
-	if got, want := c.durable.Load(), uint64(writers*cmds); got != want {
-		t.Errorf("durable %d after close, want %d", got, want)
-	}
-	if err := store.Close(); err != nil {
-		t.Fatal(err)
-	}
+	pebbleWriters(t, 8, 40, func(c *committer, seq uint64) error {
+		if err := readyNow(c, seq); err != nil {
+			return err
+		}
+		if c.Notify(seq, func() { t.Error("wake-up kept for a durable sequence") }) {
+			return fmt.Errorf("Notify(%d) kept a wake-up after Ready", seq)
+		}
+		return nil
+	})
 }
 
 // TestCommitReadyFailure: a failed apply makes Ready report the store's

@@ -76,6 +76,19 @@ func holdServer(t *testing.T, g *gate) (addr string, ran chan string) {
 	return ln.Addr().String(), ran
 }
 
+// dialHold starts a holdServer for g and connects to it; the connection
+// is closed when the test ends.
+func dialHold(t *testing.T, g *gate) (net.Conn, chan string) {
+	t.Helper()
+	addr, ran := holdServer(t, g)
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return nc, ran
+}
+
 func expectRan(t *testing.T, ran chan string, want ...string) {
 	t.Helper()
 	for _, w := range want {
@@ -117,12 +130,7 @@ func expectLines(t *testing.T, nc net.Conn, r *bufio.Reader, want ...string) {
 // token is ready, and only then.
 func TestHoldReadsAhead(t *testing.T) {
 	g := &gate{}
-	addr, ran := holdServer(t, g)
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, ran := dialHold(t, g)
 	r := bufio.NewReader(nc)
 
 	nc.Write(append(encode("cmd", "1"), encode("cmd", "2")...))
@@ -144,12 +152,7 @@ func TestHoldReadsAhead(t *testing.T) {
 // and ends the connection.
 func TestHoldFailureDropsReplies(t *testing.T) {
 	g := &gate{}
-	addr, ran := holdServer(t, g)
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, ran := dialHold(t, g)
 	nc.Write(encode("cmd", "1"))
 	expectRan(t, ran, "1")
 	g.open(0, errors.New("sync failed"))
@@ -164,12 +167,7 @@ func TestHoldFailureDropsReplies(t *testing.T) {
 // input that arrived while replies were held, follows those replies.
 func TestHoldProtocolErrorAfterHeld(t *testing.T) {
 	g := &gate{}
-	addr, ran := holdServer(t, g)
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, ran := dialHold(t, g)
 	r := bufio.NewReader(nc)
 	nc.Write(encode("cmd", "1"))
 	expectRan(t, ran, "1")
@@ -183,12 +181,7 @@ func TestHoldProtocolErrorAfterHeld(t *testing.T) {
 // still gets their replies once they may leave.
 func TestHoldHalfClose(t *testing.T) {
 	g := &gate{}
-	addr, ran := holdServer(t, g)
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, ran := dialHold(t, g)
 	nc.Write(encode("cmd", "1"))
 	expectRan(t, ran, "1")
 	nc.(*net.TCPConn).CloseWrite()
