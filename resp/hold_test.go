@@ -193,3 +193,36 @@ func TestHoldHalfClose(t *testing.T) {
 		t.Fatalf("got %q (%v), want +1 then EOF", got, err)
 	}
 }
+
+// TestHoldStopsReadingAheadForWaitingClients: a client that always waits
+// for its replies gets no read ahead after aheadMissLimit empty ones (its
+// next command runs only once the held replies left), and one that then
+// pipelines gets it back once the rest ends.
+func TestHoldStopsReadingAheadForWaitingClients(t *testing.T) {
+	g := &gate{}
+	nc, ran := dialHold(t, g)
+	r := bufio.NewReader(nc)
+	n := uint64(0)
+	for range aheadMissLimit {
+		n++
+		nc.Write(encode("cmd", strconv.FormatUint(n, 10)))
+		expectRan(t, ran, strconv.FormatUint(n, 10))
+		time.Sleep(20 * time.Millisecond) // the connection waits in its read ahead
+		g.open(n, nil)
+		expectLines(t, nc, r, "+"+strconv.FormatUint(n, 10))
+	}
+	// Resting: a command sent while replies are held waits for them.
+	nc.Write(encode("cmd", strconv.FormatUint(n+1, 10)))
+	expectRan(t, ran, strconv.FormatUint(n+1, 10))
+	nc.Write(encode("cmd", strconv.FormatUint(n+2, 10)))
+	select {
+	case got := <-ran:
+		t.Fatalf("ran %q while resting from reading ahead", got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	g.open(n+1, nil)
+	expectLines(t, nc, r, "+"+strconv.FormatUint(n+1, 10))
+	expectRan(t, ran, strconv.FormatUint(n+2, 10))
+	g.open(n+2, nil)
+	expectLines(t, nc, r, "+"+strconv.FormatUint(n+2, 10))
+}

@@ -202,7 +202,22 @@ type Conn struct {
 	armed, woken, registered bool
 	regToken                 uint64
 	wakeFn                   func()
+	// A client that waits for its replies before it sends more (most
+	// do) gives a read ahead nothing but a read that comes back empty:
+	// aheadMisses counts such reads in a row, and after aheadMissLimit
+	// the next aheadRestWaits waits block without reading (aheadRest
+	// counts them down), with heldCh and heldWake as their wake-up.
+	aheadMisses, aheadRest uint8
+	heldCh                 chan struct{}
+	heldWake               func()
 }
+
+// How a connection stops reading ahead for a client that never sends
+// while its replies are held, and how soon it tries again.
+const (
+	aheadMissLimit = 16
+	aheadRestWaits = 64
+)
 
 // held marks the end of the replies that wait for token.
 type held struct {
@@ -266,8 +281,12 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 				}
 				if !done {
 					read := c.fillHeld
-					if len(c.out) > maxHeldOutput {
+					switch {
+					case len(c.out) > maxHeldOutput:
 						read = c.waitHeld // stop reading ahead: let them leave first
+					case c.aheadRest > 0:
+						c.aheadRest--
+						read = c.waitHeld
 					}
 					if err := read(); err != nil {
 						return err
@@ -381,8 +400,13 @@ func (c *Conn) fillHeld() error {
 	c.wmu.Unlock()
 	switch {
 	case err == nil:
+		c.aheadMisses = 0 // the client sent more meanwhile
 	case woken && errors.Is(err, os.ErrDeadlineExceeded):
 		err = nil
+		if c.aheadMisses++; c.aheadMisses >= aheadMissLimit {
+			// Rest, and after the rest one more miss rests again.
+			c.aheadRest, c.aheadMisses = aheadRestWaits, aheadMissLimit-1
+		}
 	case errors.Is(err, errVerdictHeld):
 		// The guard's error reply follows the held replies (the next
 		// read carries it out).
@@ -436,9 +460,17 @@ func (c *Conn) waitHeld() error {
 		if err != nil || done {
 			return err
 		}
-		ready := make(chan struct{})
-		if c.holder.Notify(c.holds[0].token, func() { close(ready) }) {
-			<-ready
+		if c.heldCh == nil {
+			c.heldCh = make(chan struct{}, 1)
+			c.heldWake = func() {
+				select {
+				case c.heldCh <- struct{}{}:
+				default:
+				}
+			}
+		}
+		if c.holder.Notify(c.holds[0].token, c.heldWake) {
+			<-c.heldCh // a wake-up left from an earlier wait only makes it look again
 		}
 	}
 	return nil
