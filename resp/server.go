@@ -371,6 +371,16 @@ func (c *Conn) fillHeld() error {
 	err := c.fill()
 	if g != nil {
 		g.holdVerdict = false
+		if g.closeBehind {
+			// A POST or Host: line came behind the commands just read: the
+			// held replies leave, those of the commands read with it are
+			// dropped (as in Redis).
+			werr := c.waitHeld()
+			g.dropFromNow()
+			if err == nil {
+				err = werr
+			}
+		}
 	}
 	c.wmu.Lock()
 	woken := c.woken
