@@ -2,6 +2,7 @@ package resp
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"testing"
 	"time"
@@ -49,5 +50,26 @@ func TestHoldVerdictBehindCommands(t *testing.T) {
 				t.Fatalf("got %q (%v), want %q then EOF", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestHoldFailureSendsReadyReplies: when a later batch's commit fails, the
+// held replies of an earlier batch that is durable still leave before the
+// connection closes: their commands' effects are kept, and a client told
+// nothing would run them again.
+func TestHoldFailureSendsReadyReplies(t *testing.T) {
+	g := &gate{}
+	nc, ran := dialHold(t, g)
+	r := bufio.NewReader(nc)
+	nc.Write(encode("cmd", "1"))
+	expectRan(t, ran, "1")
+	nc.Write(encode("cmd", "2"))
+	expectRan(t, ran, "2")
+	expectNothing(t, nc, r)
+	g.failAbove(1, errors.New("sync failed"))
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(r)
+	if string(got) != "+1\r\n" || err != nil {
+		t.Fatalf("got %q (%v), want +1 (durable) and nothing of the failed batch, then EOF", got, err)
 	}
 }
