@@ -27,6 +27,10 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 		return
 	}
 	defer s.shut.exit()
+	// Messages queued before the command runs precede its reply: the
+	// connection was busy when they came (a batch running, or replies
+	// held for their fsync), and Redis would have queued them first.
+	c.takePushes(conn)
 	c.w.Reset()
 	s.execute(c, rc.Args)
 	c.publish(rc.Args)

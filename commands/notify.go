@@ -30,7 +30,9 @@ import (
 // its commands the client's own goroutine moves them after the reply just
 // written (handle, takePushes), so a message published by the client's own
 // command comes after that command's reply, as in Redis 7.2 and later, and
-// keeps its place before the next reply. While the client is idle, or
+// keeps its place before the next reply; messages queued while the
+// connection was busy otherwise (between batches, or with replies held for
+// their fsync) are moved before the next command runs. While the client is idle, or
 // blocked, the outbox's goroutine writes them through resp.Interject, which
 // waits for the connection to be between batches.
 

@@ -49,20 +49,33 @@ func (s *seenLog) saw(key string, es []entry) {
 }
 
 // slowStore is the Pebble store with a disk that takes up to 5ms per
-// commit. The in-memory file system syncs in microseconds, which would leave
+// batch. The in-memory file system syncs in microseconds, which would leave
 // a reply that leaves too early almost no time to be caught by a crash.
+// The server writes through Apply (Commit is Apply and the ticket's Wait),
+// so that is where the time goes: the batch reaches the log that much
+// later, while the effects it records are in memory already.
 type slowStore struct {
 	*persist.Pebble
 	mu  sync.Mutex
 	rng *rand.Rand
 }
 
-// Commit implements persist.Store.
-func (s *slowStore) Commit(b *persist.Batch) error {
+func (s *slowStore) pause() {
 	s.mu.Lock()
 	d := time.Duration(s.rng.Int64N(int64(5 * time.Millisecond)))
 	s.mu.Unlock()
 	time.Sleep(d)
+}
+
+// Apply implements persist.Store.
+func (s *slowStore) Apply(b *persist.Batch) (persist.Ticket, error) {
+	s.pause()
+	return s.Pebble.Apply(b)
+}
+
+// Commit implements persist.Store.
+func (s *slowStore) Commit(b *persist.Batch) error {
+	s.pause()
 	return s.Pebble.Commit(b)
 }
 
@@ -160,6 +173,44 @@ func powerRound(t testing.TB, srv *commands.Server, fs *persist.CrashFS, log *se
 				}
 			}
 		})
+	}
+	// Streaming writers: one XADD per write, never waiting for a reply (the
+	// connection reads them while earlier replies wait for their sync);
+	// replies come back in order on the other side.
+	for w := 0; w < 2; w++ {
+		key := powerKeys[w]
+		c := dialT(t, addr)
+		sent := make(chan string, 1<<16)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			defer close(sent)
+			for seq := 0; !stopped(); seq++ {
+				f := fmt.Sprintf("w\x00s%d:%d:%d", round, w, seq)
+				sent <- f
+				c.queue("XADD", key, "*", "w", f[2:])
+				if c.flush() != nil {
+					return
+				}
+				if seq%16 == 15 {
+					time.Sleep(200 * time.Microsecond)
+				}
+				for len(sent) > cap(sent)/2 && !stopped() {
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			defer c.close() // ends the writer's flush once the reader stops
+			for f := range sent {
+				v, err := c.read()
+				if err != nil || v.kind != '$' {
+					return
+				}
+				log.saw(key, []entry{{id: v.str, fields: f}})
+			}
+		}()
 	}
 	// Tail readers: XRANGE from after the last entry seen.
 	for r := 0; r < 2; r++ {

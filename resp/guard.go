@@ -80,6 +80,11 @@ type Guard struct {
 	// errVerdictHeld, so the Conn sends those replies before the guard's
 	// error reply.
 	holdVerdict bool
+	// closeBehind is set instead of discard when a POST or Host: verdict
+	// comes behind commands while holdVerdict is set: the held replies
+	// answer commands read before, and Redis would have sent them, so the
+	// Conn sends them and then starts the discard (see dropFromNow).
+	closeBehind bool
 
 	discard  atomic.Bool
 	authed   atomic.Bool
@@ -324,7 +329,11 @@ func (g *Guard) decide(res result, w, done int, rest []byte) (int, error) {
 	// before it reads again. Those replies are lost behind a POST, as in
 	// Redis, which drops the replies of the batch it read the POST in.
 	if res.ev == evClose {
-		g.discard.Store(true)
+		if g.holdVerdict {
+			g.closeBehind = true
+		} else {
+			g.discard.Store(true)
+		}
 	}
 	if res.restart {
 		// Judge the command again then: the commands before it may change
@@ -335,6 +344,13 @@ func (g *Guard) decide(res result, w, done int, rest []byte) (int, error) {
 	}
 	g.compact()
 	return w, nil
+}
+
+// dropFromNow starts the discard that a POST or Host: verdict found while
+// replies were held put off (closeBehind).
+func (g *Guard) dropFromNow() {
+	g.closeBehind = false
+	g.discard.Store(true)
 }
 
 // errVerdictHeld is Read's error for a verdict kept while the connection

@@ -17,23 +17,23 @@ import (
 type gate struct {
 	mu    sync.Mutex
 	ready uint64 // tokens up to this are ready
-	err   error
+	err   error  // the error of the tokens above ready, once set
 	wakes []func()
 }
 
 func (g *gate) Ready(token uint64) (bool, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.err != nil {
-		return false, g.err
+	if token <= g.ready {
+		return true, nil
 	}
-	return token <= g.ready, nil
+	return false, g.err
 }
 
 func (g *gate) Notify(token uint64, wake func()) bool {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.err != nil || token <= g.ready {
+	if token <= g.ready || g.err != nil {
 		return false
 	}
 	g.wakes = append(g.wakes, wake)
@@ -43,6 +43,15 @@ func (g *gate) Notify(token uint64, wake func()) bool {
 // open makes tokens up to n ready (or fails them all with err) and wakes
 // every waiting connection.
 func (g *gate) open(n uint64, err error) {
+	if err != nil {
+		n = 0
+	}
+	g.failAbove(n, err)
+}
+
+// failAbove makes tokens up to n ready and, with err, fails those above,
+// and wakes every waiting connection.
+func (g *gate) failAbove(n uint64, err error) {
 	g.mu.Lock()
 	g.ready, g.err = n, err
 	w := g.wakes

@@ -326,15 +326,16 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 }
 
 // sendHeld writes the held replies that may leave, and reports whether
-// none is held any more. An error from the holder drops every unsent
-// reply; the connection then ends.
+// none is held any more. An error from the holder drops every reply that
+// may not leave (those before, whose tokens are ready, are sent first);
+// the connection then ends.
 func (c *Conn) sendHeld() (bool, error) {
 	k := len(c.holds)
 	for k > 0 {
 		// Tokens are ready in order: find the last ready one.
 		ok, err := c.holder.Ready(c.holds[k-1].token)
 		if err != nil {
-			c.dropOutput()
+			c.failHeld(k - 1)
 			return false, err
 		}
 		if ok {
@@ -359,6 +360,22 @@ func (c *Conn) sendHeld() (bool, error) {
 		}
 	}
 	return false, c.werr
+}
+
+// failHeld sends the held replies before holds[k] whose tokens are ready,
+// and drops every other unsent reply: holds[k]'s token failed.
+func (c *Conn) failHeld(k int) {
+	n := 0
+	for n < k {
+		if ok, err := c.holder.Ready(c.holds[n].token); !ok || err != nil {
+			break
+		}
+		n++
+	}
+	if n > 0 && c.werr == nil {
+		_, c.werr = c.nc.Write(c.out[:c.holds[n-1].end])
+	}
+	c.dropOutput()
 }
 
 // fillHeld is fill while replies are held: the read ends when more input
@@ -390,6 +407,16 @@ func (c *Conn) fillHeld() error {
 	err := c.fill()
 	if g != nil {
 		g.holdVerdict = false
+		if g.closeBehind {
+			// A POST or Host: line came behind the commands just read: the
+			// held replies leave, those of the commands read with it are
+			// dropped (as in Redis).
+			werr := c.waitHeld()
+			g.dropFromNow()
+			if err == nil {
+				err = werr
+			}
+		}
 	}
 	c.wmu.Lock()
 	woken := c.woken
