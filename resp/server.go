@@ -307,6 +307,13 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 			c.turn.Lock()
 			locked = true
 		}
+		if len(c.holds) > 0 {
+			// Replies that became ready while these commands arrived
+			// leave before they run (one of them may be slow).
+			if _, err := c.sendHeld(); err != nil {
+				return err
+			}
+		}
 		c.end = n
 		for c.cur = 0; c.cur < c.end && !c.closed; c.cur++ {
 			handler(c, c.cmds[c.cur])
