@@ -235,3 +235,47 @@ func TestHoldStopsReadingAheadForWaitingClients(t *testing.T) {
 	g.open(n+2, nil)
 	expectLines(t, nc, r, "+"+strconv.FormatUint(n+2, 10))
 }
+
+// TestDiscardOutputSendsReadyHeld: a handler that drops its output after
+// a failed wait (DiscardOutput) still sends the held replies of earlier
+// commands that became ready meanwhile, and only those.
+func TestDiscardOutputSendsReadyHeld(t *testing.T) {
+	g := &gate{}
+	ran := make(chan string, 10)
+	srv := NewServer(func(c redcon.Conn, cmd redcon.Command) {
+		arg := string(cmd.Args[len(cmd.Args)-1])
+		ran <- arg
+		if arg == "fail" {
+			g.open(1, nil) // the first command's commit became durable during the wait
+			c.WriteString("not sent")
+			DiscardOutput(c)
+			c.NetConn().Close()
+			return
+		}
+		c.WriteString(arg)
+		n, _ := strconv.ParseUint(arg, 10, 64)
+		Hold(c, g, n)
+	}, nil, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(NewListener(ln, nil))
+	t.Cleanup(func() { srv.Close() })
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.Write(encode("cmd", "1"))
+	expectRan(t, ran, "1")
+	nc.Write(encode("cmd", "2"))
+	expectRan(t, ran, "2")
+	nc.Write(encode("cmd", "fail"))
+	expectRan(t, ran, "fail")
+	nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(nc)
+	if string(got) != "+1\r\n" || err != nil {
+		t.Fatalf("got %q (%v), want only the ready reply +1, then the close", got, err)
+	}
+}

@@ -881,9 +881,16 @@ func Flush(conn redcon.Conn) error {
 }
 
 // DiscardOutput drops the replies written to conn and not yet sent, for a
-// connection of a Server or of a redcon.Server.
+// connection of a Server or of a redcon.Server. Held replies (see Hold)
+// that their holder already reports ready are sent first: they show
+// nothing a failure can lose, and a client not told of a write that was
+// made could make it twice.
 func DiscardOutput(conn redcon.Conn) {
 	if c, ok := conn.(*Conn); ok {
+		if len(c.holds) > 0 {
+			c.failHeld(len(c.holds))
+			return
+		}
 		c.dropOutput()
 		return
 	}
