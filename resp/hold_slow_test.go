@@ -2,7 +2,6 @@ package resp
 
 import (
 	"bufio"
-	"net"
 	"testing"
 
 	"github.com/tidwall/redcon"
@@ -26,7 +25,7 @@ func TestHoldReplyLeavesDuringSlowCommand(t *testing.T) {
 	g := &gate{}
 	release := make(chan struct{})
 	running := make(chan struct{})
-	srv := NewServer(func(c redcon.Conn, cmd redcon.Command) {
+	nc := dialHandler(t, func(c redcon.Conn, cmd redcon.Command) {
 		if string(cmd.Args[0]) == "slow" {
 			close(running)
 			<-release
@@ -35,18 +34,7 @@ func TestHoldReplyLeavesDuringSlowCommand(t *testing.T) {
 		}
 		c.WriteString("1")
 		Hold(c, g, 1)
-	}, nil, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(NewListener(ln, nil))
-	t.Cleanup(func() { srv.Close() })
-	nc, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	})
 	defer close(release)
 	r := bufio.NewReader(nc)
 	nc.Write(encode("cmd", "1"))

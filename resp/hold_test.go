@@ -62,12 +62,32 @@ func (g *gate) failAbove(n uint64, err error) {
 	}
 }
 
-// holdServer serves commands "cmd <n>": each replies +<n> and holds its
-// reply behind token n; ran receives every command as it runs.
-func holdServer(t *testing.T, g *gate) (addr string, ran chan string) {
+// dialHandler serves handler on a loopback port through a guard and
+// connects to it; server and connection close when the test ends.
+func dialHandler(t *testing.T, handler func(redcon.Conn, redcon.Command)) net.Conn {
 	t.Helper()
-	ran = make(chan string, 100)
-	srv := NewServer(func(c redcon.Conn, cmd redcon.Command) {
+	srv := NewServer(handler, nil, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(NewListener(ln, nil))
+	t.Cleanup(func() { srv.Close() })
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	return nc
+}
+
+// dialHold connects to a server of commands "cmd <n>": each replies +<n>
+// and holds its reply behind token n; ran receives every command as it
+// runs.
+func dialHold(t *testing.T, g *gate) (net.Conn, chan string) {
+	t.Helper()
+	ran := make(chan string, 100)
+	nc := dialHandler(t, func(c redcon.Conn, cmd redcon.Command) {
 		arg := string(cmd.Args[len(cmd.Args)-1])
 		ran <- arg
 		c.WriteString(arg)
@@ -75,26 +95,7 @@ func holdServer(t *testing.T, g *gate) (addr string, ran chan string) {
 		if len(c.PeekPipeline()) == 0 && !Hold(c, g, n) {
 			t.Error("Hold refused a Server connection")
 		}
-	}, nil, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(NewListener(ln, nil))
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String(), ran
-}
-
-// dialHold starts a holdServer for g and connects to it; the connection
-// is closed when the test ends.
-func dialHold(t *testing.T, g *gate) (net.Conn, chan string) {
-	t.Helper()
-	addr, ran := holdServer(t, g)
-	nc, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { nc.Close() })
+	})
 	return nc, ran
 }
 
@@ -242,7 +243,7 @@ func TestHoldStopsReadingAheadForWaitingClients(t *testing.T) {
 func TestDiscardOutputSendsReadyHeld(t *testing.T) {
 	g := &gate{}
 	ran := make(chan string, 10)
-	srv := NewServer(func(c redcon.Conn, cmd redcon.Command) {
+	nc := dialHandler(t, func(c redcon.Conn, cmd redcon.Command) {
 		arg := string(cmd.Args[len(cmd.Args)-1])
 		ran <- arg
 		if arg == "fail" {
@@ -255,18 +256,7 @@ func TestDiscardOutputSendsReadyHeld(t *testing.T) {
 		c.WriteString(arg)
 		n, _ := strconv.ParseUint(arg, 10, 64)
 		Hold(c, g, n)
-	}, nil, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(NewListener(ln, nil))
-	t.Cleanup(func() { srv.Close() })
-	nc, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	})
 	nc.Write(encode("cmd", "1"))
 	expectRan(t, ran, "1")
 	nc.Write(encode("cmd", "2"))

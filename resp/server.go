@@ -355,18 +355,23 @@ func (c *Conn) sendHeld() (bool, error) {
 		return true, c.Flush()
 	}
 	if k > 0 {
-		end := c.holds[k-1].end
-		if c.werr == nil {
-			_, c.werr = c.nc.Write(c.out[:end])
-		}
-		c.out = c.out[:copy(c.out, c.out[end:])]
-		n := copy(c.holds, c.holds[k:])
-		c.holds = c.holds[:n]
-		for i := range c.holds {
-			c.holds[i].end -= end
-		}
+		c.sendFirst(k)
 	}
 	return false, c.werr
+}
+
+// sendFirst writes the replies of the first k holds and forgets them.
+func (c *Conn) sendFirst(k int) {
+	end := c.holds[k-1].end
+	if c.werr == nil {
+		_, c.werr = c.nc.Write(c.out[:end])
+	}
+	c.out = c.out[:copy(c.out, c.out[end:])]
+	n := copy(c.holds, c.holds[k:])
+	c.holds = c.holds[:n]
+	for i := range c.holds {
+		c.holds[i].end -= end
+	}
 }
 
 // failHeld sends the held replies before holds[k] whose tokens are ready,
@@ -379,8 +384,8 @@ func (c *Conn) failHeld(k int) {
 		}
 		n++
 	}
-	if n > 0 && c.werr == nil {
-		_, c.werr = c.nc.Write(c.out[:c.holds[n-1].end])
+	if n > 0 {
+		c.sendFirst(n)
 	}
 	c.dropOutput()
 }
