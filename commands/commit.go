@@ -172,7 +172,11 @@ type committer struct {
 	// replies wait, see hold). landKick wakes the lander (capacity 1),
 	// landQuit stops it once close has flushed, landDone is closed when it
 	// has returned.
-	syncing  []pendingSync
+	syncing []pendingSync
+	// hooked is set when the store lands flights itself, calling
+	// landSynced from the goroutine whose sync made them durable: no
+	// lander runs then.
+	hooked   bool
 	landKick chan struct{}
 	landQuit chan struct{}
 	landDone chan struct{}
@@ -233,6 +237,12 @@ func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing
 		c.policy = p
 	}
 	go c.run()
+	if h, ok := store.(interface{ OnSync(func()) }); ok {
+		c.hooked = true
+		h.OnSync(c.landSynced)
+		close(c.landDone)
+		return c
+	}
 	go c.land()
 	return c
 }
@@ -501,6 +511,11 @@ func (c *committer) lead() {
 		// The lander waits for the sync; the leader goes on (its own wait,
 		// if it has one, is on the flight like everyone else's).
 		c.syncing = append(c.syncing, pendingSync{t, f})
+		if c.hooked {
+			// The sync may have ended before the ticket was queued.
+			c.landSyncedLocked()
+			break
+		}
 		select {
 		case c.landKick <- struct{}{}:
 		default:
@@ -546,6 +561,38 @@ func (c *committer) land() {
 				return
 			}
 		}
+	}
+}
+
+// landSynced is the store's sync hook: it lands the flights whose
+// batches the store has made durable, in the order they were applied.
+func (c *committer) landSynced() {
+	c.mu.Lock()
+	c.landSyncedLocked()
+	c.mu.Unlock()
+}
+
+func (c *committer) landSyncedLocked() {
+	for len(c.syncing) > 0 {
+		p := c.syncing[0]
+		done, err := p.t.TryWait()
+		if !done {
+			break
+		}
+		c.syncing[0] = pendingSync{}
+		c.syncing = c.syncing[1:]
+		if err == nil && c.failed != nil {
+			err = c.failed
+		}
+		if err != nil {
+			c.failLocked(err) // may let go of mu: the loop looks again
+			continue
+		}
+		p.f.synced = true
+		c.landLocked()
+	}
+	if len(c.syncing) == 0 && cap(c.syncing) > 64 {
+		c.syncing = nil
 	}
 }
 

@@ -37,6 +37,14 @@ func fillStore(t *testing.T, dir string, n int, flush bool) {
 		}
 		return
 	}
+	crashClose(t, s)
+}
+
+// crashClose closes s as a crash after the last sync would leave it: the
+// log written and synced, nothing flushed into tables.
+func crashClose(t *testing.T, s *Pebble) {
+	t.Helper()
+	s.wal.close()
 	if err := s.db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +72,52 @@ func findFile(t *testing.T, dir, pattern string) string {
 		}
 	}
 	return best
+}
+
+// logSegment returns the log segment holding the most records and how
+// many bytes of it they take: the spares prepared beside it are larger
+// files of zeros.
+func logSegment(t *testing.T, dir string) (string, int64) {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, walPrefix+"*"))
+	best, used := "", int64(0)
+	for _, p := range m {
+		gen, ok := parseWALName(filepath.Base(p))
+		data, err := os.ReadFile(p)
+		if !ok || err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		recs, err := parseWALSegment(data, gen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := int64(0)
+		for _, r := range recs {
+			n += int64(walHeader + len(r.repr))
+		}
+		if n > used {
+			best, used = p, n
+		}
+	}
+	if best == "" {
+		t.Fatalf("no log segment with records in %s", dir)
+	}
+	return best, used
+}
+
+// damageLog flips a byte at frac of the records of the log segment
+// holding the most.
+func damageLog(t *testing.T, dir string, frac float64) {
+	t.Helper()
+	path, used := logSegment(t, dir)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[int(float64(used)*frac)] ^= 0x5a
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func truncateHalf(t *testing.T, path string) {
@@ -121,7 +175,7 @@ func TestCorruptionRefused(t *testing.T) {
 		{"table byte flipped", true, func(t *testing.T, dir string) { flipByte(t, findFile(t, dir, "*.sst"), 0.3) }, false, ErrCorrupt},
 		{"manifest truncated", true, func(t *testing.T, dir string) { truncateHalf(t, findFile(t, dir, "MANIFEST-*")) }, true, ErrCorrupt},
 		{"manifest byte flipped", true, func(t *testing.T, dir string) { flipByte(t, findFile(t, dir, "MANIFEST-*"), 0.5) }, true, ErrCorrupt},
-		{"log byte flipped", false, func(t *testing.T, dir string) { flipByte(t, findFile(t, dir, "*.log"), 0.25) }, true, ErrCorrupt},
+		{"log byte flipped", false, func(t *testing.T, dir string) { damageLog(t, dir, 0.25) }, true, ErrCorrupt},
 		{"manifest deleted", true, func(t *testing.T, dir string) {
 			for _, pat := range []string{"MANIFEST-*", "marker.manifest.*"} {
 				m, _ := filepath.Glob(filepath.Join(dir, pat))
@@ -170,7 +224,10 @@ func TestCorruptionRefused(t *testing.T) {
 func TestTruncatedLogIsACrashNotCorruption(t *testing.T) {
 	dir := t.TempDir()
 	fillStore(t, dir, 20000, false)
-	truncateHalf(t, findFile(t, dir, "*.log"))
+	path, used := logSegment(t, dir)
+	if err := os.Truncate(path, used/2); err != nil {
+		t.Fatal(err)
+	}
 	s := openT(t, dir, Options{})
 	defer s.Close()
 	got, st := loadT(t, s)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/runnel-db/runnel/stream"
 )
@@ -124,7 +123,25 @@ func survivors(t *testing.T, s *Pebble, writers int) []uint64 {
 // writers merge runs of their batches into one commit, so that some nodes
 // open and close within one batch (written without a range deletion) and
 // others close in a batch after their first entry's.
+//
+// It runs with one log lane and default segments (the server's setting),
+// and with two lanes and small segments, so that crashes also land while a
+// lane moves to a new segment and retired segments are reused, and
+// batches synced by one lane can outlive a batch before them that the
+// other lane had not synced.
 func TestCrashAlways(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		lanes, segment int
+	}{
+		{"one lane", 0, 0},
+		{"two lanes, small segments", 2, 64 << 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) { crashAlways(t, tc.lanes, tc.segment) })
+	}
+}
+
+func crashAlways(t *testing.T, lanes, segment int) {
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 2))
 	const writers = 12
@@ -132,9 +149,9 @@ func TestCrashAlways(t *testing.T) {
 	if testing.Short() {
 		rounds = 4
 	}
-	// Small write buffers, so that crashes also land during log rotations,
-	// flushes and compactions.
-	opts := Options{fs: vfs.NewCrashableMem(), MemTableSize: 64 << 10}
+	// Small write buffers, so that crashes also land during flushes and
+	// compactions.
+	opts := Options{fs: vfs.NewCrashableMem(), MemTableSize: 64 << 10, logLanes: lanes, logSegmentSize: segment}
 	s := openT(t, crashDir, opts)
 	createWriters(t, s, writers)
 	acked := make([]uint64, writers) // highest i acknowledged before the crash
@@ -237,7 +254,7 @@ func TestCrashLossEverySecAndNo(t *testing.T) {
 		createWriters(t, s, 1)
 		// createWriters' batch was not synced either: sync it so the
 		// stream exists after the crash.
-		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		if err := s.wal.sync(); err != nil {
 			t.Fatal(err)
 		}
 		commitN(t, s, 1, n)
@@ -272,7 +289,7 @@ func TestCrashLossEverySecAndNo(t *testing.T) {
 		opts := Options{Fsync: No, fs: fs}
 		s := openT(t, crashDir, opts)
 		createWriters(t, s, 1)
-		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		if err := s.wal.sync(); err != nil {
 			t.Fatal(err)
 		}
 		commitN(t, s, 1, n)

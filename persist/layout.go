@@ -18,6 +18,7 @@ const (
 	spaceEnd  byte = 0x04 // first byte past every space
 
 	sysFormat byte = 'v' // the format-version record
+	sysLogSeq byte = 's' // the number of the last batch applied (wal.go)
 
 	tagEntry byte = 'e'
 	tagGroup byte = 'g'
@@ -51,7 +52,7 @@ const formatMagic = "runnel"
 // Version 1 had no node records or deletion marks; versions 1 and 2 kept
 // the stream metadata under legacyTagMeta. Open upgrades both by moving
 // the metadata records and rewriting the format record in one batch.
-const formatVersion uint32 = 3
+const formatVersion uint32 = 4
 
 // oldestReadable is the oldest layout version Open upgrades.
 const oldestReadable uint32 = 1
@@ -70,6 +71,14 @@ const (
 
 // formatKey is the key of the format-version record.
 func formatKey() []byte { return []byte{spaceSys, sysFormat} }
+
+// logSeqKey is the key of the log-sequence record, rewritten by every
+// batch: what Pebble holds after a crash is every batch up to the one it
+// names, so recovery replays the log from the next.
+func logSeqKey() []byte { return []byte{spaceSys, sysLogSeq} }
+
+// logSeqValue encodes a log-sequence record.
+func logSeqValue(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
 // formatValue encodes the format record for version v.
 func formatValue(v uint32) []byte {

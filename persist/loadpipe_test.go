@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/runnel-db/runnel/stream"
 )
 
@@ -364,7 +365,7 @@ func TestLoadStopsOnError(t *testing.T) {
 	// A record of an unknown kind in the middle of stream 2, after its
 	// 200th node.
 	bad := append(appendEntryKey(nil, 2, id(10*nodes/2+3, 0)), 0x07)
-	if err := s.db.Set(bad, nil, nil); err != nil {
+	if err := s.db.Set(bad, nil, pebble.NoSync); err != nil {
 		t.Fatal(err)
 	}
 	l = &callLog{}
@@ -380,10 +381,10 @@ func TestLoadStopsOnError(t *testing.T) {
 	// A loose entry whose fields do not decode, after stream 1's nodes and
 	// a good loose entry.
 	good := appendFields(nil, fields("f", "v"))
-	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+1, 0)), good, nil); err != nil {
+	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+1, 0)), good, pebble.NoSync); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+2, 0)), good[:len(good)-1], nil); err != nil {
+	if err := s.db.Set(appendEntryKey(nil, 1, id(10*nodes+2, 0)), good[:len(good)-1], pebble.NoSync); err != nil {
 		t.Fatal(err)
 	}
 	l = &callLog{}

@@ -101,6 +101,12 @@ type Options struct {
 	// afterBackgroundSync, when set, is called after each EverySec sync
 	// with the number of batches that sync covered (tests).
 	afterBackgroundSync func(covered uint64)
+	// logLanes is the number of log files synced concurrently under
+	// Always; 0 means one (doc.go, "The write-ahead log", says why).
+	logLanes int
+	// logSegmentSize replaces the log's segment size (tests: crashes
+	// while segments change and are reused).
+	logSegmentSize int
 	// tune, when set, changes Pebble's options after Open has set them
 	// (tests and benchmarks comparing option sets).
 	tune func(*pebble.Options)

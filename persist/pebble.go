@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,7 +59,8 @@ type Pebble struct {
 	applyMu sync.RWMutex
 	closed  bool // guarded by applyMu
 
-	inflight sync.WaitGroup        // Always tickets not yet waited on
+	inflight sync.WaitGroup // Always tickets not yet waited on
+	wal      *wal
 	failed   atomic.Pointer[error] // first write or sync error, sticky
 	applied  atomic.Uint64         // batches applied without a sync (EverySec, No)
 	stop     chan struct{}         // closed by Close to end the sync loop
@@ -141,6 +143,9 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		// An existing directory must already hold a store: creating a fresh
 		// one beside unknown files could hide data.
 		ErrorIfNotExists: existing,
+		// runnel writes its own log (wal.go). Pebble still replays a log
+		// of its own that an older runnel left, and flushes it.
+		DisableWAL: true,
 	}
 	if po.MemTableSize == 0 {
 		po.MemTableSize = defaultMemTableSize
@@ -158,12 +163,40 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 	if err != nil {
 		return nil, classifyOpenErr(dir, err)
 	}
-	if err := checkStore(db); err != nil {
+	fix, err := checkFormat(db)
+	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
 	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync}
 	s.policy.Store(uint32(opts.Fsync))
+	last, err := readLogSeq(db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("%w (in %s)", err, dir)
+	}
+	replay := func(repr []byte) error {
+		b := db.NewBatch()
+		defer b.Close()
+		if err := b.SetRepr(slices.Clone(repr)); err != nil {
+			return fmt.Errorf("%w: log batch: %v", ErrCorrupt, err)
+		}
+		return db.Apply(b, pebble.NoSync)
+	}
+	w, replayed, err := openWAL(fs, dir, walConfig{lanes: opts.logLanes, segSize: opts.logSegmentSize}, last, replay, db.Flush, s.Policy)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if replayed > 0 {
+		logger.Infof("replayed %d batches from the log", replayed)
+	}
+	s.wal = w
+	if err := s.fixFormat(fix); err != nil {
+		w.close()
+		_ = db.Close()
+		return nil, fmt.Errorf("%w (in %s)", err, dir)
+	}
 	// No syncs in the background too: Pebble keeps unsynced log records in
 	// its own buffer rather than handing each to the OS as Redis's
 	// appendfsync no does, so without a sync a process kill could lose
@@ -234,48 +267,85 @@ func classifyOpenErr(dir string, err error) error {
 	return fmt.Errorf("persist: open %s: %w", dir, err)
 }
 
-// checkStore checks the format record (writing it into a store with no
-// records at all) and reads every table's footer and properties.
-func checkStore(db *pebble.DB) error {
+// formatFix is what Open must write before anything else: nothing, the
+// format record of a new store, or an upgrade of an older one.
+type formatFix uint8
+
+const (
+	formatOK formatFix = iota
+	formatNew
+	formatUpgrade
+)
+
+// checkFormat reads the format record and every table's footer and
+// properties. It writes nothing: a store this runnel refuses (a newer
+// one, say) is left exactly as it was, its log included.
+func checkFormat(db *pebble.DB) (formatFix, error) {
+	fix := formatOK
 	v, closer, err := db.Get(formatKey())
 	switch {
 	case errors.Is(err, pebble.ErrNotFound):
 		empty, err := isEmpty(db)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if !empty {
-			return fmt.Errorf("%w: records but no format record", ErrNotStore)
+			return 0, fmt.Errorf("%w: records but no format record", ErrNotStore)
 		}
 		// A new store, or one whose creation was cut short before its
-		// format record was synced: nothing to lose either way.
-		if err := db.Set(formatKey(), formatValue(formatVersion), pebble.Sync); err != nil {
-			return fmt.Errorf("persist: write format record: %w", err)
-		}
+		// format record was synced: nothing to lose either way. (Its
+		// log may still hold the record; writing it again is harmless.)
+		fix = formatNew
 	case err != nil:
-		return wrapReadErr("read format record", err)
+		return 0, wrapReadErr("read format record", err)
 	default:
 		ver, ok := parseFormatValue(v)
 		_ = closer.Close()
 		switch {
 		case !ok:
-			return fmt.Errorf("%w: format record is not runnel's", ErrNotStore)
+			return 0, fmt.Errorf("%w: format record is not runnel's", ErrNotStore)
 		case ver > formatVersion:
-			return fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooNew, ver, formatVersion)
+			return 0, fmt.Errorf("%w: store has version %d, this runnel reads %d", ErrFormatTooNew, ver, formatVersion)
 		case ver < oldestReadable:
-			return fmt.Errorf("%w: store has version %d, this runnel reads %d to %d", ErrFormatTooOld, ver, oldestReadable, formatVersion)
+			return 0, fmt.Errorf("%w: store has version %d, this runnel reads %d to %d", ErrFormatTooOld, ver, oldestReadable, formatVersion)
 		case ver < formatVersion:
-			// Older versions' records are valid in this one but for where
-			// the metadata lives: move it and record the new version in one
-			// synced batch, before anything new is written, so that an
-			// older runnel refuses the store from now on.
-			if err := upgradeMeta(db); err != nil {
-				return fmt.Errorf("persist: upgrade store to format %d: %w", formatVersion, err)
-			}
+			fix = formatUpgrade
 		}
 	}
 	if _, err := db.SSTables(pebble.WithProperties()); err != nil {
-		return fmt.Errorf("%w: reading table properties: %v", ErrCorrupt, err)
+		return 0, fmt.Errorf("%w: reading table properties: %v", ErrCorrupt, err)
+	}
+	return fix, nil
+}
+
+// fixFormat writes what checkFormat found missing, as one batch through
+// the log, synced before Open returns. An upgrade moves the metadata of
+// versions 1 and 2 and records the new version in the same batch, before
+// anything new is written, so that an older runnel refuses the store from
+// then on (version 3 had Pebble's log, which an older runnel would read
+// instead of runnel's).
+func (s *Pebble) fixFormat(fix formatFix) error {
+	if fix == formatOK {
+		return nil
+	}
+	pb := s.db.NewBatch()
+	defer pb.Close()
+	if fix == formatUpgrade {
+		if err := upgradeMeta(s.db, pb); err != nil {
+			return fmt.Errorf("persist: upgrade store to format %d: %w", formatVersion, err)
+		}
+	}
+	if err := pb.Set(formatKey(), formatValue(formatVersion), nil); err != nil {
+		return err
+	}
+	if _, err := s.wal.apply(
+		func(seq uint64) error { return pb.Set(logSeqKey(), logSeqValue(seq), nil) },
+		func() error { return s.db.Apply(pb, pebble.NoSync) },
+		pb.Repr); err != nil {
+		return fmt.Errorf("persist: write format record: %w", err)
+	}
+	if err := s.wal.sync(); err != nil {
+		return fmt.Errorf("persist: write format record: %w", err)
 	}
 	return nil
 }
@@ -305,8 +375,8 @@ func wrapReadErr(what string, err error) error {
 // returns (Close waits for outstanding ones); Tickets are not safe for
 // concurrent use.
 type Ticket struct {
-	s  *Pebble
-	pb *pebble.Batch
+	s   *Pebble
+	seq uint64
 }
 
 // Wait returns once the batch is durable under the store's fsync policy
@@ -314,17 +384,42 @@ type Ticket struct {
 // before it). An error means the sync failed: the batch may be lost and the
 // store refuses further writes.
 func (t Ticket) Wait() error {
-	if t.pb == nil {
+	if t.s == nil {
 		return nil
 	}
-	err := t.s.guard(t.pb.SyncWait)
-	_ = t.pb.Close()
+	err := t.s.wal.wait(t.seq)
 	t.s.inflight.Done()
 	if err != nil {
 		return t.s.fail(fmt.Errorf("sync: %w", err))
 	}
 	return nil
 }
+
+// TryWait is Wait without waiting: it reports whether the batch is
+// durable, or the store failed (with the error Wait would return). Once
+// it reported true the Ticket is spent, as after Wait.
+func (t Ticket) TryWait() (bool, error) {
+	if t.s == nil {
+		return true, nil
+	}
+	done, err := t.s.wal.poll(t.seq)
+	if !done {
+		return false, nil
+	}
+	t.s.inflight.Done()
+	if err != nil {
+		return true, t.s.fail(fmt.Errorf("sync: %w", err))
+	}
+	return true, nil
+}
+
+// OnSync sets fn to be called each time a sync of the log made batches
+// durable, and when the log fails, from the goroutine that synced, so a
+// caller can land its waiters without a goroutine of its own waiting on
+// each Ticket (one hand-off less per sync). fn runs with no lock of the
+// store held; it may call TryWait, not Apply or Wait. Set it before the
+// first Apply.
+func (s *Pebble) OnSync(fn func()) { s.wal.hook.Store(&fn) }
 
 // Apply implements Store. Batches are applied in the order of their Apply
 // calls; two calls that run concurrently are applied in some order, so a
@@ -362,18 +457,23 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 		_ = pb.Close()
 		return Ticket{}, err
 	}
-	if s.Policy() == Always {
+	always := s.Policy() == Always
+	if always {
 		s.inflight.Add(1)
-		if err := s.guard(func() error { return s.db.ApplyNoSyncWait(pb, pebble.Sync) }); err != nil {
-			s.inflight.Done()
-			return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
-		}
-		return Ticket{s: s, pb: pb}, nil
 	}
-	err = s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) })
+	seq, err := s.wal.apply(
+		func(seq uint64) error { return pb.Set(logSeqKey(), logSeqValue(seq), nil) },
+		func() error { return s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) }) },
+		pb.Repr)
 	_ = pb.Close()
 	if err != nil {
+		if always {
+			s.inflight.Done()
+		}
 		return Ticket{}, s.fail(fmt.Errorf("apply: %w", err))
+	}
+	if always {
+		return Ticket{s: s, seq: seq}, nil
 	}
 	s.applied.Add(1)
 	return Ticket{}, nil
@@ -478,9 +578,9 @@ func (s *Pebble) syncLoop(every time.Duration) {
 		if n == synced {
 			continue
 		}
-		// An empty log record written with Sync syncs the log through it,
-		// and so through every batch counted in n.
-		if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
+		// Syncing the log through its last batch covers every batch
+		// counted in n.
+		if err := s.wal.sync(); err != nil {
 			_ = s.fail(fmt.Errorf("background sync: %w", err))
 			return
 		}
@@ -509,7 +609,7 @@ func (s *Pebble) Sync() error {
 	s.inflight.Add(1) // Close waits for it before it closes Pebble
 	s.applyMu.RUnlock()
 	defer s.inflight.Done()
-	if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
+	if err := s.wal.sync(); err != nil {
 		return s.fail(fmt.Errorf("sync: %w", err))
 	}
 	return nil
@@ -532,7 +632,7 @@ func (s *Pebble) SetPolicy(p FsyncPolicy) {
 	if p != Always || old == Always || s.closed || s.failed.Load() != nil {
 		return
 	}
-	if err := s.guard(func() error { return s.db.LogData(nil, pebble.Sync) }); err != nil {
+	if err := s.wal.sync(); err != nil {
 		_ = s.fail(fmt.Errorf("sync: %w", err))
 	}
 }
@@ -548,7 +648,12 @@ func (s *Pebble) Checkpoint(dir string) error {
 	if s.closed {
 		return ErrClosed
 	}
-	if err := s.db.Checkpoint(dir, pebble.WithFlushedWAL()); err != nil {
+	// The log is runnel's, not part of a checkpoint: the tables must hold
+	// every batch applied so far.
+	if err := s.db.Flush(); err != nil {
+		return fmt.Errorf("persist: checkpoint to %s: flush: %w", dir, err)
+	}
+	if err := s.db.Checkpoint(dir); err != nil {
 		return fmt.Errorf("persist: checkpoint to %s: %w", dir, err)
 	}
 	return nil
@@ -562,7 +667,7 @@ func (s *Pebble) DiskUsage() uint64 {
 	if s.closed {
 		return 0
 	}
-	return s.db.Metrics().DiskSpaceUsage()
+	return s.db.Metrics().DiskSpaceUsage() + s.wal.size()
 }
 
 // Close implements Store: it refuses new batches, waits for outstanding
@@ -586,18 +691,20 @@ func (s *Pebble) Close() error {
 	if s.broken.Load() {
 		// Pebble panicked: its state is unknown and closing it could hang.
 		// Everything acknowledged is in the synced log; release the lock only.
+		s.wal.close()
 		if err := s.lock.Close(); err != nil {
 			return fmt.Errorf("persist: close: unlock: %w", err)
 		}
 		return nil
 	}
 	if s.failed.Load() == nil {
-		if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		if err := s.wal.sync(); err != nil {
 			errs = append(errs, fmt.Errorf("sync: %w", err))
 		} else if err := s.db.Flush(); err != nil {
 			errs = append(errs, fmt.Errorf("flush: %w", err))
 		}
 	}
+	s.wal.close()
 	if err := s.db.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close: %w", err))
 	}
@@ -610,11 +717,11 @@ func (s *Pebble) Close() error {
 	return nil
 }
 
-// upgradeMeta moves every named stream's metadata record from its place in
-// format versions 1 and 2 (before the entries) to tagMeta, and writes the
-// current format record, as one synced batch. Streams are found from the
-// key records; data no key record names is skipped by Load anyway.
-func upgradeMeta(db *pebble.DB) error {
+// upgradeMeta adds to b the moves of every named stream's metadata
+// record from its place in format versions 1 and 2 (before the entries)
+// to tagMeta. Streams are found from the key records; data no key record
+// names is skipped by Load anyway.
+func upgradeMeta(db *pebble.DB, b *pebble.Batch) error {
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{spaceKey}, UpperBound: []byte{spaceKey + 1}})
 	if err != nil {
 		return err
@@ -633,8 +740,6 @@ func upgradeMeta(db *pebble.DB) error {
 	if err := it.Close(); err != nil {
 		return err
 	}
-	b := db.NewBatch()
-	defer b.Close()
 	var k []byte
 	for _, uid := range uids {
 		k = appendLegacyMetaKey(k[:0], uid)
@@ -654,8 +759,5 @@ func upgradeMeta(db *pebble.DB) error {
 			return err
 		}
 	}
-	if err := b.Set(formatKey(), formatValue(formatVersion), nil); err != nil {
-		return err
-	}
-	return b.Commit(pebble.Sync)
+	return nil
 }
