@@ -29,7 +29,13 @@
 // rest, payload length, segment number, sequence number) and the Pebble
 // batch's bytes. A writer goroutine writes what was appended and, under
 // Always, syncs it before it takes more; it then calls OnSync's hook, on
-// which the commands layer lands the waiting replies directly.
+// which the commands layer lands the waiting replies directly. On Linux,
+// under Always, the writer writes and syncs in one call, with direct I/O
+// and RWF_DSYNC, rewriting the partial block it last wrote (segout.go):
+// on this machine that took a third less CPU and a quarter less time per
+// sync than a write and an fdatasync, and XADD with 50 clients, one in
+// flight each, went from 37,127 / 39,500 / 41,125 to 38,964 / 43,791 /
+// 47,534 ops/s (alternated; Redis 41,907 / 45,727 / 52,145).
 //
 // Why not Pebble's log: each commit under Always went from the committing
 // goroutine to Pebble's log writer and back, which on this machine cost as

@@ -203,6 +203,7 @@ type lane struct {
 	w       *wal
 	cond    sync.Cond // on w.mu: records or a sync request arrived
 	f       vfs.File
+	out     *segOut // writes f
 	seg     walSegment
 	buf     []byte // records appended, not yet taken by the writer
 	bufLow  uint64 // lowest sequence number in buf, 0 if empty
@@ -299,7 +300,7 @@ func openWAL(fs vfs.FS, dir string, cfg walConfig, last uint64, apply func(repr 
 			w.closeFiles()
 			return nil, 0, err
 		}
-		l.f, l.seg = f, seg
+		l.f, l.out, l.seg = f, newSegOut(f), seg
 		w.lanes = append(w.lanes, l)
 	}
 	if err := w.syncDir(); err != nil {
@@ -553,15 +554,9 @@ func (l *lane) run() {
 		l.busy = true
 		w.started++
 		l.startNo = w.started
-		f := l.f
+		out := l.out
 		w.mu.Unlock()
-		var err error
-		if len(buf) > 0 {
-			_, err = f.Write(buf)
-		}
-		if err == nil && doSync {
-			err = f.SyncData()
-		}
+		synced, err := out.write(buf, doSync)
 		w.mu.Lock()
 		l.busy = false
 		if err != nil {
@@ -576,7 +571,7 @@ func (l *lane) run() {
 		if cap(buf) <= maxSpareBuf {
 			l.spare = buf[:0]
 		}
-		if doSync {
+		if synced {
 			l.low = 0
 			w.advanceLocked()
 			w.callHookLocked()
@@ -627,7 +622,7 @@ func (l *lane) rotateLocked() error {
 		l.f = nil
 		return err
 	}
-	l.f, l.seg = f, seg
+	l.f, l.out, l.seg = f, newSegOut(f), seg
 	// Records appended meanwhile name the old segment: renumber them.
 	renumber(l.buf, seg.gen)
 	if needSync {
