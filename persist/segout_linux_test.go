@@ -16,11 +16,8 @@ func TestDirectWritesSurviveRestart(t *testing.T) {
 	dir := t.TempDir()
 	opts := Options{}
 	s := openT(t, dir, opts)
-	m := newModel()
+	m := keyedModel(t, s)
 	b := &Batch{}
-	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
-	commitT(t, s, b)
-	m.apply(b)
 	rng := rand.New(rand.NewPCG(7, 7))
 	for i := 1; i <= 600; i++ {
 		switch i % 150 {

@@ -160,6 +160,17 @@ func TestWALReplayStopsAtGap(t *testing.T) {
 	w.close()
 }
 
+// keyedModel names stream 1 "s" in s and returns the model of that.
+func keyedModel(t *testing.T, s *Pebble) *model {
+	t.Helper()
+	m := newModel()
+	b := &Batch{}
+	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+	commitT(t, s, b)
+	m.apply(b)
+	return m
+}
+
 // TestWALSegmentsReused commits far more than a segment holds, from many
 // goroutines over two lanes, and checks that the lanes moved to new
 // segments, that flushed segments were reused rather than piling up, and
@@ -169,11 +180,7 @@ func TestWALSegmentsReused(t *testing.T) {
 	fs := vfs.NewMem()
 	opts := Options{fs: fs, logLanes: 2, logSegmentSize: 16 << 10, MemTableSize: 1 << 20}
 	s := openT(t, crashDir, opts)
-	m := newModel()
-	b := &Batch{}
-	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
-	commitT(t, s, b)
-	m.apply(b)
+	m := keyedModel(t, s)
 	const writers, each = 8, 400
 	var mu sync.Mutex
 	var wg sync.WaitGroup
