@@ -45,11 +45,5 @@ func TestDirectWritesSurviveRestart(t *testing.T) {
 	if !usedDirect {
 		t.Log("this file system refused direct I/O: the page-cache path was tested instead")
 	}
-	crashClose(t, s)
-	s = openT(t, dir, opts)
-	defer s.Close()
-	got, _ := loadT(t, s)
-	if d := diff(m.expected(), got); d != "" {
-		t.Fatalf("after the restart: %s", d)
-	}
+	restartMatches(t, s, dir, opts, m)
 }

@@ -225,8 +225,15 @@ func TestWALSegmentsReused(t *testing.T) {
 	if files > 2+walKeepFree+retired+1 {
 		t.Fatalf("%d segment files, want at most the lanes', the spares and the retired ones", files)
 	}
+	restartMatches(t, s, crashDir, opts, m)
+}
+
+// restartMatches stops s as a crash after its last sync would, opens dir
+// again and checks it holds what m expects.
+func restartMatches(t *testing.T, s *Pebble, dir string, opts Options, m *model) {
+	t.Helper()
 	crashClose(t, s)
-	s = openT(t, crashDir, opts)
+	s = openT(t, dir, opts)
 	defer s.Close()
 	got, _ := loadT(t, s)
 	if d := diff(m.expected(), got); d != "" {
