@@ -25,9 +25,10 @@
 // holds in its memtables what the log has not yet seen flushed. Apply
 // gives each batch the next sequence number, writes it into the memtable
 // together with a log-sequence record naming that number (0x01 's'), and
-// appends it as one record to the log: a 24-byte header (CRC-32C of the
-// rest, payload length, segment number, sequence number) and the Pebble
-// batch's bytes. A writer goroutine writes what was appended and, under
+// appends it as one record to the log: a 32-byte header (CRC-32C of the
+// rest, payload length, segment number, sequence number, bytes of the
+// segment synced when the record was appended) and the Pebble batch's
+// bytes. A writer goroutine writes what was appended and, under
 // Always, syncs it before it takes more; it then calls OnSync's hook, on
 // which the commands layer lands the waiting replies directly. On Linux,
 // under Always, the writer writes and syncs in one call, with direct I/O
@@ -63,9 +64,13 @@
 // that, in order, up to the first one missing, flushes them into tables,
 // renames the old segments for reuse (or removes them) and syncs the
 // directory before the new log writes anything, so no old record can be
-// read as part of the new log. A record that fails its checksum is the
-// end of what a crash left when nothing valid follows it in its segment,
-// and ErrCorrupt when a valid record of the same segment does.
+// read as part of the new log. Reading a segment stops at the first
+// record that is not whole and valid. A crash can leave more than a torn
+// last record: the disk keeps unsynced writes in any order, so whole
+// records may follow a hole. A later valid record whose synced count
+// passes the stopping point proves that the record there had been synced,
+// though: that is damage, and Open fails with ErrCorrupt instead of
+// serving the store without the batches after it.
 //
 // The log can have several writers ("lanes", each with its own segment),
 // syncing concurrently under Always: a batch is durable once every batch

@@ -34,8 +34,10 @@ import (
 const (
 	walPrefix = "runnel-wal-"
 	// walHeader is a record's header: CRC-32C of the rest of the record,
-	// payload length, segment number, sequence number.
-	walHeader = 24
+	// payload length, segment number, sequence number, and how many bytes
+	// of the segment were synced when the record was appended (see
+	// readWALSegment).
+	walHeader = 32
 	// walSegmentSize is the size of the segments prepared in the
 	// background. A lane moves to a new segment once it filled the blocks
 	// its file had, if a spare is ready (else at twice this size); the old
@@ -66,8 +68,9 @@ func parseWALName(name string) (uint64, bool) {
 	return gen, err == nil && len(name) == len(walPrefix)+16
 }
 
-// appendWALRecord appends the record of batch seq, payload repr, to dst.
-func appendWALRecord(dst []byte, gen, seq uint64, repr []byte) []byte {
+// appendWALRecord appends the record of batch seq, payload repr, to dst,
+// for segment gen of which synced bytes are known synced.
+func appendWALRecord(dst []byte, gen, seq, synced uint64, repr []byte) []byte {
 	off := len(dst)
 	dst = append(dst, make([]byte, walHeader)...)
 	dst = append(dst, repr...)
@@ -75,6 +78,7 @@ func appendWALRecord(dst []byte, gen, seq uint64, repr []byte) []byte {
 	binary.LittleEndian.PutUint32(h[4:], uint32(len(repr)))
 	binary.LittleEndian.PutUint64(h[8:], gen)
 	binary.LittleEndian.PutUint64(h[16:], seq)
+	binary.LittleEndian.PutUint64(h[24:], synced)
 	binary.LittleEndian.PutUint32(h[0:], crc32.Checksum(h[4:], castagnoli))
 	return dst
 }
@@ -88,55 +92,104 @@ type walRecord struct {
 // readWALSegment reads the records of segment gen from r, which holds
 // size bytes, and calls fn for each, in file order; repr is valid only
 // during the call. Reading stops at the first record that is not whole
-// and valid: a torn write at the tail, the end of what was written, or
-// (in a reused file) a record of the segment's earlier life, which names
-// another segment. A record that fails its checksum although a valid
-// record of this segment follows it is damage, not a torn tail:
-// ErrCorrupt. It reads the file once, front to back, holding one record
-// at a time.
-func readWALSegment(r io.Reader, size int64, gen uint64, fn func(seq uint64, repr []byte)) error {
-	br := bufio.NewReaderSize(r, 256<<10)
+// and valid: the end of what was written, a record of a reused file's
+// earlier life (which names another segment), or what a crash left of
+// writes that were never synced, which the disk may have kept in any
+// order: a torn record, a hole, even whole records after one.
+//
+// Damage to records that were synced is told from that by the synced
+// count each record carries: if a valid record of this segment further on
+// says that more of the segment than the stopping point had been synced
+// when it was written, the record there was synced and is now unreadable:
+// ErrCorrupt, rather than a store served without the batches after it.
+func readWALSegment(r io.ReaderAt, size int64, gen uint64, fn func(seq uint64, repr []byte)) error {
+	br := bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 256<<10)
 	var buf []byte
-	// next reads the record at the current offset into buf, reporting
-	// whether one of this segment is there and whether its checksum holds.
 	off := int64(0)
-	var rerr error // a read error other than the file's end
-	next := func() (ok, valid bool) {
+	for {
 		h, err := br.Peek(walHeader)
 		if err != nil {
-			if err != io.EOF {
-				rerr = err
-			}
-			return false, false
+			break // the file's end (or a read error, which the scan meets)
 		}
 		n := int64(binary.LittleEndian.Uint32(h[4:]))
 		if binary.LittleEndian.Uint64(h[8:]) != gen || n > size-off-walHeader {
-			return false, false
+			break
 		}
 		buf = slices.Grow(buf[:0], walHeader+int(n))[:walHeader+int(n)]
 		if _, err := io.ReadFull(br, buf); err != nil {
-			if err != io.EOF && err != io.ErrUnexpectedEOF {
-				rerr = err
-			}
-			return false, false
+			break
 		}
-		off += walHeader + n
-		return true, crc32.Checksum(buf[4:], castagnoli) == binary.LittleEndian.Uint32(buf)
-	}
-	for {
-		at := off
-		ok, valid := next()
-		if !ok {
-			return rerr
-		}
-		if !valid {
-			if ok, valid := next(); ok && valid {
-				return fmt.Errorf("%w: log segment %d: record at offset %d fails its checksum", ErrCorrupt, gen, at)
-			}
-			return rerr
+		if crc32.Checksum(buf[4:], castagnoli) != binary.LittleEndian.Uint32(buf) {
+			break
 		}
 		fn(binary.LittleEndian.Uint64(buf[16:]), buf[walHeader:])
+		off += walHeader + n
 	}
+	if off+walHeader > size {
+		return nil
+	}
+	// Where the records after the stopping point would start: right after
+	// it (damage that wiped a header too), and past the length its header
+	// gives, if that names this segment (damage inside a payload, which
+	// may be larger than the window).
+	from := []int64{off + 1}
+	var h [walHeader]byte
+	if _, err := r.ReadAt(h[:], off); err == nil && binary.LittleEndian.Uint64(h[8:]) == gen {
+		if next := off + walHeader + int64(binary.LittleEndian.Uint32(h[4:])); next > off+walSearch && next < size {
+			from = append(from, next)
+		}
+	}
+	for _, f := range from {
+		at, found, err := findSyncedAfter(r, size, off, f, gen)
+		if err != nil {
+			return err
+		}
+		if found {
+			return fmt.Errorf("%w: log segment %d: the record at offset %d is unreadable, but the record at offset %d says it was synced", ErrCorrupt, gen, off, at)
+		}
+	}
+	return nil
+}
+
+// walSearch is how far past a segment's stopping point readWALSegment
+// looks for records that prove it damage: far enough for any damage but
+// a large one, short enough to cost nothing at start-up for the segments
+// that end well before their files do (spares, reused files).
+const walSearch = 1 << 20
+
+// findSyncedAfter looks in the walSearch bytes from offset from for a
+// valid record of segment gen written when more than stop bytes of the
+// segment were synced. It tests every offset; only a header that names
+// the segment costs more than a comparison.
+func findSyncedAfter(r io.ReaderAt, size, stop, from int64, gen uint64) (int64, bool, error) {
+	const piece = walSearch
+	buf := make([]byte, piece+walHeader)
+	for base := from; base+walHeader <= size && base < from+walSearch; base += piece {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-base)], base)
+		if err != nil && err != io.EOF {
+			return 0, false, fmt.Errorf("read log segment %d: %w", gen, err)
+		}
+		for i := 0; i+walHeader <= n && i < piece; i++ {
+			h := buf[i:]
+			if binary.LittleEndian.Uint64(h[8:]) != gen {
+				continue
+			}
+			at := base + int64(i)
+			synced := int64(binary.LittleEndian.Uint64(h[24:]))
+			ln := int64(binary.LittleEndian.Uint32(h[4:]))
+			if synced <= stop || synced > at || ln > size-at-walHeader {
+				continue
+			}
+			rec := make([]byte, walHeader+ln)
+			if _, err := r.ReadAt(rec, at); err != nil && err != io.EOF {
+				return 0, false, fmt.Errorf("read log segment %d: %w", gen, err)
+			}
+			if crc32.Checksum(rec[4:], castagnoli) == binary.LittleEndian.Uint32(rec) {
+				return at, true, nil
+			}
+		}
+	}
+	return 0, false, nil
 }
 
 // parseWALSegment is readWALSegment over data, returning the records.
@@ -153,11 +206,12 @@ func parseWALSegment(data []byte, gen uint64) ([]walRecord, error) {
 
 // walSegment is a log file and the highest sequence number written to it.
 type walSegment struct {
-	name string
-	gen  uint64
-	size int // bytes of records written
-	cap  int // bytes the file held when the lane took it
-	last uint64
+	name   string
+	gen    uint64
+	size   int // bytes of records written
+	synced int // bytes of records synced
+	cap    int // bytes the file held when the lane took it
+	last   uint64
 }
 
 // walConfig sizes the log; the zero value is the default.
@@ -411,7 +465,7 @@ func (w *wal) apply(setSeq func(uint64) error, write func() error, repr func() [
 	}
 	w.seq = seq
 	l := w.pickLocked()
-	l.buf = appendWALRecord(l.buf, l.seg.gen, seq, repr())
+	l.buf = appendWALRecord(l.buf, l.seg.gen, seq, uint64(l.seg.synced), repr())
 	if l.bufLow == 0 {
 		l.bufLow = seq
 	}
@@ -572,6 +626,7 @@ func (l *lane) run() {
 			l.spare = buf[:0]
 		}
 		if synced {
+			l.seg.synced = l.seg.size
 			l.low = 0
 			w.advanceLocked()
 			w.callHookLocked()
@@ -634,13 +689,14 @@ func (l *lane) rotateLocked() error {
 	return nil
 }
 
-// renumber rewrites the segment number (and so the checksum) of every
-// record in buf.
+// renumber rewrites the segment number and synced count (and so the
+// checksum) of every record in buf for a new segment.
 func renumber(buf []byte, gen uint64) {
 	for off := 0; off < len(buf); {
 		h := buf[off:]
 		n := int(binary.LittleEndian.Uint32(h[4:]))
 		binary.LittleEndian.PutUint64(h[8:], gen)
+		binary.LittleEndian.PutUint64(h[24:], 0)
 		binary.LittleEndian.PutUint32(h[0:], crc32.Checksum(h[4:walHeader+n], castagnoli))
 		off += walHeader + n
 	}

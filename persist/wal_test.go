@@ -12,11 +12,22 @@ import (
 )
 
 // segmentOf returns the records of seqs (payload "batch <seq>") as segment
-// gen's bytes.
+// gen's bytes, each written after every record before it was synced (as
+// one client's commits under Always).
 func segmentOf(gen uint64, seqs ...uint64) []byte {
 	var b []byte
 	for _, s := range seqs {
-		b = appendWALRecord(b, gen, s, []byte(fmt.Sprintf("batch %d", s)))
+		b = appendWALRecord(b, gen, s, uint64(len(b)), []byte(fmt.Sprintf("batch %d", s)))
+	}
+	return b
+}
+
+// unsyncedSegmentOf is segmentOf for records appended in one go after the
+// first synced bytes of the segment: one write whose sync never ended.
+func unsyncedSegmentOf(gen, synced uint64, seqs ...uint64) []byte {
+	var b []byte
+	for _, s := range seqs {
+		b = appendWALRecord(b, gen, s, synced, []byte(fmt.Sprintf("batch %d", s)))
 	}
 	return b
 }
@@ -55,7 +66,14 @@ func TestParseWALSegment(t *testing.T) {
 		{"records of the file's earlier life after the new ones",
 			append(segmentOf(7, 10, 11), segmentOf(3, 4, 5, 6)...), []uint64{10, 11}, false},
 		{"zeros after the records", append(segmentOf(7, 1, 2), make([]byte, 100)...), []uint64{1, 2}, false},
-		{"a record in the middle damaged", flip(full, rec+walHeader+2), nil, true},
+		{"a synced record in the middle damaged", flip(full, rec+walHeader+2), nil, true},
+		{"a synced record's header damaged", flip(full, rec+9), nil, true},
+		{"a hole in unsynced records, whole ones after it (a crash)",
+			flip(unsyncedSegmentOf(7, 0, 1, 2, 3, 4), rec+walHeader+2), []uint64{1}, false},
+		{"a synced record's length damaged", flip(full, rec+5), nil, true},
+		{"the first record damaged, synced ones after it", flip(full, 2), nil, true},
+		{"a hole after the synced records, unsynced ones after it (a crash)",
+			flip(append(segmentOf(7, 1, 2), unsyncedSegmentOf(7, uint64(2*rec), 3, 4, 5)...), 2*rec+walHeader+2), []uint64{1, 2}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,20 +91,6 @@ func TestParseWALSegment(t *testing.T) {
 				t.Fatalf("records %v, want %v", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestParseWALSegmentLengthDamage: a damaged length
-// field reads as a torn tail (the following record cannot be found), so
-// reading stops there; only what lies after is lost, which a crash could
-// not have left unsynced before a synced record anyway.
-func TestParseWALSegmentLengthDamage(t *testing.T) {
-	full := segmentOf(7, 1, 2, 3)
-	rec := len(segmentOf(7, 1))
-	full[rec+5] ^= 0x40
-	recs, err := parseWALSegment(full, 7)
-	if err != nil || !slices.Equal(seqsOf(recs), []uint64{1}) {
-		t.Fatalf("got %v, %v; want [1]", seqsOf(recs), err)
 	}
 }
 
@@ -238,5 +242,22 @@ func restartMatches(t *testing.T, s *Pebble, dir string, opts Options, m *model)
 	got, _ := loadT(t, s)
 	if d := diff(m.expected(), got); d != "" {
 		t.Fatalf("after the restart: %s", d)
+	}
+}
+
+// TestParseWALSegmentLargeRecordDamaged: damage inside a payload larger
+// than the search window behind a stopping point is still found, from the
+// length in the damaged record's header.
+func TestParseWALSegmentLargeRecordDamaged(t *testing.T) {
+	big := make([]byte, 3*walSearch)
+	data := appendWALRecord(nil, 7, 1, 0, big)
+	data = appendWALRecord(data, 7, 2, uint64(len(data)), []byte("batch 2"))
+	data[walHeader+walSearch+10] ^= 1
+	if _, err := parseWALSegment(data, 7); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("got %v, want ErrCorrupt", err)
+	}
+	// The same record torn (the rest never written): a crash's tail.
+	if recs, err := parseWALSegment(data[:walHeader+walSearch], 7); err != nil || len(recs) != 0 {
+		t.Fatalf("torn: %d records, %v; want none, no error", len(recs), err)
 	}
 }
