@@ -1,0 +1,226 @@
+package persist
+
+import (
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// gateFS wraps a file system so that a test can hold the log's syncs
+// (hold: the next segment SyncData sends on held, then waits for
+// release) and make its writes, syncs or new segments fail.
+type gateFS struct {
+	vfs.FS
+	hold                          atomic.Bool
+	held, release                 chan struct{}
+	failWrite, failSync, failOpen atomic.Bool
+}
+
+var errInjected = errors.New("injected I/O error")
+
+func newGateFS(fs vfs.FS) *gateFS {
+	return &gateFS{FS: fs, held: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (g *gateFS) isSegment(name string) bool {
+	_, ok := parseWALName(g.PathBase(name))
+	return ok
+}
+
+func (g *gateFS) wrap(name string, f vfs.File, err error) (vfs.File, error) {
+	if err != nil || !g.isSegment(name) {
+		return f, err
+	}
+	return gateFile{f, g}, nil
+}
+
+func (g *gateFS) Create(name string, cat vfs.DiskWriteCategory) (vfs.File, error) {
+	if g.isSegment(name) && g.failOpen.Load() {
+		return nil, errInjected
+	}
+	f, err := g.FS.Create(name, cat)
+	return g.wrap(name, f, err)
+}
+
+func (g *gateFS) ReuseForWrite(old, name string, cat vfs.DiskWriteCategory) (vfs.File, error) {
+	if g.isSegment(name) && g.failOpen.Load() {
+		return nil, errInjected
+	}
+	f, err := g.FS.ReuseForWrite(old, name, cat)
+	return g.wrap(name, f, err)
+}
+
+type gateFile struct {
+	vfs.File
+	g *gateFS
+}
+
+func (f gateFile) Write(p []byte) (int, error) {
+	if f.g.failWrite.Load() {
+		n, _ := f.File.Write(p[:len(p)/2]) // half of it reaches the file
+		return n, errInjected
+	}
+	return f.File.Write(p)
+}
+
+func (f gateFile) SyncData() error {
+	if f.g.hold.Load() {
+		f.g.held <- struct{}{}
+		<-f.g.release
+	}
+	if f.g.failSync.Load() {
+		return errInjected
+	}
+	return f.File.SyncData()
+}
+
+// waitT waits up to d for fn, failing the test if it has not returned.
+func waitT(t *testing.T, d time.Duration, what string, fn func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("%s did not return within %v", what, d)
+	}
+}
+
+// TestAlwaysBatchSyncedAfterPolicyChange: a batch applied under Always
+// whose record still waits in the lane's buffer when CONFIG SET
+// appendfsync moves to everysec must still be synced: its Ticket (a
+// client's reply, through the committer) waits for that sync, and under
+// EverySec the background sync runs only for batches applied under
+// EverySec, so nothing else would ever sync it.
+func TestAlwaysBatchSyncedAfterPolicyChange(t *testing.T) {
+	for _, to := range []FsyncPolicy{EverySec, No} {
+		t.Run(to.String(), func(t *testing.T) {
+			mem := vfs.NewCrashableMem()
+			g := newGateFS(mem)
+			s := openT(t, crashDir, Options{fs: g})
+			createWriters(t, s, 1)
+			rng := rand.New(rand.NewPCG(1, 1))
+			apply := func(i uint64) Ticket {
+				b := &Batch{}
+				writerBatch(b, 0, i, rng)
+				tk, err := s.Apply(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return tk
+			}
+			g.hold.Store(true)
+			t1 := apply(1)
+			<-g.held       // the lane is syncing batch 1
+			t2 := apply(2) // waits in the lane's buffer for that sync
+			s.SetPolicy(to)
+			g.hold.Store(false)
+			g.release <- struct{}{}
+			if err := t1.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- t2.Wait() }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(5 * time.Second):
+				_ = s.Sync() // unstick it, so the test can end
+				<-done
+				_ = s.Close()
+				t.Fatalf("the Ticket of a batch applied under always still waited 5 s after SetPolicy(%v): its reply would hang", to)
+			}
+			// Its Wait returned: it must survive a power loss.
+			crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r := openT(t, crashDir, Options{fs: crashed})
+			defer r.Close()
+			if n := survivors(t, r, 1)[0]; n != 2 {
+				t.Fatalf("%d batches survived the power loss, want 2 (both Waits returned)", n)
+			}
+		})
+	}
+}
+
+// TestPolicyFlipsWhileCommitting commits from many goroutines over two
+// lanes while another flips the fsync policy (CONFIG SET appendfsync) and
+// a third calls Sync (WAITAOF): every Commit must return, Close too. The
+// flipper ends on Always, which syncs what was applied before, so a power
+// loss after everyone stopped must keep every batch committed, each whole.
+func TestPolicyFlipsWhileCommitting(t *testing.T) {
+	seed := testSeed(t)
+	mem := vfs.NewCrashableMem()
+	s := openT(t, crashDir, Options{fs: mem, logLanes: 2, logSegmentSize: 32 << 10, MemTableSize: 256 << 10, syncInterval: 3 * time.Millisecond})
+	const writers = 8
+	createWriters(t, s, writers)
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	var committed [writers]atomic.Uint64
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			b := &Batch{}
+			for i := uint64(1); !stop.Load(); i++ {
+				b.Reset()
+				writerBatch(b, w, i, rng)
+				if err := s.Commit(b); err != nil {
+					t.Error(err)
+					return
+				}
+				committed[w].Store(i)
+			}
+		}()
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		rng := rand.New(rand.NewPCG(seed, 99))
+		for !stop.Load() {
+			s.SetPolicy([]FsyncPolicy{Always, EverySec, No}[rng.IntN(3)])
+			time.Sleep(time.Duration(rng.IntN(2000)) * time.Microsecond)
+		}
+		s.SetPolicy(Always)
+	}()
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			if err := s.Sync(); err != nil {
+				t.Error(err)
+				return
+			}
+			time.Sleep(500 * time.Microsecond)
+		}
+	}()
+	time.Sleep(time.Second)
+	stop.Store(true)
+	waitT(t, 20*time.Second, "the writers", wg.Wait)
+	crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+	waitT(t, 20*time.Second, "Close", func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	r := openT(t, crashDir, Options{fs: crashed})
+	defer r.Close()
+	n := survivors(t, r, writers)
+	for w := range n {
+		if want := committed[w].Load(); n[w] != want {
+			t.Fatalf("writer %d: %d batches committed, %d survived", w, want, n[w])
+		}
+	}
+	t.Logf("batches committed and surviving: %v", n)
+}
