@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -223,4 +224,92 @@ func TestPolicyFlipsWhileCommitting(t *testing.T) {
 		}
 	}
 	t.Logf("batches committed and surviving: %v", n)
+}
+
+// TestFormatVersionDurableWithoutLog: runnel before format 4 read
+// Pebble's own log, not runnel's, so once Open returns, what Pebble holds
+// without runnel's log (its tables and its own log) must say version 4,
+// or after a crash before the first flush such a runnel would find no
+// format record in a new store (and serve it empty, writing version 3) or
+// version 3 in an upgraded one (and serve it without what was written
+// since the upgrade), instead of refusing it.
+func TestFormatVersionDurableWithoutLog(t *testing.T) {
+	for _, upgrade := range []bool{false, true} {
+		name := "new store"
+		if upgrade {
+			name = "upgraded from version 3"
+		}
+		t.Run(name, func(t *testing.T) {
+			mem := vfs.NewCrashableMem()
+			if upgrade {
+				// A version-3 store: data in tables, no log-sequence
+				// record, its last write in Pebble's own log.
+				s := openT(t, crashDir, Options{fs: mem})
+				createWriters(t, s, 1)
+				commitN(t, s, 1, 10)
+				if err := s.Close(); err != nil {
+					t.Fatal(err)
+				}
+				db, err := pebble.Open(crashDir, &pebble.Options{FS: mem, Logger: quietLogger{}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Delete(logSeqKey(), nil); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Set(formatKey(), formatValue(3), pebble.Sync); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Close(); err != nil {
+					t.Fatal(err)
+				}
+				// Version 3 had no log of runnel's.
+				names, err := mem.List(crashDir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range names {
+					if _, ok := parseWALName(n); ok {
+						if err := mem.Remove(mem.PathJoin(crashDir, n)); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+			}
+			s := openT(t, crashDir, Options{fs: mem})
+			if upgrade {
+				commitN(t, s, 11, 5)
+			} else {
+				createWriters(t, s, 1)
+				commitN(t, s, 1, 15)
+			}
+			crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			// What a runnel of version 3 opens: Pebble with its own log.
+			db, err := pebble.Open(crashDir, &pebble.Options{FS: crashed, Logger: quietLogger{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, c, err := db.Get(formatKey())
+			if err != nil {
+				_ = db.Close()
+				t.Fatalf("after a crash, Pebble alone has no format record (%v): an older runnel would serve the store empty", err)
+			}
+			ver, ok := parseFormatValue(v)
+			c.Close()
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !ok || ver != formatVersion {
+				t.Fatalf("after a crash, Pebble alone says format version %d (%v), want %d: an older runnel would serve the store without runnel's log", ver, ok, formatVersion)
+			}
+			r := openT(t, crashDir, Options{fs: crashed})
+			defer r.Close()
+			if n := survivors(t, r, 1)[0]; n != 15 {
+				t.Fatalf("%d batches survived, want 15", n)
+			}
+		})
+	}
 }
