@@ -1,8 +1,10 @@
 package persist
 
 import (
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -311,5 +313,218 @@ func TestFormatVersionDurableWithoutLog(t *testing.T) {
 				t.Fatalf("%d batches survived, want 15", n)
 			}
 		})
+	}
+}
+
+// TestTornUnsyncedWriteIsNotCorruption: a power loss during a write not
+// yet synced can keep a later block of it and lose an earlier one (a disk
+// writes the blocks back in any order). Open must take that for the end
+// of the log, as it is, not refuse the store as damaged: nothing in that
+// write was acknowledged, and everything before it was.
+func TestTornUnsyncedWriteIsNotCorruption(t *testing.T) {
+	mem := vfs.NewCrashableMem()
+	g := newGateFS(mem)
+	s := openT(t, crashDir, Options{fs: g, logSegmentSize: 256 << 10})
+	createWriters(t, s, 1)
+	commitN(t, s, 1, 3)
+	rng := rand.New(rand.NewPCG(5, 5))
+	apply := func(from, to uint64) Ticket {
+		b := &Batch{}
+		for i := from; i <= to; i++ {
+			writerBatch(b, 0, i, rng)
+		}
+		tk, err := s.Apply(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	g.hold.Store(true)
+	t4 := apply(4, 4)
+	<-g.held // the lane syncs batch 4's write
+	// Two records that the lane writes together, the first several blocks long.
+	t5 := apply(5, 200)
+	t61 := apply(201, 201)
+	g.release <- struct{}{}
+	if err := t4.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	<-g.held // the lane syncs the write of the two
+	s.wal.mu.Lock()
+	seg := s.wal.lanes[0].seg
+	s.wal.mu.Unlock()
+	start := seg.size // where that write began
+	full := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 100, RNG: rand.New(rand.NewPCG(1, 1))})
+	none := mem.CrashClone(vfs.CrashCloneCfg{})
+	g.hold.Store(false)
+	g.release <- struct{}{}
+	for _, tk := range []Ticket{t5, t61} {
+		if err := tk.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The file as the power loss left it: the write whole but for one
+	// block inside the first record, which holds what it held before.
+	read := func(fs *vfs.MemFS) []byte {
+		b, err := fs.UnsafeGetFileDataBuffer(seg.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Clone(b)
+	}
+	data, old := read(full), read(none)
+	first := start
+	if binary.LittleEndian.Uint64(data[first+16:]) == 0 { // a sync marker opens the write
+		first += walHeader + int(binary.LittleEndian.Uint32(data[first+4:]))
+	}
+	end := first + walHeader + int(binary.LittleEndian.Uint32(data[first+4:]))
+	const block = 4096
+	lost := (first + walHeader + block - 1) / block * block
+	if lost+block > end || binary.LittleEndian.Uint64(data[end+8:]) != seg.gen {
+		t.Fatalf("the write is not laid out as expected: first record %d..%d", first, end)
+	}
+	copy(data[lost:lost+block], old[lost:lost+block])
+	f, err := full.Create(seg.name, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(crashDir, Options{fs: full})
+	if err != nil {
+		t.Fatalf("a power loss during an unsynced write: %v", err)
+	}
+	defer r.Close()
+	if n := survivors(t, r, 1)[0]; n != 4 {
+		t.Fatalf("%d batches survived, want the 4 synced before the torn write", n)
+	}
+}
+
+// TestLogFailureFailsTheStore makes the log's write, its sync or the
+// creation of its next segment fail: the Commit that needed it and every
+// later one must fail with ErrFailed (never acknowledged), Sync too,
+// Close must return, and a power loss then keeps every batch
+// acknowledged before.
+func TestLogFailureFailsTheStore(t *testing.T) {
+	cases := []struct {
+		name string
+		arm  func(g *gateFS)
+	}{
+		{"write", func(g *gateFS) { g.failWrite.Store(true) }},
+		{"sync", func(g *gateFS) { g.failSync.Store(true) }},
+		{"next segment", func(g *gateFS) { g.failOpen.Store(true) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := vfs.NewCrashableMem()
+			g := newGateFS(mem)
+			s := openT(t, crashDir, Options{fs: g, logSegmentSize: 16 << 10, Logger: quietLogger{}})
+			createWriters(t, s, 1)
+			rng := rand.New(rand.NewPCG(1, 1))
+			b := &Batch{}
+			acked := uint64(0)
+			var err error
+			for i := uint64(1); i < 5000; i++ {
+				if i == 20 {
+					tc.arm(g)
+				}
+				b.Reset()
+				writerBatch(b, 0, i, rng)
+				if err = s.Commit(b); err != nil {
+					break
+				}
+				acked = i
+			}
+			if !errors.Is(err, ErrFailed) {
+				t.Fatalf("after %d commits: %v, want ErrFailed", acked, err)
+			}
+			if acked < 19 {
+				t.Fatalf("a commit before the failure failed")
+			}
+			b.Reset()
+			writerBatch(b, 0, acked+1, rng)
+			if err := s.Commit(b); !errors.Is(err, ErrFailed) {
+				t.Fatalf("commit after the failure: %v, want ErrFailed", err)
+			}
+			if err := s.Sync(); !errors.Is(err, ErrFailed) {
+				t.Fatalf("Sync after the failure: %v, want ErrFailed", err)
+			}
+			crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+			waitT(t, 10*time.Second, "Close of a failed store", func() { _ = s.Close() })
+			r := openT(t, crashDir, Options{fs: crashed})
+			defer r.Close()
+			if n := survivors(t, r, 1)[0]; n < acked {
+				t.Fatalf("%d batches acknowledged before the failure, %d survived", acked, n)
+			}
+		})
+	}
+}
+
+// TestLargeBatchesSurviveCrash commits batches larger than half the
+// memtable (Pebble queues each as a flushable batch of its own, flushed
+// apart from the memtables) and larger than a log segment, between small
+// ones, over two lanes; a power loss after the last Commit returned must
+// keep all of them.
+func TestLargeBatchesSurviveCrash(t *testing.T) {
+	mem := vfs.NewCrashableMem()
+	opts := Options{fs: mem, MemTableSize: 1 << 20, logLanes: 2, logSegmentSize: 64 << 10}
+	s := openT(t, crashDir, opts)
+	m := newModel()
+	b := &Batch{}
+	b.Add(Op{Kind: KeyPut, DB: 0, Key: "s", UID: 1})
+	commitT(t, s, b)
+	m.apply(b)
+	big := make([]byte, 3<<20)
+	for i := range big {
+		big[i] = byte('a' + i%23)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := &Batch{}
+			for i := range 12 {
+				b.Reset()
+				if w == 0 && i%3 == 1 {
+					b.AddEntry(1, id(uint64(i+1), uint64(w)), fields("big", string(big[:len(big)-i])))
+				} else {
+					for j := range 50 {
+						b.AddEntry(1, id(uint64(i+1), uint64(w*100+j)), fields("small", "x"))
+					}
+				}
+				if err := s.Commit(b); err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				m.apply(b)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	opts.fs = crashed
+	r := openT(t, crashDir, opts)
+	defer r.Close()
+	got, _ := loadT(t, r)
+	if d := diff(m.expected(), got); d != "" {
+		t.Fatalf("after the power loss: %s", d)
 	}
 }
