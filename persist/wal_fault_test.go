@@ -3,8 +3,10 @@ package persist
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -527,4 +529,197 @@ func TestLargeBatchesSurviveCrash(t *testing.T) {
 	if d := diff(m.expected(), got); d != "" {
 		t.Fatalf("after the power loss: %s", d)
 	}
+}
+
+// cloneFS calls onOp after each rename, removal or creation of a log
+// segment, so a test can simulate a power loss at each step of Open.
+type cloneFS struct {
+	vfs.FS
+	onOp func()
+}
+
+func (c *cloneFS) isSegment(name string) bool {
+	_, ok := parseWALName(c.PathBase(name))
+	return ok
+}
+
+func (c *cloneFS) after(name string) {
+	if c.isSegment(name) && c.onOp != nil {
+		c.onOp()
+	}
+}
+
+func (c *cloneFS) Rename(old, name string) error {
+	err := c.FS.Rename(old, name)
+	c.after(name)
+	return err
+}
+
+func (c *cloneFS) Remove(name string) error {
+	err := c.FS.Remove(name)
+	c.after(name)
+	return err
+}
+
+func (c *cloneFS) Create(name string, cat vfs.DiskWriteCategory) (vfs.File, error) {
+	f, err := c.FS.Create(name, cat)
+	c.after(name)
+	return f, err
+}
+
+func (c *cloneFS) ReuseForWrite(old, name string, cat vfs.DiskWriteCategory) (vfs.File, error) {
+	f, err := c.FS.ReuseForWrite(old, name, cat)
+	c.after(name)
+	return f, err
+}
+
+// TestCrashDuringRecovery leaves a store whose newest batches are only in
+// its log, spread over many segments of two lanes, then simulates a power
+// loss after every step Open takes on the log's files (each rename and
+// removal of an old segment, each new segment) and after the first
+// commits: every such crash must reopen with every batch.
+func TestCrashDuringRecovery(t *testing.T) {
+	seed := testSeed(t)
+	mem := vfs.NewCrashableMem()
+	opts := Options{fs: mem, logLanes: 2, logSegmentSize: 8 << 10, MemTableSize: 4 << 20}
+	s := openT(t, crashDir, opts)
+	const writers = 4
+	createWriters(t, s, writers)
+	var wg sync.WaitGroup
+	const each = 150
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			b := &Batch{}
+			for i := uint64(1); i <= each; i++ {
+				b.Reset()
+				writerBatch(b, w, i, rng)
+				if err := s.Commit(b); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	crashClose(t, s)
+	var clones []*vfs.MemFS
+	rng := rand.New(rand.NewPCG(seed, 7))
+	cfs := &cloneFS{FS: mem}
+	cfs.onOp = func() {
+		pct := []int{0, 50, 100}[len(clones)%3]
+		clones = append(clones, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: pct, RNG: rand.New(rand.NewPCG(seed, rng.Uint64()))}))
+	}
+	opts.fs = cfs
+	logged := &infoLogger{}
+	opts.Logger = logged
+	s = openT(t, crashDir, opts)
+	opts.Logger = nil
+	if !logged.has("replayed") {
+		t.Fatalf("nothing replayed from the log: the test no longer crashes during a replay")
+	}
+	b := &Batch{}
+	writerBatch(b, 0, each+1, rand.New(rand.NewPCG(seed, 8)))
+	commitT(t, s, b)
+	cfs.onOp = nil
+	_ = s.Close()
+	t.Logf("%d crash points during and after the recovery", len(clones))
+	if len(clones) < 4 {
+		t.Fatalf("only %d crash points: the store had too few segments", len(clones))
+	}
+	for i, c := range clones {
+		opts.fs = c
+		r, err := Open(crashDir, opts)
+		if err != nil {
+			t.Fatalf("crash point %d: %v", i, err)
+		}
+		n := survivors(t, r, writers)
+		_ = r.Close()
+		for w := range n {
+			if n[w] < each {
+				t.Fatalf("crash point %d: writer %d has %d batches, want %d", i, w, n[w], each)
+			}
+		}
+	}
+}
+
+// infoLogger records the store's messages.
+type infoLogger struct {
+	quietLogger
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *infoLogger) Infof(f string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(f, args...))
+}
+
+func (l *infoLogger) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		if strings.Contains(line, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCheckpointWhileCommitting takes a checkpoint (SAVE, BGSAVE) while
+// writers commit under Always over two lanes: it must open as a store
+// holding every batch committed before the call, each batch whole.
+func TestCheckpointWhileCommitting(t *testing.T) {
+	seed := testSeed(t)
+	mem := vfs.NewMem()
+	opts := Options{fs: mem, logLanes: 2, logSegmentSize: 16 << 10, MemTableSize: 256 << 10}
+	s := openT(t, crashDir, opts)
+	const writers = 6
+	createWriters(t, s, writers)
+	var stop atomic.Bool
+	var committed [writers]atomic.Uint64
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			b := &Batch{}
+			for i := uint64(1); !stop.Load(); i++ {
+				b.Reset()
+				writerBatch(b, w, i, rng)
+				if err := s.Commit(b); err != nil {
+					t.Error(err)
+					return
+				}
+				committed[w].Store(i)
+			}
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	var before [writers]uint64
+	for w := range before {
+		before[w] = committed[w].Load()
+	}
+	if err := s.Checkpoint("/checkpoint"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := openT(t, "/checkpoint", opts)
+	defer c.Close()
+	n := survivors(t, c, writers)
+	for w := range n {
+		if n[w] < before[w] {
+			t.Fatalf("writer %d: %d batches committed before the checkpoint, %d in it", w, before[w], n[w])
+		}
+	}
+	t.Logf("committed before the checkpoint %v, in it %v", before, n)
 }
