@@ -723,3 +723,57 @@ func TestCheckpointWhileCommitting(t *testing.T) {
 	}
 	t.Logf("committed before the checkpoint %v, in it %v", before, n)
 }
+
+// TestCloseWhileCommitting closes the store while writers commit over two
+// lanes and others call Sync: every call must return (done, or
+// ErrClosed), Close too, and a reopen must hold every batch whose Commit
+// succeeded.
+func TestCloseWhileCommitting(t *testing.T) {
+	seed := testSeed(t)
+	mem := vfs.NewMem()
+	opts := Options{fs: mem, logLanes: 2, logSegmentSize: 16 << 10, MemTableSize: 256 << 10}
+	s := openT(t, crashDir, opts)
+	const writers = 8
+	createWriters(t, s, writers)
+	var committed [writers]atomic.Uint64
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			b := &Batch{}
+			for i := uint64(1); ; i++ {
+				b.Reset()
+				writerBatch(b, w, i, rng)
+				if w%4 == 3 {
+					if err := s.Sync(); err != nil && !errors.Is(err, ErrClosed) {
+						t.Error(err)
+					}
+				}
+				if err := s.Commit(b); err != nil {
+					if !errors.Is(err, ErrClosed) {
+						t.Error(err)
+					}
+					return
+				}
+				committed[w].Store(i)
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	waitT(t, 20*time.Second, "Close", func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	waitT(t, 20*time.Second, "the writers", wg.Wait)
+	r := openT(t, crashDir, opts)
+	defer r.Close()
+	n := survivors(t, r, writers)
+	for w := range n {
+		if n[w] != committed[w].Load() {
+			t.Fatalf("writer %d: %d batches committed, %d after the reopen", w, committed[w].Load(), n[w])
+		}
+	}
+}
