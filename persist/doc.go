@@ -29,7 +29,8 @@
 // rest, payload length, segment number, sequence number, bytes of the
 // segment synced when the record was appended) and the Pebble batch's
 // bytes. A writer goroutine writes what was appended and, under
-// Always, syncs it before it takes more; it then calls OnSync's hook, on
+// Always (or when one of the batches was applied under Always), syncs it
+// before it takes more; it then calls OnSync's hook, on
 // which the commands layer lands the waiting replies directly. On Linux,
 // under Always, the writer writes and syncs in one call, with direct I/O
 // and RWF_DSYNC, rewriting the partial block it last wrote (segout.go):

@@ -319,11 +319,11 @@ func checkFormat(db *pebble.DB) (formatFix, error) {
 }
 
 // fixFormat writes what checkFormat found missing, as one batch through
-// the log, synced before Open returns. An upgrade moves the metadata of
-// versions 1 and 2 and records the new version in the same batch, before
-// anything new is written, so that an older runnel refuses the store from
-// then on (version 3 had Pebble's log, which an older runnel would read
-// instead of runnel's).
+// the log, synced and flushed into a table before Open returns. An
+// upgrade moves the metadata of versions 1 and 2 and records the new
+// version in the same batch, before anything new is written, so that an
+// older runnel refuses the store from then on (version 3 had Pebble's
+// log, which an older runnel would read instead of runnel's).
 func (s *Pebble) fixFormat(fix formatFix) error {
 	if fix == formatOK {
 		return nil
@@ -346,6 +346,14 @@ func (s *Pebble) fixFormat(fix formatFix) error {
 	}
 	if err := s.wal.sync(); err != nil {
 		return fmt.Errorf("persist: write format record: %w", err)
+	}
+	// An older runnel reads Pebble's tables and Pebble's own log, never
+	// runnel's: until the new version is in a table, a crash would leave
+	// it a store with no format record (which it would take for a new one
+	// and serve empty) or with version 3 (served without everything
+	// written since). Flushed, it refuses the store (ErrFormatTooNew).
+	if err := s.db.Flush(); err != nil {
+		return fmt.Errorf("persist: write format record: flush: %w", err)
 	}
 	return nil
 }

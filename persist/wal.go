@@ -266,7 +266,12 @@ type lane struct {
 	busy    bool   // the writer is writing, syncing or changing segments
 	startNo uint64 // w.started when the current write began
 	syncReq bool
-	spare   []byte
+	// bufAlways is set when buf holds a batch applied under Always: the
+	// writer syncs it whatever the policy is by the time it takes it
+	// (CONFIG SET appendfsync may have moved away from always since, and
+	// that batch's Ticket waits for the sync).
+	bufAlways bool
+	spare     []byte
 }
 
 // openWAL replays the log of the store in dir into Pebble through apply
@@ -464,23 +469,26 @@ func (w *wal) apply(setSeq func(uint64) error, write func() error, repr func() [
 		return 0, err
 	}
 	w.seq = seq
-	l := w.pickLocked()
+	always := w.policy() == Always
+	l := w.pickLocked(always)
 	l.buf = appendWALRecord(l.buf, l.seg.gen, seq, uint64(l.seg.synced), repr())
 	if l.bufLow == 0 {
 		l.bufLow = seq
 	}
 	l.bufHigh = seq
+	l.bufAlways = l.bufAlways || always
 	l.cond.Signal()
 	return seq, nil
 }
 
-// pickLocked chooses the lane for the next record. Under EverySec and No
-// there is one: nothing waits for a sync. Under Always: an idle lane,
-// which syncs the record at once; else one that already has records
-// waiting, which its next sync carries together; else the lane whose
-// sync began first, likely the first to end.
-func (w *wal) pickLocked() *lane {
-	if w.policy() != Always {
+// pickLocked chooses the lane for the next record; always says whether
+// its batch was applied under Always. Under EverySec and No there is one:
+// nothing waits for a sync. Under Always: an idle lane, which syncs the
+// record at once; else one that already has records waiting, which its
+// next sync carries together; else the lane whose sync began first,
+// likely the first to end.
+func (w *wal) pickLocked(always bool) *lane {
+	if !always {
 		return w.lanes[0]
 	}
 	var waiting, oldest *lane
@@ -600,8 +608,8 @@ func (l *lane) run() {
 		}
 		buf, low, high := l.buf, l.bufLow, l.bufHigh
 		l.buf, l.bufLow, l.bufHigh, l.spare = l.spare[:0], 0, 0, nil
-		doSync := w.policy() == Always || l.syncReq
-		l.syncReq = false
+		doSync := w.policy() == Always || l.syncReq || l.bufAlways
+		l.syncReq, l.bufAlways = false, false
 		if low != 0 && l.low == 0 {
 			l.low = low
 		}
@@ -641,6 +649,8 @@ func (l *lane) run() {
 				w.callHookLocked()
 				return
 			}
+			// The old segment's sync may have moved the durable mark.
+			w.callHookLocked()
 		}
 	}
 }
