@@ -125,6 +125,7 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 	if cacheSize <= 0 {
 		cacheSize = defaultCacheSize
 	}
+	var self atomic.Pointer[Pebble] // the store, once made, for the event listener
 	cache := pebble.NewCache(cacheSize)
 	defer cache.Unref()
 	po := &pebble.Options{
@@ -139,6 +140,18 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		// start-up refuses with a clear message.
 		EventListener: &pebble.EventListener{
 			DataCorruption: func(info pebble.DataCorruptionInfo) { logger.Errorf("data corruption: %s", info) },
+			// A flush or compaction that fails (a full disk, an I/O
+			// error) fails the store: Pebble retries it, and writes would
+			// otherwise go on until the memtables are full and then wait
+			// for a flush that never succeeds, every one of them for
+			// ever. Refused writes are errors a client sees.
+			BackgroundError: func(err error) {
+				if st := self.Load(); st != nil {
+					_ = st.fail(fmt.Errorf("background write: %w", err))
+				} else {
+					logger.Errorf("background error at start-up: %v", err)
+				}
+			},
 		},
 		// An existing directory must already hold a store: creating a fresh
 		// one beside unknown files could hide data.
@@ -169,6 +182,7 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
 	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync}
+	self.Store(s)
 	s.policy.Store(uint32(opts.Fsync))
 	last, err := readLogSeq(db)
 	if err != nil {
