@@ -142,12 +142,16 @@
 // fails with ErrLocked when another store holds the directory (Pebble's
 // LOCK file: an fcntl lock, EAGAIN from another process, "lock held by
 // current process" from this one), ErrCorrupt for a damaged manifest, log
-// (a bad record followed by good ones) or table (size or footer), ErrNotStore
+// (an unreadable record that a later one proves was synced, see "The
+// write-ahead log") or table (size or footer), ErrNotStore
 // for a non-empty directory with no store or a store without runnel's
 // format record, and ErrFormatTooNew or ErrFormatTooOld for a format
 // version it does not read. Damage inside a table's data blocks is found
 // when the block is read: Load reads every block and fails with ErrCorrupt.
-// A log that merely ends early is what a crash leaves and is accepted.
+// A log that merely ends early, or ends in writes never synced, is what a
+// crash leaves and is accepted. Damage to the last records a segment's
+// writer synced, with nothing written after them, reads the same way: no
+// later record proves they were synced.
 //
 // # Key layout (format version 4)
 //
