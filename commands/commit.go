@@ -537,19 +537,9 @@ func (c *committer) land() {
 			c.mu.Unlock()
 			err := p.t.Wait()
 			c.mu.Lock()
-			if err == nil && c.failed != nil {
-				err = c.failed
-			}
-			if err != nil {
-				c.failLocked(err)
-				continue
-			}
-			p.f.synced = true
-			c.landLocked()
+			c.syncedLocked(p.f, err)
 		}
-		if len(c.syncing) == 0 && cap(c.syncing) > 64 {
-			c.syncing = nil
-		}
+		c.trimSyncingLocked()
 		c.mu.Unlock()
 		select {
 		case <-c.landKick:
@@ -581,16 +571,29 @@ func (c *committer) landSyncedLocked() {
 		}
 		c.syncing[0] = pendingSync{}
 		c.syncing = c.syncing[1:]
-		if err == nil && c.failed != nil {
-			err = c.failed
-		}
-		if err != nil {
-			c.failLocked(err) // may let go of mu: the loop looks again
-			continue
-		}
-		p.f.synced = true
-		c.landLocked()
+		c.syncedLocked(p.f, err) // may let go of mu: the loop looks again
 	}
+	c.trimSyncingLocked()
+}
+
+// syncedLocked records that the store's wait for f's batch returned err:
+// f lands, or the committer fails (failLocked may let go of mu). mu is
+// held.
+func (c *committer) syncedLocked(f *flight, err error) {
+	if err == nil && c.failed != nil {
+		err = c.failed
+	}
+	if err != nil {
+		c.failLocked(err)
+		return
+	}
+	f.synced = true
+	c.landLocked()
+}
+
+// trimSyncingLocked drops the syncing queue's buffer once it is empty
+// after a burst. mu is held.
+func (c *committer) trimSyncingLocked() {
 	if len(c.syncing) == 0 && cap(c.syncing) > 64 {
 		c.syncing = nil
 	}

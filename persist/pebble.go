@@ -352,10 +352,7 @@ func (s *Pebble) fixFormat(fix formatFix) error {
 	if err := pb.Set(formatKey(), formatValue(formatVersion), nil); err != nil {
 		return err
 	}
-	if _, err := s.wal.apply(
-		func(seq uint64) error { return pb.Set(logSeqKey(), logSeqValue(seq), nil) },
-		func() error { return s.db.Apply(pb, pebble.NoSync) },
-		pb.Repr); err != nil {
+	if _, err := s.logApply(pb); err != nil {
 		return fmt.Errorf("persist: write format record: %w", err)
 	}
 	if err := s.wal.sync(); err != nil {
@@ -483,10 +480,7 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 	if always {
 		s.inflight.Add(1)
 	}
-	seq, err := s.wal.apply(
-		func(seq uint64) error { return pb.Set(logSeqKey(), logSeqValue(seq), nil) },
-		func() error { return s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) }) },
-		pb.Repr)
+	seq, err := s.logApply(pb)
 	_ = pb.Close()
 	if err != nil {
 		if always {
@@ -499,6 +493,21 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 	}
 	s.applied.Add(1)
 	return Ticket{}, nil
+}
+
+// logApply gives pb the log's next sequence number (in its log-sequence
+// record), applies it to Pebble's memtable and appends it to the log, in
+// the log's order.
+func (s *Pebble) logApply(pb *pebble.Batch) (uint64, error) {
+	return s.wal.apply(func(seq uint64) ([]byte, error) {
+		if err := pb.Set(logSeqKey(), logSeqValue(seq), nil); err != nil {
+			return nil, err
+		}
+		if err := s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) }); err != nil {
+			return nil, err
+		}
+		return pb.Repr(), nil
+	})
 }
 
 // Commit implements Store: Apply, then Wait.

@@ -101,8 +101,7 @@ type wal struct {
 type lane struct {
 	w       *wal
 	cond    sync.Cond // on w.mu: records or a sync request arrived
-	f       vfs.File
-	out     *segOut // writes f
+	out     *segOut   // writes the segment's file
 	seg     walSegment
 	buf     []byte // records appended, not yet taken by the writer
 	bufLow  uint64 // lowest sequence number in buf, 0 if empty
@@ -204,7 +203,7 @@ func openWAL(fs vfs.FS, dir string, cfg walConfig, last uint64, apply func(repr 
 			w.closeFiles()
 			return nil, 0, err
 		}
-		l.f, l.out, l.seg = f, newSegOut(f), seg
+		l.out, l.seg = newSegOut(f), seg
 		w.lanes = append(w.lanes, l)
 	}
 	if err := w.syncDir(); err != nil {
@@ -280,27 +279,25 @@ func (w *wal) syncDir() error {
 	return nil
 }
 
-// apply gives the next batch its number, lets write put it in the
-// memtable (with that number in its log-sequence record, through
-// setSeq), and appends its record, repr's bytes after write, to a lane.
-// It returns the batch's number.
-func (w *wal) apply(setSeq func(uint64) error, write func() error, repr func() []byte) (uint64, error) {
+// apply gives the next batch its number, lets write put the batch in the
+// memtable under that number (in its log-sequence record) and return the
+// batch's bytes, and appends them as the batch's record to a lane. It
+// returns the batch's number.
+func (w *wal) apply(write func(seq uint64) ([]byte, error)) (uint64, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return 0, w.err
 	}
 	seq := w.seq + 1
-	if err := setSeq(seq); err != nil {
-		return 0, err
-	}
-	if err := write(); err != nil {
+	repr, err := write(seq)
+	if err != nil {
 		return 0, err
 	}
 	w.seq = seq
 	always := w.policy() == Always
 	l := w.pickLocked(always)
-	l.buf = appendWALRecord(l.buf, l.seg.gen, seq, uint64(l.seg.synced), repr())
+	l.buf = appendWALRecord(l.buf, l.seg.gen, seq, uint64(l.seg.synced), repr)
 	if l.bufLow == 0 {
 		l.bufLow = seq
 	}
@@ -489,7 +486,7 @@ func (l *lane) run() {
 func (l *lane) rotateLocked() error {
 	w := l.w
 	l.busy = true
-	old, oldF, needSync := l.seg, l.f, l.low != 0
+	old, oldF, needSync := l.seg, l.out.f, l.low != 0
 	w.mu.Unlock()
 	f, seg, err := func() (vfs.File, walSegment, error) {
 		if needSync {
@@ -513,10 +510,10 @@ func (l *lane) rotateLocked() error {
 	w.mu.Lock()
 	l.busy = false
 	if err != nil {
-		l.f = nil
+		l.out = nil // its file is closed
 		return err
 	}
-	l.f, l.out, l.seg = f, newSegOut(f), seg
+	l.out, l.seg = newSegOut(f), seg
 	// Records appended meanwhile name the old segment: renumber them.
 	renumber(l.buf, seg.gen)
 	if needSync {
@@ -667,9 +664,9 @@ func (w *wal) close() {
 
 func (w *wal) closeFiles() {
 	for _, l := range w.lanes {
-		if l.f != nil {
-			_ = l.f.Close()
-			l.f = nil
+		if l.out != nil {
+			_ = l.out.f.Close()
+			l.out = nil
 		}
 	}
 }

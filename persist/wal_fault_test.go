@@ -113,15 +113,7 @@ func TestAlwaysBatchSyncedAfterPolicyChange(t *testing.T) {
 			s := openT(t, crashDir, Options{fs: g})
 			createWriters(t, s, 1)
 			rng := rand.New(rand.NewPCG(1, 1))
-			apply := func(i uint64) Ticket {
-				b := &Batch{}
-				writerBatch(b, 0, i, rng)
-				tk, err := s.Apply(b)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return tk
-			}
+			apply := func(i uint64) Ticket { return applyRange(t, s, rng, i, i) }
 			g.hold.Store(true)
 			t1 := apply(1)
 			<-g.held       // the lane is syncing batch 1
@@ -170,26 +162,8 @@ func TestPolicyFlipsWhileCommitting(t *testing.T) {
 	s := openT(t, crashDir, Options{fs: mem, logLanes: 2, logSegmentSize: 32 << 10, MemTableSize: 256 << 10, syncInterval: 3 * time.Millisecond})
 	const writers = 8
 	createWriters(t, s, writers)
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	var committed [writers]atomic.Uint64
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			b := &Batch{}
-			for i := uint64(1); !stop.Load(); i++ {
-				b.Reset()
-				writerBatch(b, w, i, rng)
-				if err := s.Commit(b); err != nil {
-					t.Error(err)
-					return
-				}
-				committed[w].Store(i)
-			}
-		}()
-	}
+	load := startCommits(t, s, seed, writers, 0, false)
+	stop, wg, committed := &load.stop, &load.wg, load.committed
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
@@ -330,17 +304,7 @@ func TestTornUnsyncedWriteIsNotCorruption(t *testing.T) {
 	createWriters(t, s, 1)
 	commitN(t, s, 1, 3)
 	rng := rand.New(rand.NewPCG(5, 5))
-	apply := func(from, to uint64) Ticket {
-		b := &Batch{}
-		for i := from; i <= to; i++ {
-			writerBatch(b, 0, i, rng)
-		}
-		tk, err := s.Apply(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
+	apply := func(from, to uint64) Ticket { return applyRange(t, s, rng, from, to) }
 	g.hold.Store(true)
 	t4 := apply(4, 4)
 	<-g.held // the lane syncs batch 4's write
@@ -585,25 +549,8 @@ func TestCrashDuringRecovery(t *testing.T) {
 	s := openT(t, crashDir, opts)
 	const writers = 4
 	createWriters(t, s, writers)
-	var wg sync.WaitGroup
 	const each = 150
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			b := &Batch{}
-			for i := uint64(1); i <= each; i++ {
-				b.Reset()
-				writerBatch(b, w, i, rng)
-				if err := s.Commit(b); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	startCommits(t, s, seed, writers, each, false).wg.Wait()
 	crashClose(t, s)
 	var clones []*vfs.MemFS
 	rng := rand.New(rand.NewPCG(seed, 7))
@@ -679,26 +626,8 @@ func TestCheckpointWhileCommitting(t *testing.T) {
 	s := openT(t, crashDir, opts)
 	const writers = 6
 	createWriters(t, s, writers)
-	var stop atomic.Bool
-	var committed [writers]atomic.Uint64
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			b := &Batch{}
-			for i := uint64(1); !stop.Load(); i++ {
-				b.Reset()
-				writerBatch(b, w, i, rng)
-				if err := s.Commit(b); err != nil {
-					t.Error(err)
-					return
-				}
-				committed[w].Store(i)
-			}
-		}()
-	}
+	load := startCommits(t, s, seed, writers, 0, false)
+	committed := load.committed
 	time.Sleep(100 * time.Millisecond)
 	var before [writers]uint64
 	for w := range before {
@@ -708,8 +637,7 @@ func TestCheckpointWhileCommitting(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	stop.Store(true)
-	wg.Wait()
+	load.halt()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -735,32 +663,8 @@ func TestCloseWhileCommitting(t *testing.T) {
 	s := openT(t, crashDir, opts)
 	const writers = 8
 	createWriters(t, s, writers)
-	var committed [writers]atomic.Uint64
-	var wg sync.WaitGroup
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			b := &Batch{}
-			for i := uint64(1); ; i++ {
-				b.Reset()
-				writerBatch(b, w, i, rng)
-				if w%4 == 3 {
-					if err := s.Sync(); err != nil && !errors.Is(err, ErrClosed) {
-						t.Error(err)
-					}
-				}
-				if err := s.Commit(b); err != nil {
-					if !errors.Is(err, ErrClosed) {
-						t.Error(err)
-					}
-					return
-				}
-				committed[w].Store(i)
-			}
-		}()
-	}
+	load := startCommits(t, s, seed, writers, 0, true)
+	wg, committed := &load.wg, load.committed
 	time.Sleep(50 * time.Millisecond)
 	waitT(t, 20*time.Second, "Close", func() {
 		if err := s.Close(); err != nil {
@@ -776,4 +680,67 @@ func TestCloseWhileCommitting(t *testing.T) {
 			t.Fatalf("writer %d: %d batches committed, %d after the reopen", w, committed[w].Load(), n[w])
 		}
 	}
+}
+
+// commitLoad is writers committing writerBatch batches to one store, each
+// from its own goroutine.
+type commitLoad struct {
+	stop      atomic.Bool
+	wg        sync.WaitGroup
+	committed []atomic.Uint64 // the last batch each writer committed
+}
+
+// startCommits starts writers goroutines, writer w committing its batches
+// 1, 2, ... (random sizes from seed) until stop is set, limit batches if
+// limit is not 0, or the store is closed: ErrClosed ends a writer
+// quietly, any other error fails the test. With syncs every fourth writer
+// also calls Sync before each commit.
+func startCommits(t *testing.T, s *Pebble, seed uint64, writers int, limit uint64, syncs bool) *commitLoad {
+	l := &commitLoad{committed: make([]atomic.Uint64, writers)}
+	for w := range writers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			rng := rand.New(rand.NewPCG(seed, uint64(w)))
+			b := &Batch{}
+			for i := uint64(1); !l.stop.Load() && (limit == 0 || i <= limit); i++ {
+				b.Reset()
+				writerBatch(b, w, i, rng)
+				if syncs && w%4 == 3 {
+					if err := s.Sync(); err != nil && !errors.Is(err, ErrClosed) {
+						t.Error(err)
+					}
+				}
+				if err := s.Commit(b); err != nil {
+					if !errors.Is(err, ErrClosed) {
+						t.Error(err)
+					}
+					return
+				}
+				l.committed[w].Store(i)
+			}
+		}()
+	}
+	return l
+}
+
+// halt stops the writers and waits for them.
+func (l *commitLoad) halt() {
+	l.stop.Store(true)
+	l.wg.Wait()
+}
+
+// applyRange applies writer 0's batches from..to as one batch, without
+// waiting for its sync, and returns its Ticket.
+func applyRange(t *testing.T, s *Pebble, rng *rand.Rand, from, to uint64) Ticket {
+	t.Helper()
+	b := &Batch{}
+	for i := from; i <= to; i++ {
+		writerBatch(b, 0, i, rng)
+	}
+	tk, err := s.Apply(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
 }

@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -10,6 +11,19 @@ import (
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
+
+// parseWALSegment is readWALSegment over data, returning the records
+// (the tests' view of a segment).
+func parseWALSegment(data []byte, gen uint64) ([]walRecord, error) {
+	var recs []walRecord
+	err := readWALSegment(bytes.NewReader(data), int64(len(data)), gen, func(seq uint64, repr []byte) {
+		recs = append(recs, walRecord{seq: seq, repr: slices.Clone(repr)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
 
 // segmentOf returns the records of seqs (payload "batch <seq>") as segment
 // gen's bytes, each written after every record before it was synced (as
@@ -140,8 +154,7 @@ func TestWALReplayStopsAtGap(t *testing.T) {
 		t.Fatalf("replayed %q, want %q", replayed, want)
 	}
 	// A new batch 3, synced, then a crash.
-	seq, err := w.apply(func(uint64) error { return nil }, func() error { return nil },
-		func() []byte { return []byte("new 3") })
+	seq, err := w.apply(func(uint64) ([]byte, error) { return []byte("new 3"), nil })
 	if err != nil || seq != 3 {
 		t.Fatalf("apply: %d, %v", seq, err)
 	}

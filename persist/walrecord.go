@@ -2,7 +2,6 @@ package persist
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -154,18 +153,6 @@ func findSyncedAfter(r io.ReaderAt, size, stop, from int64, gen uint64) (int64, 
 		}
 	}
 	return 0, false, nil
-}
-
-// parseWALSegment is readWALSegment over data, returning the records.
-func parseWALSegment(data []byte, gen uint64) ([]walRecord, error) {
-	var recs []walRecord
-	err := readWALSegment(bytes.NewReader(data), int64(len(data)), gen, func(seq uint64, repr []byte) {
-		recs = append(recs, walRecord{seq: seq, repr: slices.Clone(repr)})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return recs, nil
 }
 
 func readSegmentFile(fs vfs.FS, name string, gen uint64, fn func(seq uint64, repr []byte)) error {
