@@ -132,6 +132,12 @@ type committer struct {
 	// kick wakes run when a deferred queue gets its first batch or
 	// reaches deferApplyOps ops (capacity 1, sent without blocking).
 	kick chan struct{}
+	// parked is set while run sleeps without its ticker (after
+	// shrinkAfterTicks quiet ticks), so that an idle server does not wake
+	// every tickInterval; the command that enqueues next clears it and
+	// sends on wake (capacity 1, sent without blocking).
+	parked atomic.Bool
+	wake   chan struct{}
 
 	mu sync.Mutex // guards everything below
 	// earlyCond wakes the waiters for a sequence not handed out yet (see
@@ -221,7 +227,7 @@ func newCommitter(store persist.Store, ks sync.Locker, onErr func(error), timing
 		timing.linger = deferLinger
 	}
 	c := &committer{store: store, ks: ks, onErr: onErr, timing: timing, quit: make(chan struct{}), done: make(chan struct{}),
-		kick: make(chan struct{}, 1), landKick: make(chan struct{}, 1), landQuit: make(chan struct{}),
+		kick: make(chan struct{}, 1), wake: make(chan struct{}, 1), landKick: make(chan struct{}, 1), landQuit: make(chan struct{}),
 		landDone: make(chan struct{})}
 	c.earlyCond.L = &c.mu
 	c.applyCond.L = &c.mu
@@ -280,6 +286,12 @@ func (c *committer) enqueue() uint64 {
 	batches := c.batches.Add(1)
 	c.queuedOps.Store(int64(ops))
 	c.wakeEarly()
+	if c.parked.Load() && c.parked.CompareAndSwap(true, false) {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
 	// run lingers from the first batch of a queue and applies early once
 	// the queue reaches deferApplyOps.
 	wake := batches == 1 || ops >= deferApplyOps && ops-added < deferApplyOps
@@ -733,11 +745,14 @@ func (c *committer) setFailedLocked(err error) {
 // run applies the batches that no reply waits for: every tickInterval
 // under every policy (key expiry), and under appendfsync no and everysec
 // the deferred ones, deferLinger after the first of a queue or as soon as the queue
-// holds deferApplyOps ops.
+// holds deferApplyOps ops. After shrinkAfterTicks quiet ticks it stops its
+// ticker until a command enqueues (park), so an idle server is not woken
+// 200 times a second.
 func (c *committer) run() {
 	defer close(c.done)
 	t := time.NewTicker(c.timing.tick)
 	defer t.Stop()
+	tick := t.C // nil while parked
 	linger := time.NewTimer(c.timing.linger)
 	linger.Stop()
 	// seen and quiet count the ticks since a batch was last queued, to
@@ -748,12 +763,17 @@ func (c *committer) run() {
 		select {
 		case <-c.quit:
 			return
-		case <-t.C:
+		case <-tick:
 			if n := c.assigned.Load(); n != seen {
 				seen, quiet = n, 0
 			} else if quiet++; quiet == shrinkAfterTicks {
 				c.shrinkIdle()
+				if c.park(seen) {
+					t.Stop()
+					tick = nil
+				}
 			}
+		case <-c.wake:
 		case <-c.kick:
 			if c.queuedOps.Load() < deferApplyOps {
 				linger.Reset(c.timing.linger)
@@ -767,6 +787,10 @@ func (c *committer) run() {
 				}
 			}
 		}
+		if tick == nil && !c.parked.Load() {
+			t.Reset(c.timing.tick)
+			tick, quiet = t.C, 0
+		}
 		c.mu.Lock()
 		idle := c.taken >= c.assigned.Load() || c.leading || c.claiming
 		c.mu.Unlock()
@@ -774,6 +798,26 @@ func (c *committer) run() {
 			_ = c.flush(c.assigned.Load())
 		}
 	}
+}
+
+// park marks run as sleeping without its ticker and reports whether it
+// may: not if a command enqueued since seen was read (it would not see
+// parked set, and its batch would wait for the next enqueue).
+func (c *committer) park(seen uint64) bool {
+	c.mu.Lock()
+	idle := c.taken >= seen && !c.leading && !c.claiming
+	c.mu.Unlock()
+	if !idle {
+		return false
+	}
+	c.parked.Store(true)
+	if c.assigned.Load() != seen {
+		// An enqueue raced the flag: if it did not clear it, clear it
+		// here; if it did, its wake token is harmless.
+		c.parked.Store(false)
+		return false
+	}
+	return true
 }
 
 // close commits what is queued and stops the background goroutine;

@@ -348,6 +348,40 @@ func TestCommitShrinksIdleQueues(t *testing.T) {
 	}
 }
 
+// TestCommitParksWhenIdle checks that the background goroutine stops
+// ticking once writes stop, and that a batch no reply waits for (a key
+// expiry) queued while it sleeps still reaches the store, under every
+// policy; then that it parks again.
+func TestCommitParksWhenIdle(t *testing.T) {
+	for _, p := range []persist.FsyncPolicy{persist.Always, persist.EverySec, persist.No} {
+		st := newGatedStore(p, true)
+		c := testCommitter(st, nil, commitTiming{tick: time.Millisecond})
+		var next int64
+		want := 0
+		for round := range 3 {
+			deadline := time.Now().Add(5 * time.Second)
+			for !c.parked.Load() && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if !c.parked.Load() {
+				t.Fatalf("%v, round %d: not parked after %d quiet ticks", p, round, shrinkAfterTicks)
+			}
+			enqueueOps(c, 2, &next) // nobody waits for it
+			want += 2
+			if c.parked.Load() {
+				t.Fatalf("%v, round %d: still parked after an enqueue", p, round)
+			}
+			for st.count() < want && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if !st.inOrder(want) {
+				t.Fatalf("%v, round %d: %d ops applied, want %d in order", p, round, st.count(), want)
+			}
+		}
+		c.close()
+	}
+}
+
 // wholeStore is a Store that checks every batch it applies holds whole
 // commands: each op's Expire is its command's number times 100 plus its
 // index, and Key says how many ops the command has.
