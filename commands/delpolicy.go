@@ -36,6 +36,12 @@ func parseRefPolicy(b []byte) (refPolicy, bool) {
 	return keepRef, false
 }
 
+// isRefPolicy reports whether b is KEEPREF, DELREF or ACKED.
+func isRefPolicy(b []byte) bool {
+	_, ok := parseRefPolicy(b)
+	return ok
+}
+
 // refPolicyArgDoc documents the option for COMMAND DOCS.
 func refPolicyArgDoc() ArgDoc {
 	return optional(oneof("condition",
