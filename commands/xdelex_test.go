@@ -2,6 +2,7 @@ package commands
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -308,5 +309,94 @@ func TestXdelexWatchAndDirty(t *testing.T) {
 	f.do("XDELEX", "s", "IDS", "2", "2-0", "2-0")
 	if !f.c.dirtyCAS || f.s.dirty != d+2 {
 		t.Fatalf("deleting XDELEX: dirtyCAS %v, dirty +%d, want true +2", f.c.dirtyCAS, f.s.dirty-d)
+	}
+}
+
+// TestRefPolicyNotifications checks the keyspace events: XDELEX and
+// XACKDEL fire "xdel" once when they delete something and nothing
+// otherwise (Redis's xdelexCommand notifies only when it deleted); the
+// trims fire "xtrim" only when they removed entries.
+func TestRefPolicyNotifications(t *testing.T) {
+	_, addr := startServer(t)
+	c := dialRaw(t, addr)
+	if got := c.do("CONFIG", "SET", "notify-keyspace-events", "Et"); got != "+OK\r\n" {
+		t.Fatalf("CONFIG SET: %q", got)
+	}
+	sub := dialRaw(t, addr)
+	sub.do("PSUBSCRIBE", "__keyevent@0__:*")
+	for _, cmd := range []string{
+		"XADD s 1-0 f v", "XADD s 2-0 f v", "XADD s 3-0 f v",
+		"XGROUP CREATE s g 0", "XREADGROUP GROUP g c STREAMS s >",
+		"XDELEX s IDS 1 9-0",
+		"XDELEX s ACKED IDS 1 1-0",
+		"XDELEX s DELREF IDS 2 1-0 1-0",
+		"XACKDEL s g IDS 1 2-0",
+		"XACKDEL s g ACKED IDS 1 9-9",
+		"XTRIM s MAXLEN 0 ACKED",
+		"XTRIM s MAXLEN 0 DELREF",
+		"XADD s MAXLEN 0 ACKED 4-0 f v",
+		"XADD marker 1-0 f v",
+	} {
+		c.do(strings.Fields(cmd)...)
+	}
+	var got []string
+	for len(got) == 0 || got[len(got)-1] != "xadd marker" {
+		msg := sub.read()
+		// *4 $8 pmessage $16 __keyevent@0__:* $N __keyevent@0__:EVENT $N KEY
+		parts := strings.Split(msg, "\r\n")
+		if len(parts) < 9 {
+			t.Fatalf("message %q", msg)
+		}
+		got = append(got, strings.TrimPrefix(parts[6], "__keyevent@0__:")+" "+parts[8])
+	}
+	want := []string{"xadd s", "xadd s", "xadd s", "xgroup-create s", "xgroup-createconsumer s",
+		"xdel s", "xdel s", "xtrim s", "xadd s", "xadd marker"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("events:\n got %v\nwant %v", got, want)
+	}
+}
+
+// msTimes matches Unix times in ms (delivery times in XINFO STREAM FULL).
+var msTimes = regexp.MustCompile(`:1\d{12}\r\n`)
+
+// unclocked blanks the time-dependent integers of a reply.
+func unclocked(r string) string {
+	r = pendingIdle.ReplaceAllString(r, "$1:?")
+	r = clockFields.ReplaceAllString(r, "$1:?")
+	return msTimes.ReplaceAllString(r, ":T\r\n")
+}
+
+// TestXdelexLikeXdel: XDELEX KEEPREF is XDEL, and XACKDEL KEEPREF is XACK
+// then XDEL, down to XINFO STREAM FULL (max-deleted-entry-id,
+// entries-added, recorded-first-entry-id, the groups' entries-read and
+// lag): run side by side on the same setup, they must read the same.
+func TestXdelexLikeXdel(t *testing.T) {
+	setup := []string{"XADD s 1-0 f v", "XADD s 2-0 f v", "XADD s 3-0 f v", "XADD s 4-0 f v",
+		"XGROUP CREATE s g1 0", "XGROUP CREATE s g2 0",
+		"XREADGROUP GROUP g1 c COUNT 2 STREAMS s >", "XREADGROUP GROUP g2 c COUNT 3 STREAMS s >"}
+	pairs := []struct{ ex, old []string }{
+		{[]string{"XDELEX s IDS 2 3-0 9-0"}, []string{"XDEL s 3-0 9-0"}},
+		{[]string{"XDELEX s KEEPREF IDS 2 1-0 4-0"}, []string{"XDEL s 1-0 4-0"}},
+		{[]string{"XACKDEL s g1 IDS 2 1-0 3-0"}, []string{"XACK s g1 1-0 3-0", "XDEL s 1-0"}},
+		{[]string{"XACKDEL s g2 KEEPREF IDS 3 2-0 3-0 4-0"}, []string{"XACK s g2 2-0 3-0 4-0", "XDEL s 2-0 3-0"}},
+	}
+	for _, p := range pairs {
+		a, b := newFake(t, Options{}), newFake(t, Options{})
+		for _, c := range setup {
+			a.doBytes(wordArgs(c))
+			b.doBytes(wordArgs(c))
+		}
+		for _, c := range p.ex {
+			a.doBytes(wordArgs(c))
+		}
+		for _, c := range p.old {
+			b.doBytes(wordArgs(c))
+		}
+		for _, q := range []string{"XINFO STREAM s FULL", "XINFO GROUPS s", "XPENDING s g1 - + 10", "XPENDING s g2 - + 10"} {
+			ra, rb := unclocked(a.doBytes(wordArgs(q))), unclocked(b.doBytes(wordArgs(q)))
+			if ra != rb {
+				t.Errorf("%v vs %v: %s differs:\n%q\n%q", p.ex, p.old, q, ra, rb)
+			}
+		}
 	}
 }
