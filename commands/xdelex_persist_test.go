@@ -27,6 +27,8 @@ func TestRefPoliciesSurviveRestart(t *testing.T) {
 					b.WriteString(f.do("XPENDING", "s", g))
 					b.WriteString(pendingIdle.ReplaceAllString(f.do("XPENDING", "s", g, "-", "+", "100"), "$1:?"))
 				}
+				b.WriteString(f.do("XRANGE", "t", "-", "+"))
+				b.WriteString(radixCounts.ReplaceAllString(f.do("XINFO", "STREAM", "t", "FULL"), "$1:?"))
 				return b.String()
 			}
 			f := open()
@@ -58,6 +60,18 @@ func TestRefPoliciesSurviveRestart(t *testing.T) {
 				{"XTRIM s MAXLEN 0 ACKED", ""},
 				{"XADD s MAXLEN 1 ACKED 21-0 f 21", bulk("21-0")},
 				{"XACKDEL s g1 ACKED IDS 3 15-0 17-0 20-0", ""},
+				// Nodes [1 2 3] [4 5 6] [7 8 9]: 2-0 stays pending, 6-0
+				// is a tombstone, so the ACKED trim leaves the second
+				// node with tombstones only, behind a node it keeps.
+				{"XGROUP CREATE t h 0 MKSTREAM", "+OK\r\n"},
+				{"XADD t 1-0 f 1", ""}, {"XADD t 2-0 f 2", ""}, {"XADD t 3-0 f 3", ""},
+				{"XADD t 4-0 f 4", ""}, {"XADD t 5-0 f 5", ""}, {"XADD t 6-0 f 6", ""},
+				{"XADD t 7-0 f 7", ""}, {"XADD t 8-0 f 8", ""}, {"XADD t 9-0 f 9", ""},
+				{"XREADGROUP GROUP h c STREAMS t >", ""},
+				{"XACK t h 1-0 3-0 4-0 5-0 6-0 7-0 8-0 9-0", ":8\r\n"},
+				{"XDEL t 6-0", ":1\r\n"},
+				{"XTRIM t MINID 6 ACKED", ":4\r\n"},
+				{"XTRIM t MAXLEN 0 ACKED", ":3\r\n"},
 			}
 			for _, st := range steps {
 				if got := f.doBytes(wordArgs(st.cmd)); st.want != "" && got != st.want {

@@ -25,7 +25,9 @@ type TrimHooks struct {
 	// the groups' PELs of them).
 	Removed func(ID)
 	// Dropped, when set, is called with the span of each node the trim
-	// removes whole, after the Removed calls for its entries.
+	// removes, after the Removed calls for its entries: one removed whole,
+	// or, when Keep or Above is set, one the trim left with tombstones
+	// only.
 	Dropped func(Span)
 }
 
@@ -120,10 +122,28 @@ func (s *Stream) trimWith(a trimArgs, h *TrimHooks) int64 {
 		}
 		flagged, done := s.trimWithinWith(n, a, h)
 		deleted += flagged
+		if n.live == 0 && (h.Keep != nil || h.HasAbove) {
+			// Only tombstones left. A plain trim keeps such a node at the
+			// front of the stream (a Redis quirk, see TrimMinID); behind
+			// a node with kept entries it would be a dead node in the
+			// middle, so a trim that keeps entries drops it, as XDEL
+			// drops a node it empties.
+			span := Span{First: n.master, Last: n.lastEntry().id}
+			key := n.master.Bytes()
+			s.removeNode(n)
+			if h.Dropped != nil {
+				h.Dropped(span)
+			}
+			if done {
+				break
+			}
+			ok = it.Seek(key)
+			continue
+		}
 		if done {
 			break
 		}
-		ok = it.Next() // n stays (it holds a kept entry): the tree is unchanged
+		ok = it.Next() // n stays: the tree is unchanged
 	}
 	if s.length == 0 {
 		s.firstID = ID{}

@@ -2,6 +2,8 @@ package stream
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -149,5 +151,77 @@ func TestTrimWithAbove(t *testing.T) {
 	s2 := seq(t, 5, 10)
 	if got := s2.TrimMinIDWith(Max, false, 0, TrimHooks{HasAbove: true}); got != 0 || s2.Len() != 5 {
 		t.Fatalf("Above 0-0 removed %d, len %d", got, s2.Len())
+	}
+}
+
+// TestTrimWithKeepModel compares exact hooked trims on random streams
+// (random node sizes, deletions, kept sets and Above bounds) with a naive
+// model: walk the live entries in order, stop at the threshold or past
+// Above, step over kept ones, remove the rest.
+func TestTrimWithKeepModel(t *testing.T) {
+	r := rand.New(rand.NewPCG(testSeed(t), 82))
+	for round := range 300 {
+		n := 1 + r.IntN(40)
+		s := seq(t, n, 1+r.IntN(6))
+		var live []ID
+		for i := 1; i <= n; i++ {
+			id := ID{uint64(i), 0}
+			if r.IntN(5) == 0 {
+				s.Delete(id)
+				continue
+			}
+			live = append(live, id)
+		}
+		kept := map[ID]bool{}
+		for _, id := range live {
+			if r.IntN(3) == 0 {
+				kept[id] = true
+			}
+		}
+		h := TrimHooks{Keep: func(id ID) bool { return kept[id] }}
+		if r.IntN(2) == 0 {
+			h.Above, h.HasAbove = ID{uint64(r.IntN(n + 2)), 0}, true
+		}
+		byLen := r.IntN(2) == 0
+		maxLen := uint64(r.IntN(n + 1))
+		minID := ID{uint64(r.IntN(n + 2)), 0}
+		// The model.
+		var want []ID
+		left := uint64(len(live))
+		stopped := false
+		for _, id := range live {
+			if !stopped {
+				switch {
+				case byLen && left <= maxLen, !byLen && !id.Less(minID), h.HasAbove && h.Above.Less(id):
+					stopped = true
+				case !kept[id]:
+					left--
+					continue
+				}
+			}
+			want = append(want, id)
+		}
+		var removed []ID
+		h.Removed = func(id ID) { removed = append(removed, id) }
+		var got int64
+		if byLen {
+			got = s.TrimMaxLenWith(maxLen, false, 0, h)
+		} else {
+			got = s.TrimMinIDWith(minID, false, 0, h)
+		}
+		left2 := ids(s)
+		if fmt.Sprint(left2) != fmt.Sprint(want) || got != int64(len(live)-len(want)) || len(removed) != int(got) {
+			t.Fatalf("round %d: byLen %v maxLen %d minID %v above %v/%v kept %v\n live %v\n got %v (removed %d, reported %d)\nwant %v",
+				round, byLen, maxLen, minID, h.Above, h.HasAbove, kept, live, left2, got, len(removed), want)
+		}
+		for _, id := range removed {
+			if slices.Contains(want, id) {
+				t.Fatalf("round %d: Removed(%v) but it stays", round, id)
+			}
+		}
+		if s.Len() != uint64(len(want)) || (len(want) > 0 && s.FirstID() != want[0]) || (len(want) == 0 && !s.FirstID().IsZero()) {
+			t.Fatalf("round %d: len %d first %v, want %d %v", round, s.Len(), s.FirstID(), len(want), want)
+		}
+		mustCheck(t, s)
 	}
 }
