@@ -325,6 +325,7 @@ func TestCompareStep(t *testing.T) {
 	sides := []*side{{tg: &target{srv: &server{name: "oracle"}}, norm: newNormState(0)}, {tg: &target{srv: &server{name: "subject"}}, norm: newNormState(0)}}
 	plain := &step{}
 	with74 := &step{expect74: map[int]Value{2: errv}}
+	with82 := &step{expect82: map[int]Value{2: errv}}
 	tests := []struct {
 		name   string
 		self   bool
@@ -340,6 +341,13 @@ func TestCompareStep(t *testing.T) {
 		{"self differ", true, plain, ok, bad, true},
 		{"self 74 is a real difference", true, with74, ok, ok, false},
 		{"self 74 equals the oracle", true, with74, bad, bad, true},
+		// @expect82: runnel alone is compared (the oracle's result is
+		// empty); in self mode the recorded reply must not be the oracle's.
+		{"diff 82 met", false, with82, result{}, bad, false},
+		{"diff 82 missed", false, with82, result{}, ok, true},
+		{"self 82 is a real difference", true, with82, ok, ok, false},
+		{"self 82 equals the oracle", true, with82, bad, bad, true},
+		{"self 82 servers disagree", true, with82, ok, bad, true},
 	}
 	for _, tt := range tests {
 		msg := compareStep(mode{self: tt.self}, tt.st, 2, sides, []result{tt.o, tt.s})
