@@ -2,8 +2,12 @@ package commands
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/runnel-db/runnel/persist"
 )
@@ -83,5 +87,85 @@ func TestRefPoliciesSurviveRestart(t *testing.T) {
 				t.Errorf("the steps left XLEN %q: they did not exercise partial deletions", got)
 			}
 		})
+	}
+}
+
+// TestRefPoliciesRandomRestart mixes random XDELEX, XACKDEL and policy
+// trims with the commands that fill the groups' PELs, under small nodes,
+// restarting now and then: every restart must give back the same streams,
+// groups and PELs. The seed is logged; REF_SEED replays one.
+func TestRefPoliciesRandomRestart(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("REF_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (REF_SEED=%d replays it)", seed, seed)
+	r := rand.New(rand.NewPCG(seed, 82))
+	dir := t.TempDir()
+	policy := persist.No
+	if r.IntN(2) == 0 {
+		policy = persist.Always
+	}
+	open := func() *fake {
+		return openStored(t, dir, persist.Options{Fsync: policy}, []string{"CONFIG", "SET", "stream-node-max-entries", fmt.Sprint(1 + r.IntN(5))})
+	}
+	groups := []string{"g1", "g2"}
+	snapshot := func(f *fake) string {
+		var b strings.Builder
+		b.WriteString(f.do("XRANGE", "s", "-", "+"))
+		b.WriteString(radixCounts.ReplaceAllString(f.do("XINFO", "STREAM", "s", "FULL"), "$1:?"))
+		for _, g := range groups {
+			b.WriteString(f.do("XPENDING", "s", g))
+			b.WriteString(pendingIdle.ReplaceAllString(f.do("XPENDING", "s", g, "-", "+", "1000"), "$1:?"))
+		}
+		return b.String()
+	}
+	f := open()
+	f.do("XGROUP", "CREATE", "s", "g1", "0", "MKSTREAM")
+	f.do("XGROUP", "CREATE", "s", "g2", "0")
+	ms := 1
+	pol := func() string { return []string{"KEEPREF", "DELREF", "ACKED"}[r.IntN(3)] }
+	ids := func() []string {
+		n := 1 + r.IntN(3)
+		out := []string{"IDS", fmt.Sprint(n)}
+		for range n {
+			out = append(out, fmt.Sprintf("%d-0", 1+r.IntN(ms)))
+		}
+		return out
+	}
+	for i := range 240 {
+		var cmd []string
+		switch op := r.IntN(100); {
+		case op < 35:
+			ms++
+			cmd = []string{"XADD", "s", fmt.Sprintf("%d-0", ms), "f", fmt.Sprint(ms)}
+			if r.IntN(6) == 0 {
+				cmd = []string{"XADD", "s", "MAXLEN", fmt.Sprint(r.IntN(12)), pol(), fmt.Sprintf("%d-0", ms), "f", "x"}
+			}
+		case op < 50:
+			cmd = []string{"XREADGROUP", "GROUP", groups[r.IntN(2)], fmt.Sprint("c", r.IntN(2)), "COUNT", fmt.Sprint(1 + r.IntN(4)), "STREAMS", "s", ">"}
+		case op < 60:
+			cmd = []string{"XACK", "s", groups[r.IntN(2)], fmt.Sprintf("%d-0", 1+r.IntN(ms)), fmt.Sprintf("%d-0", 1+r.IntN(ms))}
+		case op < 65:
+			cmd = []string{"XDEL", "s", fmt.Sprintf("%d-0", 1+r.IntN(ms))}
+		case op < 78:
+			cmd = append([]string{"XDELEX", "s", pol()}, ids()...)
+		case op < 90:
+			cmd = append([]string{"XACKDEL", "s", groups[r.IntN(2)], pol()}, ids()...)
+		case op < 95:
+			cmd = []string{"XTRIM", "s", "MINID", fmt.Sprintf("%d-0", 1+r.IntN(ms)), pol()}
+		default:
+			approx := []string{"=", "~"}[r.IntN(2)]
+			cmd = []string{"XTRIM", "s", "MAXLEN", approx, fmt.Sprint(r.IntN(10)), pol()}
+		}
+		if got := f.do(cmd...); strings.HasPrefix(got, "-") {
+			t.Fatalf("#%d %v: %q", i, cmd, got)
+		}
+		if i%20 == 19 {
+			f = restartSame(t, f, open, snapshot, fmt.Sprintf("after #%d %v", i, cmd))
+			if err := f.object("s").Groups.Check(); err != nil {
+				t.Fatalf("after #%d: groups: %v", i, err)
+			}
+		}
 	}
 }
