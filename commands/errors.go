@@ -48,6 +48,11 @@ const (
 	ErrInvalidStreamID  Error = "ERR Invalid stream ID specified as stream command argument"
 	ErrStreamIDTooSmall Error = "ERR The ID specified in XADD is equal or smaller than the target stream top item"
 	ErrStreamIDZero     Error = "ERR The ID specified in XADD must be greater than 0-0"
+	// ErrNumIDs and ErrNumIDsMismatch are Redis 8.2's XDELEX and XACKDEL
+	// answers to a bad IDS numids (tests/unit/type/stream-cgroups.tcl,
+	// "XACKDEL IDS parameter validation").
+	ErrNumIDs         Error = "ERR Number of IDs must be a positive integer"
+	ErrNumIDsMismatch Error = "ERR The `numids` parameter must match the number of arguments"
 
 	ErrIntRange         Error = "ERR value is out of range, value must between -2147483648 and 2147483647"
 	ErrInvalidCursor    Error = "ERR invalid cursor"

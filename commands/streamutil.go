@@ -104,6 +104,9 @@ type trimArgs struct {
 	// Limit is LIMIT's value as given; LimitGiven says whether it was.
 	Limit      int64
 	LimitGiven bool
+	// Policy is Redis 8.2's KEEPREF | DELREF | ACKED option (keepRef when
+	// not given): what the trim does about entries the groups reference.
+	Policy refPolicy
 }
 
 // effectiveLimit returns the most entries one trim may remove (0: no
@@ -195,6 +198,12 @@ loop:
 			i++
 		case xadd && EqualFold(opt, "nomkstream"):
 			a.NoMkStream = true
+		case isRefPolicy(opt):
+			// Redis 8.2. Given more than once, the last one counts
+			// (Redis's tests do not say otherwise). Accepted without a
+			// trim strategy, where it does nothing (Redis's "XADD IDMP
+			// with KEEPREF option" adds with KEEPREF alone).
+			t.Policy, _ = parseRefPolicy(opt)
 		case xadd:
 			id, seqAuto, ok := stream.ParseStrictID(opt)
 			if !ok {
@@ -221,16 +230,45 @@ loop:
 
 // trimStream trims o's stream as t says and records the removal; it
 // returns the number of entries removed. The caller records the metadata.
+//
+// Under DELREF each live entry the trim removes also leaves every group's
+// PEL; PEL records of entries deleted before (dangling ones) stay, as Redis's
+// trim loop steps over tombstones before it looks at the policy. Under
+// ACKED the trim steps over every entry a group references
+// (pel.Groups.Referenced: above the smallest last-delivered ID, or pending
+// somewhere) and goes on after it, so the entries removed need not be a
+// prefix: they are recorded one by one, as XDEL's are. Without groups both
+// policies trim as KEEPREF does.
 func trimStream(c *Ctx, o *Object, t *trimArgs) int64 {
 	limit := t.effectiveLimit(c.S.config.nodeMaxEntries.Load())
-	var n int64
-	switch t.Strategy {
-	case trimMaxLen:
-		n = o.Stream.TrimMaxLen(uint64(t.MaxLen), t.Approx, limit)
-	case trimMinID:
-		n = o.Stream.TrimMinID(t.MinID, t.Approx, limit)
+	policy := t.Policy
+	if o.Groups == nil || o.Groups.Len() == 0 {
+		policy = keepRef
 	}
-	if n > 0 {
+	var h stream.TrimHooks
+	switch policy {
+	case delRef:
+		h.Removed = func(id stream.ID) { dropRefs(c, o, id) }
+	case ackedRef:
+		h.Above, h.HasAbove = o.Groups.MinLastID()
+		h.Keep = o.Groups.AnyPending
+		h.Removed = func(id stream.ID) {
+			c.Batch().Add(persist.Op{Kind: persist.EntryDel, UID: o.UID, ID: id})
+		}
+		h.Dropped = func(span stream.Span) { recordDroppedNode(c, o, span) }
+	}
+	var n int64
+	switch {
+	case t.Strategy == trimMaxLen && policy == keepRef:
+		n = o.Stream.TrimMaxLen(uint64(t.MaxLen), t.Approx, limit)
+	case t.Strategy == trimMinID && policy == keepRef:
+		n = o.Stream.TrimMinID(t.MinID, t.Approx, limit)
+	case t.Strategy == trimMaxLen:
+		n = o.Stream.TrimMaxLenWith(uint64(t.MaxLen), t.Approx, limit, h)
+	case t.Strategy == trimMinID:
+		n = o.Stream.TrimMinIDWith(t.MinID, t.Approx, limit, h)
+	}
+	if n > 0 && policy != ackedRef {
 		recordTrimmedPrefix(c, o)
 	}
 	return n

@@ -93,7 +93,8 @@ func (a *xaddArgs) nextID(s *stream.Stream, now int64) (stream.ID, error) {
 	return id, nil
 }
 
-// XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]]
+// XADD key [NOMKSTREAM] [KEEPREF | DELREF | ACKED]
+// [MAXLEN|MINID [=|~] threshold [LIMIT count]]
 // *|ms-*|ms-seq field value [field value ...]
 func xaddCmd(c *Ctx) error {
 	a, err := parseXAdd(c.Args)

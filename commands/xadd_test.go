@@ -58,6 +58,12 @@ func TestXAddParse(t *testing.T) {
 		{in: "XADD s - f v", err: ErrInvalidStreamID},
 		{in: "XADD s 1-2-3 f v", err: ErrInvalidStreamID},
 		{in: "XADD s FOO f v", err: ErrInvalidStreamID},
+		// Redis 8.2's reference policy, before or after the trim options,
+		// also without one ("XADD IDMP with KEEPREF option").
+		{in: "XADD s MAXLEN = 1 ACKED 6-0 f v", want: addTrimArgs{Trim: trimArgs{Strategy: trimMaxLen, MaxLen: 1, Policy: ackedRef}, ID: stream.ID{Ms: 6}, IDGiven: true, SeqGiven: true, IDPos: 6}, fields: 2},
+		{in: "XADD s delref MAXLEN 1 * f v", want: addTrimArgs{Trim: trimArgs{Strategy: trimMaxLen, MaxLen: 1, Policy: delRef}, IDPos: 5}, fields: 2},
+		{in: "XADD s KEEPREF * f v", want: addTrimArgs{IDPos: 3}, fields: 2},
+		{in: "XADD s ACKED DELREF * f v", want: addTrimArgs{Trim: trimArgs{Policy: delRef}, IDPos: 4}, fields: 2},
 	}
 	for _, tt := range tests {
 		a, err := parseXAdd(args(tt.in))
@@ -95,6 +101,12 @@ func TestXTrimParse(t *testing.T) {
 		{in: "XTRIM s MINID 3 MAXLEN 2", err: ErrMaxLenAndMinID},
 		{in: "XTRIM s MAXLEN -1", err: ErrMaxLenNegative},
 		{in: "XTRIM s MINID (1", err: ErrInvalidStreamID},
+		{in: "XTRIM s MAXLEN 5 ACKED", want: trimArgs{Strategy: trimMaxLen, MaxLen: 5, Policy: ackedRef}},
+		{in: "XTRIM s DELREF MINID ~ 5 LIMIT 2", want: trimArgs{Strategy: trimMinID, Approx: true, MinID: stream.ID{Ms: 5}, Limit: 2, LimitGiven: true, Policy: delRef}},
+		{in: "XTRIM s keepref maxlen 0", want: trimArgs{Strategy: trimMaxLen}},
+		{in: "XTRIM s ACKED", err: ErrXTrimNoStrategy},
+		{in: "XTRIM s ACKED DELREF KEEPREF", err: ErrXTrimNoStrategy},
+		{in: "XTRIM s MAXLEN 1 NOREF", err: ErrSyntax},
 	}
 	for _, tt := range tests {
 		got, err := parseXTrim(args(tt.in))

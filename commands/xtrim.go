@@ -22,7 +22,7 @@ func parseXTrim(args [][]byte) (trimArgs, error) {
 	return a.Trim, err
 }
 
-// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
+// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF | DELREF | ACKED]
 func xtrimCmd(c *Ctx) error {
 	t, err := parseXTrim(c.Args)
 	if err != nil {

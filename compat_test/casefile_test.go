@@ -75,6 +75,10 @@ type step struct {
 	raw      []byte
 	mods     modifiers
 	expect74 map[int]Value // reply runnel must give, per RESP version, where 7.4 differs
+	// expect82 is the reply Redis 8.2 gives, per RESP version, to a line
+	// the 7.0.15 oracle cannot answer (a command or option it lacks): the
+	// line goes to runnel only, which must give it.
+	expect82 map[int]Value
 	sleep    time.Duration
 	quiet    bool // a middle line of an @repeat, left out of verbose logs
 }
@@ -129,7 +133,7 @@ func parseCases(path, base string, data []byte) (*caseFile, error) {
 		lineNo := i + 1
 		// A reply in the notation may continue over several lines while
 		// its brackets are open.
-		if strings.HasPrefix(line, "@expect74") {
+		if strings.HasPrefix(line, "@expect74") || strings.HasPrefix(line, "@expect82") {
 			for openBrackets(line) > 0 && i+1 < len(lines) {
 				i++
 				line += " " + strings.TrimSpace(lines[i])
@@ -210,6 +214,8 @@ func (p *caseParser) line(n int, line string) error {
 		return nil
 	case word == "@expect74" || word == "@expect74/2" || word == "@expect74/3":
 		return p.expect74(word, rest)
+	case word == "@expect82" || word == "@expect82/2" || word == "@expect82/3":
+		return p.expect82(word, rest)
 	}
 	return p.command(n, line)
 }
@@ -384,39 +390,76 @@ func lineModifier(m *modifiers, word string) error {
 }
 
 func (p *caseParser) expect74(word, text string) error {
+	last, err := p.expectTarget(word)
+	if err != nil {
+		return err
+	}
+	if last.expect82 != nil {
+		return fmt.Errorf("%s on a line with an @expect82", word)
+	}
+	if last.expect74 == nil {
+		last.expect74 = map[int]Value{}
+	}
+	return addExpect(last.expect74, "@expect74", word, text)
+}
+
+// expect82 records an @expect82 reply: what Redis 8.2 answers to a line
+// the oracle cannot be asked (see README.md). It needs a plain line.
+func (p *caseParser) expect82(word, text string) error {
+	last, err := p.expectTarget(word)
+	if err != nil {
+		return err
+	}
+	if last.mode != ':' || last.mods.only74 || last.mods.push {
+		return fmt.Errorf("%s works on plain (send and read) lines without @74only only", word)
+	}
+	if last.expect74 != nil {
+		return fmt.Errorf("%s on a line with an @expect74", word)
+	}
+	if last.expect82 == nil {
+		last.expect82 = map[int]Value{}
+	}
+	return addExpect(last.expect82, "@expect82", word, text)
+}
+
+// expectTarget returns the line an @expect74 or @expect82 belongs to.
+func (p *caseParser) expectTarget(word string) (*step, error) {
 	tc := p.cur
 	if len(tc.steps) == 0 {
-		return fmt.Errorf("%s before any command", word)
+		return nil, fmt.Errorf("%s before any command", word)
 	}
 	last := &tc.steps[len(tc.steps)-1]
 	if last.kind != stepCommand || last.mode == '>' {
-		return fmt.Errorf("%s must follow a line that reads a reply", word)
+		return nil, fmt.Errorf("%s must follow a line that reads a reply", word)
 	}
 	if last.mods.ignore {
-		return fmt.Errorf("%s on an @ignore line", word)
+		return nil, fmt.Errorf("%s on an @ignore line", word)
 	}
+	return last, nil
+}
+
+// addExpect parses text into dst for the RESP versions word names (base,
+// base+"/2" or base+"/3").
+func addExpect(dst map[int]Value, base, word, text string) error {
 	versions := []int{2, 3}
 	switch word {
-	case "@expect74/2":
+	case base + "/2":
 		versions = []int{2}
-	case "@expect74/3":
+	case base + "/3":
 		versions = []int{3}
 	}
 	tmpl, raw, err := parseNotation(text)
 	if err != nil {
 		return fmt.Errorf("%s: %w", word, err)
 	}
-	if last.expect74 == nil {
-		last.expect74 = map[int]Value{}
-	}
 	for _, v := range versions {
-		if _, dup := last.expect74[v]; dup {
-			return fmt.Errorf("two @expect74 replies for RESP%d on one line", v)
+		if _, dup := dst[v]; dup {
+			return fmt.Errorf("two %s replies for RESP%d on one line", base, v)
 		}
 		if raw {
-			last.expect74[v] = tmpl
+			dst[v] = tmpl
 		} else {
-			last.expect74[v] = render(tmpl, v)
+			dst[v] = render(tmpl, v)
 		}
 	}
 	return nil
@@ -456,6 +499,13 @@ func (p *caseParser) finish() error {
 			for _, v := range tc.resp {
 				if _, ok := s.expect74[v]; !ok {
 					return fmt.Errorf("case %q line %d: @74only without an @expect74 reply for RESP%d", tc.name, s.line, v)
+				}
+			}
+		}
+		if s.expect82 != nil {
+			for _, v := range tc.resp {
+				if _, ok := s.expect82[v]; !ok {
+					return fmt.Errorf("case %q line %d: @expect82 without a reply for RESP%d", tc.name, s.line, v)
 				}
 			}
 		}

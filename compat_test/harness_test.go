@@ -241,6 +241,13 @@ B<
 	if len(two.steps) != 6 || !two.steps[0].mods.only74 || two.steps[3].args[2] != "3-0" || two.steps[5].mods.field != "blocked_clients" {
 		t.Errorf("case two: %+v", two.steps)
 	}
+	f82, err := parseCases("x.txt", "x", []byte("=== b\nXDELEX s IDS 2 1-1 2-2\n@expect82 [:-1\n:-1]\nXLEN s\n@expect82/2 :0\n@expect82/3 :0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := f82.cases[0].steps; len(st) != 2 || string(st[0].expect82[3].bytes()) != "*2\r\n:-1\r\n:-1\r\n" || string(st[1].expect82[2].bytes()) != ":0\r\n" || st[0].expect74 != nil {
+		t.Errorf("@expect82 steps: %+v", st)
+	}
 	bad := map[string]string{
 		"no case":             "PING",
 		"bad name":            "=== A b",
@@ -255,6 +262,11 @@ B<
 		"plain while pending": "=== a\nB> PING\nB: PING\nB<",
 		"late default":        "=== a\nPING\n@default @resp=2",
 		"two expects":         "=== a\nPING\n@expect74 +PONG\n@expect74/2 +PONG",
+		"82 and 74":           "=== a\nPING\n@expect74 +PONG\n@expect82 +PONG",
+		"82 one protocol":     "=== a\nXDELEX s IDS 1 1-1\n@expect82/2 [:-1]",
+		"82 on a read":        "=== a\nB> PING\nB<\n@expect82 +PONG",
+		"82 on 74only":        "=== a\n@74only PING\n@expect82 +PONG",
+		"two 82":              "=== a\nPING\n@expect82 +PONG\n@expect82/3 +PONG",
 	}
 	for name, text := range bad {
 		if _, err := parseCases("x.txt", "x", []byte(text)); err == nil {
@@ -313,6 +325,7 @@ func TestCompareStep(t *testing.T) {
 	sides := []*side{{tg: &target{srv: &server{name: "oracle"}}, norm: newNormState(0)}, {tg: &target{srv: &server{name: "subject"}}, norm: newNormState(0)}}
 	plain := &step{}
 	with74 := &step{expect74: map[int]Value{2: errv}}
+	with82 := &step{expect82: map[int]Value{2: errv}}
 	tests := []struct {
 		name   string
 		self   bool
@@ -328,6 +341,13 @@ func TestCompareStep(t *testing.T) {
 		{"self differ", true, plain, ok, bad, true},
 		{"self 74 is a real difference", true, with74, ok, ok, false},
 		{"self 74 equals the oracle", true, with74, bad, bad, true},
+		// @expect82: runnel alone is compared (the oracle's result is
+		// empty); in self mode the recorded reply must not be the oracle's.
+		{"diff 82 met", false, with82, result{}, bad, false},
+		{"diff 82 missed", false, with82, result{}, ok, true},
+		{"self 82 is a real difference", true, with82, ok, ok, false},
+		{"self 82 equals the oracle", true, with82, bad, bad, true},
+		{"self 82 servers disagree", true, with82, ok, bad, true},
 	}
 	for _, tt := range tests {
 		msg := compareStep(mode{self: tt.self}, tt.st, 2, sides, []result{tt.o, tt.s})

@@ -45,7 +45,9 @@
 // after an ack timeout, want a group's pending entries also ordered by
 // delivery time; XACKDEL, XDELEX and the KEEPREF/DELREF/ACKED trimming
 // options want to know, per entry, whether every group has acknowledged it.
-// The package is shaped so both are additions:
+// The latter is in refs.go: Groups.Referenced, MinLastID, AnyPending and
+// AckAll answer from the groups themselves (O(groups) lookups per entry, no
+// extra index yet). The package is shaped so both are additions:
 //
 //   - All index maintenance of a Group goes through a handful of methods in
 //     group.go: link and unlink (a record enters or leaves the group; the

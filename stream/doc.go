@@ -14,7 +14,10 @@
 // the start ID and walk (O(log N + M), in either direction); XDEL flags an
 // entry deleted in place and drops a node once nothing in it is live;
 // trimming drops whole nodes from the front and, when exact, flags entries
-// of the next node, exactly as Redis's streamTrim does.
+// of the next node, exactly as Redis's streamTrim does. TrimMaxLenWith and
+// TrimMinIDWith take TrimHooks for Redis 8.2's reference policies: the
+// caller names the entries that must stay (ACKED), which the trim steps
+// over, and learns each entry and node it removed (DELREF, persistence).
 //
 // For persistence, Append reports each node it closes (its span and packed
 // bytes) and Remove each node a deletion empties, and Adopt takes a closed
