@@ -20,7 +20,9 @@ import (
 // taken from, and removeOldBackups deletes only directories whose marker
 // names this store. A server started on a backup has no identity file, so
 // it makes a new one: its backups and those of the store the backup came
-// from are told apart.
+// from are told apart. It also drops the backup's marker at start-up
+// (unmarkBackup): the directory is now a live store, which the store it
+// came from must never delete as one of its old backups.
 
 const (
 	// storeIDFile holds the store's identity, in its data directory.
@@ -113,4 +115,35 @@ func writeFileDurably(dir, name, content string) error {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// unmarkBackup removes the marker of a backup that a server was started on
+// (dir, its data directory), durably, so that the store the backup came
+// from no longer counts the directory among its backups. It reports
+// whether there was a marker.
+func unmarkBackup(dir string) (bool, error) {
+	if dir == "" {
+		return false, nil
+	}
+	err := os.Remove(filepath.Join(dir, backupOwnerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, syncDir(dir)
+}
+
+// sameDir reports whether a and b name the same existing directory.
+func sameDir(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	ai, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	bi, err := os.Stat(b)
+	return err == nil && os.SameFile(ai, bi)
 }

@@ -176,7 +176,7 @@ func (s *Server) backup() (string, error) {
 	if err := syncDir(parent); err != nil {
 		return "", err
 	}
-	if err := removeOldBackups(parent, filepath.Base(dir), id); err != nil {
+	if err := removeOldBackups(parent, filepath.Base(dir), id, s.dur.storeDir); err != nil {
 		s.logf("SAVE: removing older backups: %v", err)
 	}
 	s.mu.Lock()
@@ -224,8 +224,11 @@ func allDigits(s string) bool {
 // removeOldBackups removes the backup directories in parent other than
 // keep that store id made, stale temporary ones included. A directory
 // without id's mark is never touched: another store's backup, a copy made
-// by hand, or one this store did not finish marking.
-func removeOldBackups(parent, keep, id string) error {
+// by hand, or one this store did not finish marking. Nor is one a server
+// runs on: the store in own (this server's data directory) or one another
+// process has open (persist.InUse), such as a backup another runnel was
+// started on before it could drop the mark (unmarkBackup).
+func removeOldBackups(parent, keep, id, own string) error {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return err
@@ -236,7 +239,7 @@ func removeOldBackups(parent, keep, id string) error {
 			continue
 		}
 		path := filepath.Join(parent, e.Name())
-		if backupOwner(path) != id {
+		if backupOwner(path) != id || sameDir(path, own) || persist.InUse(path) {
 			continue
 		}
 		if err := os.RemoveAll(path); err != nil && first == nil {

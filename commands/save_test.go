@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -502,5 +503,74 @@ func TestConfigSetAppendfsyncReachesTheStore(t *testing.T) {
 		if got := f.do("XADD", "s", "*", "f", "v"); strings.HasPrefix(got, "-") {
 			t.Fatalf("XADD under %s: %q", tt.value, got)
 		}
+	}
+}
+
+// TestBackupServedOnIsKept: a server started on a backup drops the
+// backup's mark, so the store the backup came from no longer counts the
+// directory among its old backups: its next saves leave it, and the second
+// server's acknowledged writes, alone (a tester's BGSAVE, start a server
+// on the backup, BGSAVE again lost them).
+func TestBackupServedOnIsKept(t *testing.T) {
+	dirA, saves := t.TempDir(), t.TempDir()
+	a := newFake(t, Options{Dir: dirA, SaveDir: saves, Store: openPebble(t, dirA)})
+	a.do("XADD", "s", "1-0", "f", "v")
+	if got := a.do("SAVE"); got != "+OK\r\n" {
+		t.Fatalf("SAVE = %q", got)
+	}
+	bk := infoValue(t, a.s, "runnel_last_save_dir")
+	if backupOwner(bk) != storeIDOf(t, dirA) {
+		t.Fatalf("the backup is not marked as A's")
+	}
+	var logged []string
+	p := openPebble(t, bk)
+	b := newFake(t, Options{Dir: bk, Store: p, Logf: func(f string, args ...any) { logged = append(logged, fmt.Sprintf(f, args...)) }})
+	if _, err := b.s.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	if owner := backupOwner(bk); owner != "" {
+		t.Errorf("a server started on the backup left its mark %q", owner)
+	}
+	if !slices.ContainsFunc(logged, func(l string) bool { return strings.Contains(l, "started on a backup") }) {
+		t.Errorf("nothing logged about starting on a backup: %q", logged)
+	}
+	b.do("XADD", "restored", "1-1", "k", "v")
+	for i := 2; i <= 3; i++ {
+		a.do("XADD", "s", strconv.Itoa(i)+"-0", "f", "v")
+		if got := a.do("SAVE"); got != "+OK\r\n" {
+			t.Fatalf("SAVE %d = %q", i, got)
+		}
+	}
+	if _, err := os.Stat(bk); err != nil {
+		t.Fatalf("A's saves removed the directory B runs on: %v", err)
+	}
+	if got := len(backups(t, saves)); got != 2 {
+		t.Errorf("%d backups, want B's directory and A's latest", got)
+	}
+	b.do("XADD", "restored", "2-2", "k", "v")
+	if got := b.do("XLEN", "restored"); got != ":2\r\n" {
+		t.Errorf("XLEN on B = %q, want 2", got)
+	}
+}
+
+// TestRemoveOldBackupsSkipsOwnStore: a marked backup directory that is the
+// server's own data directory is never removed.
+func TestRemoveOldBackupsSkipsOwnStore(t *testing.T) {
+	parent := t.TempDir()
+	id := "0123456789abcdef0123456789abcdef"
+	own := mkdir(t, filepath.Join(parent, "backup-1"))
+	old := mkdir(t, filepath.Join(parent, "backup-2"))
+	keep := mkdir(t, filepath.Join(parent, "backup-3"))
+	for _, d := range []string{own, old, keep} {
+		if err := markBackup(d, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeOldBackups(parent, filepath.Base(keep), id, own); err != nil {
+		t.Fatal(err)
+	}
+	got := backups(t, parent)
+	if want := []string{own, keep}; !slices.Equal(got, want) {
+		t.Errorf("after removing old backups: %v, want %v", got, want)
 	}
 }

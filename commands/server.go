@@ -6,6 +6,7 @@ import (
 	"log"
 	"net"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,6 +132,11 @@ func New(opts Options) *Server {
 	if s.logf == nil {
 		l := log.New(os.Stderr, "", log.LstdFlags)
 		s.logf = l.Printf
+	}
+	if was, err := unmarkBackup(opts.Dir); err != nil {
+		s.logf("started on a backup, but could not remove its marker %s (the store it came from may delete it as an old backup): %v", filepath.Join(opts.Dir, backupOwnerFile), err)
+	} else if was {
+		s.logf("started on a backup: %s is now a store of its own", opts.Dir)
 	}
 	for i := range s.dbs {
 		s.dbs[i] = newDB(i)
