@@ -206,9 +206,11 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.observe(c, cmd, args, d)
 		return
 	}
-	if cmd.Flags&Write != 0 && s.readOnly.Load() {
-		s.reject(c, cmd, ErrPersistence)
-		return
+	if s.readOnly.Load() {
+		if err := s.refusedAfterFailure(cmd); err != "" {
+			s.reject(c, cmd, err)
+			return
+		}
 	}
 	s.mu.Lock()
 	ctx.DB = s.dbs[c.ownDB()]
@@ -236,6 +238,27 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	d := c.commandEnd(start)
 	s.stats.called(cmd, err, d)
 	s.observe(c, cmd, args, d)
+}
+
+// refusedAfterFailure returns the error that answers cmd once a commit
+// failed (readOnly), "" to run it: every write is refused, and so is every
+// read while memory holds effects that never became durable (the failed
+// batch and any after it): its reply would have to wait for their
+// durability, which never comes, and a connection whose reply cannot leave
+// is closed without one. Reads of a keyspace that is all durable run.
+func (s *Server) refusedAfterFailure(cmd *Command) Error {
+	if cmd.Flags&Write != 0 {
+		return ErrPersistence
+	}
+	if !s.memoryDurable() {
+		return ErrPersistenceRead
+	}
+	return ""
+}
+
+// memoryDurable reports whether every effect applied in memory is durable.
+func (s *Server) memoryDurable() bool {
+	return s.commit.latest() <= s.commit.durable.Load()
 }
 
 // call runs the handler and writes its error, if any, in place of a

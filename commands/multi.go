@@ -72,10 +72,12 @@ func execCmd(c *Ctx) error {
 		}
 		start := time.Now()
 		sub := &Ctx{S: c.S, C: cl, Cmd: cmd, Args: args, W: c.W, DB: c.S.dbs[cl.DBIndex()], Now: c.Now, InMulti: true}
-		if cmd.Flags&Write != 0 && c.S.readOnly.Load() {
-			c.W.Error(string(ErrPersistence))
-			c.S.stats.rejected(cmd, ErrPersistence)
-			continue
+		if c.S.readOnly.Load() {
+			if err := c.S.refusedAfterFailure(cmd); err != "" {
+				c.W.Error(string(err))
+				c.S.stats.rejected(cmd, err)
+				continue
+			}
 		}
 		err := c.S.call(sub)
 		if c.S.monitors.on() {
