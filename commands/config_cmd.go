@@ -157,10 +157,6 @@ func configResetstatCmd(c *Ctx) error {
 	return nil
 }
 
-// CONFIG REWRITE: runnel is configured by flags and an optional file it
-// only reads.
-func configRewriteCmd(c *Ctx) error { return ErrNoConfigFile }
-
 var configHelp = []string{
 	"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
 	"GET <pattern>",

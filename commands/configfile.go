@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -38,6 +39,11 @@ func (s *Server) LoadConfigFile(path string) error {
 	defer f.Close()
 	if err := s.loadConfig(path, f); err != nil {
 		return err
+	}
+	// As Redis, INFO's config_file and CONFIG REWRITE use the absolute
+	// path: the file stays the same whatever the working directory.
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
 	}
 	s.SetConfigFile(path)
 	return nil
