@@ -49,6 +49,8 @@ type config struct {
 	// lfu-log-factor and lfu-decay-time.
 	lfu                        atomic.Bool
 	lfuLogFactor, lfuDecayTime atomic.Int64
+	// maxmemory mirrors the maxmemory parameter in bytes (0: no limit).
+	maxmemory atomic.Int64
 }
 
 // SetConfigFile records the configuration file the settings came from, for
@@ -226,7 +228,13 @@ func init() {
 				s.config.setValue("notify-keyspace-events", formatKeyspaceEvents(flags, false))
 				s.config.notifyFlags.Store(int64(keyspaceEventFlags(v)))
 			}},
-		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true},
+		{name: "maxmemory", kind: kindMemory, min: 0, max: ll, def: "0", mutable: true,
+			set: func(s *Server, v string) {
+				s.config.setValue("maxmemory", v)
+				n, _ := parseMemory(v)
+				s.config.maxmemory.Store(n)
+				s.mem.checked.Store(0) // measure again at the next write
+			}},
 		{name: "maxmemory-policy", kind: kindEnum, def: "noeviction", mutable: true,
 			enum: []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
 			set: func(s *Server, v string) {

@@ -140,6 +140,10 @@ func (s *Server) execute(c *Client, args [][]byte) {
 		// A held command lets the next one start once it ran.
 		defer s.endTurn(c)
 	}
+	if oomChecked(c, cmd) && s.overMaxmemory(start) {
+		s.reject(c, cmd, ErrOOM)
+		return
+	}
 	if c.multi && cmd.Flags&NoMulti == 0 {
 		c.queued = append(c.queued, copyArgs(args))
 		c.w.Simple("QUEUED")

@@ -44,6 +44,7 @@ const (
 	ErrTimeoutNotInt   Error = "ERR timeout is not an integer or out of range"
 	ErrTimeoutNegative Error = "ERR timeout is negative"
 	ErrTimeoutRange    Error = "ERR timeout is out of range"
+	ErrOOM             Error = "OOM command not allowed when used memory > 'maxmemory'."
 	ErrPersistence     Error = "MISCONF Errors writing to the data directory: writes are refused until runnel is restarted"
 	// ErrPersistenceRead answers a read after a failed commit left effects
 	// in memory that never became durable (see Server.memoryDurable).

@@ -104,6 +104,7 @@ type Server struct {
 	closed    chan struct{}
 	wg        sync.WaitGroup
 	readOnly  atomic.Bool // set when the store failed a commit
+	mem       memGuard    // maxmemory (maxmemory.go)
 	shutdown  func()      // asks the process to stop (SHUTDOWN)
 	shut      shutdownState
 	dur       durability
