@@ -149,7 +149,8 @@ func (s *Server) setExpire(db *DB, key string, o *Object, at int64) {
 
 // expireLoop removes expired keys in the background, sampling keys with a
 // TTL as Redis's active expiry does, so memory is reclaimed and waiters are
-// woken without any client touching the key.
+// woken without any client touching the key. It also starts the save
+// points' background saves (autoSave).
 func (s *Server) expireLoop() {
 	defer s.wg.Done()
 	t := newTicker(100)
@@ -158,7 +159,8 @@ func (s *Server) expireLoop() {
 		select {
 		case <-s.closed:
 			return
-		case <-t.C:
+		case now := <-t.C:
+			s.autoSave(now)
 		}
 		s.activeExpire()
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,6 +87,7 @@ type durability struct {
 	bgFailed   bool
 	bgLastSecs int64 // duration of the last BGSAVE, once bgDone
 	bgDone     bool
+	bgTried    time.Time // when the last background save started
 	// closing is set by Close: no BGSAVE starts after it, and bg counts the
 	// one running (Close waits for it before closing the store).
 	closing bool
@@ -286,7 +288,17 @@ func bgsaveCmd(c *Ctx) error {
 	if len(c.Args) > 2 || (len(c.Args) == 2 && !EqualFold(c.Args[1], "schedule")) {
 		return ErrSyntax
 	}
-	s := c.S
+	if err := c.S.startBackgroundSave("BGSAVE"); err != nil {
+		return err
+	}
+	c.W.Simple("Background saving started")
+	return nil
+}
+
+// startBackgroundSave starts writing a backup in the background (BGSAVE,
+// or a save point: why names it in the log). It fails without a store, or
+// while a background save runs or the server closes.
+func (s *Server) startBackgroundSave(why string) error {
 	if _, ok := s.store.(checkpointer); !ok {
 		return errNoStoreToSave
 	}
@@ -301,6 +313,7 @@ func bgsaveCmd(c *Ctx) error {
 	}
 	start := time.Now()
 	s.dur.bgStart = start
+	s.dur.bgTried = start
 	s.dur.bg.Add(1)
 	s.dur.mu.Unlock()
 	go func() {
@@ -313,13 +326,57 @@ func bgsaveCmd(c *Ctx) error {
 		s.dur.bgLastSecs = int64(time.Since(start).Seconds())
 		s.dur.mu.Unlock()
 		if err != nil {
-			s.logf("BGSAVE failed: %v", err)
+			s.logf("%s failed: %v", why, err)
 			return
 		}
-		s.logf("BGSAVE: backup written to %s", dir)
+		s.logf("%s: backup written to %s", why, dir)
 	}()
-	c.W.Simple("Background saving started")
 	return nil
+}
+
+// saveRetryDelay is how long after a failed background save a save point
+// waits before it tries again (Redis's CONFIG_BGSAVE_RETRY_DELAY).
+const saveRetryDelay = 5 * time.Second
+
+// autoSave starts a background save when a save point of the save
+// parameter ("seconds changes ..." pairs) is reached: at least that many
+// seconds since the last successful save and at least that many changes
+// since, as Redis's serverCron does. After a failed save it waits
+// saveRetryDelay. The expiry loop calls it; without save points it costs
+// one map read under the config lock.
+func (s *Server) autoSave(now time.Time) {
+	points := s.config.value("save")
+	if points == "" {
+		return
+	}
+	if _, ok := s.store.(checkpointer); !ok {
+		return
+	}
+	s.mu.Lock()
+	dirty := s.dirty
+	s.mu.Unlock()
+	s.dur.mu.Lock()
+	running, failed, tried := !s.dur.bgStart.IsZero(), s.dur.bgFailed, s.dur.bgTried
+	s.dur.mu.Unlock()
+	if running || failed && now.Sub(tried) < saveRetryDelay {
+		return
+	}
+	since := now.Unix() - s.lastSaveTime()
+	f := strings.Fields(points)
+	for i := 0; i+1 < len(f); i += 2 {
+		secs, err1 := strconv.ParseInt(f[i], 10, 64)
+		changes, err2 := strconv.ParseInt(f[i+1], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if dirty >= changes && since >= secs {
+			why := fmt.Sprintf("%d changes in %d seconds", changes, secs)
+			if err := s.startBackgroundSave("background save (" + why + ")"); err == nil {
+				s.logf("%s. Saving...", why)
+			}
+			return
+		}
+	}
 }
 
 // waitBackground stops new BGSAVEs and waits for a running one (Close).

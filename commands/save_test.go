@@ -574,3 +574,44 @@ func TestRemoveOldBackupsSkipsOwnStore(t *testing.T) {
 		t.Errorf("after removing old backups: %v, want %v", got, want)
 	}
 }
+
+// TestSavePoints: a save point ("seconds changes") starts a background
+// save once that many seconds passed since the last save with at least
+// that many changes, and not before; a save resets the count, so the
+// point waits for new changes.
+func TestSavePoints(t *testing.T) {
+	dir, saves := t.TempDir(), t.TempDir()
+	f := newFake(t, Options{Dir: dir, SaveDir: saves, Store: openPebble(t, dir)})
+	if got := f.do("CONFIG", "SET", "save", "1 2"); got != "+OK\r\n" {
+		t.Fatalf("CONFIG SET save = %q", got)
+	}
+	later := time.Now().Add(2 * time.Second)
+	f.do("XADD", "s", "1-0", "f", "v")
+	f.s.autoSave(later) // one change of the two the point needs
+	f.s.dur.bg.Wait()
+	if n := len(backups(t, saves)); n != 0 {
+		t.Fatalf("%d backups after 1 change, want none", n)
+	}
+	f.do("XADD", "s", "2-0", "f", "v")
+	f.s.autoSave(time.Now()) // two changes, but not a second since start
+	f.s.dur.bg.Wait()
+	if n := len(backups(t, saves)); n != 0 {
+		t.Fatalf("%d backups before the point's seconds passed, want none", n)
+	}
+	f.s.autoSave(later)
+	f.s.dur.bg.Wait()
+	if n := len(backups(t, saves)); n != 1 {
+		t.Fatalf("%d backups once the point was reached, want 1", n)
+	}
+	if got := infoValue(t, f.s, "rdb_changes_since_last_save"); got != "0" {
+		t.Errorf("rdb_changes_since_last_save = %s after the save, want 0", got)
+	}
+	if got := infoValue(t, f.s, "rdb_last_bgsave_status"); got != "ok" {
+		t.Errorf("rdb_last_bgsave_status = %s", got)
+	}
+	f.s.autoSave(later.Add(2 * time.Second)) // no change since
+	f.s.dur.bg.Wait()
+	if got := infoValue(t, f.s, "rdb_saves"); got != "1" {
+		t.Errorf("rdb_saves = %s after a point with no new change, want 1", got)
+	}
+}
