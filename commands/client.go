@@ -21,6 +21,10 @@ type Client struct {
 	// laddr is the local address of the connection (CLIENT LIST laddr=).
 	laddr   string
 	created time.Time
+	// softOverSince is when the unsent replies went over the normal
+	// class's soft limit, zero while under it (checkOutputLimit; the
+	// connection's goroutine only).
+	softOverSince time.Time
 	// lastActive is when the client's last command began, as the
 	// monotonic time since created, so recording it costs one store and no
 	// lock. See idle.

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/runnel-db/runnel/resp"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,8 +201,12 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	kv("rbp", "0")
 	kv("obl", "0")
 	kv("oll", "0")
-	kv("omem", "0")
-	kv("tot-mem", itoa(clientOverhead+argv))
+	var omem int64
+	if cl.conn != nil {
+		omem = resp.Pending(cl.conn)
+	}
+	kv("omem", strconv.FormatInt(omem, 10))
+	kv("tot-mem", strconv.FormatInt(int64(clientOverhead+argv)+omem, 10))
 	kv("events", "r")
 	kv("cmd", cmd)
 	kv("user", "default")

@@ -38,6 +38,9 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c.w.Len() > 0 {
 		s.stats.netOut.Add(int64(c.w.Len()))
 		conn.WriteRaw(c.w.B)
+		if s.checkOutputLimit(conn, c) {
+			return
+		}
 	}
 	// Messages published meanwhile, the command's own among them, follow
 	// its reply (notify.go).

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"fmt"
+	"github.com/runnel-db/runnel/resp"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -218,12 +219,18 @@ func (s *Server) infoClients(b *infoBuilder) {
 	unlock()
 	s.clientsMu.Lock()
 	n := len(s.clients)
+	var maxOut int64 // the largest unsent output now: Redis's "recent" maximum, without its history
+	for _, cl := range s.clients {
+		if cl.conn != nil {
+			maxOut = max(maxOut, resp.Pending(cl.conn))
+		}
+	}
 	s.clientsMu.Unlock()
 	b.kvi("connected_clients", int64(n))
 	b.kv("cluster_connections", "0")
 	b.kvi("maxclients", int64(s.config.maxClients()))
 	b.kv("client_recent_max_input_buffer", "0")
-	b.kv("client_recent_max_output_buffer", "0")
+	b.kvi("client_recent_max_output_buffer", maxOut)
 	b.kvi("blocked_clients", int64(cc.blocked)+s.pause.waiting.Load())
 	b.kv("tracking_clients", "0")
 	b.kv("pubsub_clients", strconv.Itoa(s.hub.Active()))
@@ -436,7 +443,7 @@ func (s *Server) infoStats(b *infoBuilder) {
 	b.kvi("total_error_replies", st.errors.Load())
 	b.kv("dump_payload_sanitizations", "0")
 	b.kv("client_query_buffer_limit_disconnections", "0")
-	b.kv("client_output_buffer_limit_disconnections", "0")
+	b.kvi("client_output_buffer_limit_disconnections", s.stats.outputLimitClosed.Load())
 	b.kv("acl_access_denied_auth", strconv.FormatInt(st.authFailures.Load(), 10))
 	b.kv("acl_access_denied_cmd", "0")
 	b.kv("acl_access_denied_key", "0")

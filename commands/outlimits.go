@@ -4,19 +4,25 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnel-db/runnel/pubsub"
+	"github.com/runnel-db/runnel/resp"
+	"github.com/tidwall/redcon"
 )
 
 // outputLimits is client-output-buffer-limit: a hard limit, a soft limit
-// and the soft limit's seconds per client class, as Redis keeps them. Only
-// the pubsub class bounds anything in runnel (a subscriber's outbox); the
-// normal and replica classes are kept so CONFIG GET and SET round-trip
-// what tools set.
+// and the soft limit's seconds per client class, as Redis keeps them. The
+// pubsub class bounds a subscriber's outbox; the normal class bounds the
+// replies a connection has not sent yet (checkOutputLimit); the replica
+// class is kept so CONFIG GET and SET round-trip what tools set.
 type outputLimits struct {
 	mu      sync.Mutex
 	classes [3]pubsub.Limits // normal, slave, pubsub
+	// normal mirrors classes[0] for the per-command check, which must not
+	// take mu; any of its limits 0 means that limit is off.
+	normalHard, normalSoft, normalSoftFor atomic.Int64
 }
 
 // outputClasses are the class names in CONFIG GET's order; "replica" is
@@ -69,6 +75,44 @@ func (o *outputLimits) set(v string) {
 		secs, _ := strconv.ParseInt(f[i+3], 10, 64)
 		o.classes[class] = pubsub.Limits{Hard: int(hard), Soft: int(soft), SoftFor: time.Duration(secs) * time.Second}
 	}
+	n := o.classes[0]
+	o.normalHard.Store(int64(n.Hard))
+	o.normalSoft.Store(int64(n.Soft))
+	o.normalSoftFor.Store(int64(n.SoftFor))
+}
+
+// checkOutputLimit closes c's connection, as Redis does, once the replies
+// it has not sent exceed the normal class's hard limit, or its soft limit
+// for longer than the soft seconds (a soft limit with 0 seconds acts at
+// once). Pub/Sub connections answer to the pubsub class (their outbox)
+// instead. It reports whether it closed the connection; the caller must
+// then stop.
+func (s *Server) checkOutputLimit(conn redcon.Conn, c *Client) bool {
+	o := s.config.outputLimits
+	hard, soft := o.normalHard.Load(), o.normalSoft.Load()
+	if hard == 0 && soft == 0 || c.subscribed() {
+		return false
+	}
+	pending := resp.Pending(conn)
+	over := hard > 0 && pending > hard
+	if !over && soft > 0 && pending > soft {
+		now := time.Now()
+		if c.softOverSince.IsZero() {
+			c.softOverSince = now
+		}
+		over = now.Sub(c.softOverSince) >= time.Duration(o.normalSoftFor.Load())
+	} else if !over {
+		c.softOverSince = time.Time{}
+	}
+	if !over {
+		return false
+	}
+	s.logf("Client id=%d addr=%s scheduled to be closed ASAP for overcoming of output buffer limits.", c.ID, c.addr)
+	s.stats.outputLimitClosed.Add(1)
+	conn.NetConn().Close() // first: nothing more is written to a reader this slow
+	resp.DiscardOutput(conn)
+	c.closeAfterReply = true
+	return true
 }
 
 // outputClass returns the index of a class name, or -1.

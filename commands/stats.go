@@ -17,6 +17,9 @@ type stats struct {
 	rejectedAll atomic.Int64
 	// rejectedConns counts connections refused at maxclients.
 	rejectedConns atomic.Int64
+	// outputLimitClosed counts connections closed for their output
+	// buffer limit (client_output_buffer_limit_disconnections).
+	outputLimitClosed atomic.Int64
 	// expired counts keys removed because their TTL passed (expired_keys).
 	expired atomic.Int64
 	// hits and misses count read lookups of keys that existed and did not

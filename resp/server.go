@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -178,15 +179,19 @@ type Conn struct {
 
 	// in[r:w] holds input not yet run. need, when not 0, is the length
 	// in[r:] must reach before the incomplete command at r can be complete.
-	in     []byte
-	r, w   int
-	need   int
-	cmds   []redcon.Command // the batch being run, aliasing in and argv
-	argv   [][]byte         // the arguments of cmds
-	cur    int              // index in cmds of the command being run
-	end    int              // cmds[cur+1:end] are still to run
-	out    []byte           // replies not yet written
-	werr   error            // the first write error; later writes are dropped
+	in   []byte
+	r, w int
+	need int
+	cmds []redcon.Command // the batch being run, aliasing in and argv
+	argv [][]byte         // the arguments of cmds
+	cur  int              // index in cmds of the command being run
+	end  int              // cmds[cur+1:end] are still to run
+	out  []byte           // replies not yet written
+	// outLen mirrors len(out), written by the connection's goroutine and
+	// read by others (Pending: CLIENT LIST's omem, output limits), kept
+	// across a write in progress: the bytes leave when the write returns.
+	outLen atomic.Int64
+	werr   error // the first write error; later writes are dropped
 	closed bool
 
 	// Held replies (see Hold): holds[i] says that out[:holds[i].end] may
@@ -367,6 +372,7 @@ func (c *Conn) sendFirst(k int) {
 		_, c.werr = c.nc.Write(c.out[:end])
 	}
 	c.out = c.out[:copy(c.out, c.out[end:])]
+	c.outLen.Store(int64(len(c.out)))
 	n := copy(c.holds, c.holds[k:])
 	c.holds = c.holds[:n]
 	for i := range c.holds {
@@ -518,6 +524,7 @@ func (c *Conn) waitHeld() error {
 // dropOutput drops every unsent reply, held or not.
 func (c *Conn) dropOutput() {
 	c.out = c.out[:0]
+	c.outLen.Store(0)
 	c.holds = c.holds[:0]
 }
 
@@ -733,6 +740,7 @@ func (c *Conn) Flush() error {
 	} else {
 		c.out = c.out[:0]
 	}
+	c.outLen.Store(0)
 	return c.werr
 }
 
@@ -812,6 +820,7 @@ func (c *Conn) WriteNull() {
 func (c *Conn) WriteRaw(data []byte) {
 	if c.werr == nil {
 		c.out = append(c.out, data...)
+		c.outLen.Store(int64(len(c.out)))
 	}
 }
 
@@ -883,6 +892,17 @@ func Flush(conn redcon.Conn) error {
 		return w.Flush()
 	}
 	return nil
+}
+
+// Pending returns how many bytes of replies conn holds that have not
+// reached the client's socket yet (written with WriteRaw and not sent, or
+// being sent), for a connection of a Server; 0 for others. Safe to call
+// from any goroutine.
+func Pending(conn redcon.Conn) int64 {
+	if c, ok := conn.(*Conn); ok {
+		return c.outLen.Load()
+	}
+	return 0
 }
 
 // DiscardOutput drops the replies written to conn and not yet sent, for a
