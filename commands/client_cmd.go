@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"github.com/runnel-db/runnel/resp"
 	"sort"
 	"strconv"
 	"strings"
@@ -203,7 +202,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	kv("oll", "0")
 	var omem int64
 	if cl.conn != nil {
-		omem = resp.Pending(cl.conn)
+		omem = outputUsage(cl.conn)
 	}
 	kv("omem", strconv.FormatInt(omem, 10))
 	kv("tot-mem", strconv.FormatInt(int64(clientOverhead+argv)+omem, 10))

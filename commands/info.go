@@ -2,7 +2,6 @@ package commands
 
 import (
 	"fmt"
-	"github.com/runnel-db/runnel/resp"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -222,7 +221,7 @@ func (s *Server) infoClients(b *infoBuilder) {
 	var maxOut int64 // the largest unsent output now: Redis's "recent" maximum, without its history
 	for _, cl := range s.clients {
 		if cl.conn != nil {
-			maxOut = max(maxOut, resp.Pending(cl.conn))
+			maxOut = max(maxOut, outputUsage(cl.conn))
 		}
 	}
 	s.clientsMu.Unlock()

@@ -82,7 +82,7 @@ func (o *outputLimits) set(v string) {
 }
 
 // checkOutputLimit closes c's connection, as Redis does, once the replies
-// it has not sent exceed the normal class's hard limit, or its soft limit
+// it has not sent (beyond Redis's fixed reply buffer: outputUsage) exceed the normal class's hard limit, or its soft limit
 // for longer than the soft seconds (a soft limit with 0 seconds acts at
 // once). Pub/Sub connections answer to the pubsub class (their outbox)
 // instead. It reports whether it closed the connection; the caller must
@@ -93,7 +93,7 @@ func (s *Server) checkOutputLimit(conn redcon.Conn, c *Client) bool {
 	if hard == 0 && soft == 0 || c.subscribed() {
 		return false
 	}
-	pending := resp.Pending(conn)
+	pending := outputUsage(conn)
 	over := hard > 0 && pending > hard
 	if !over && soft > 0 && pending > soft {
 		now := time.Now()
@@ -147,4 +147,16 @@ func checkOutputLimits(v string) (string, string) {
 		}
 	}
 	return strings.Join(f, " "), ""
+}
+
+// replyBufferBytes is the size of Redis's fixed reply buffer
+// (PROTO_REPLY_CHUNK_BYTES). Redis's output buffer limits, CLIENT LIST's
+// omem and INFO's client_recent_max_output_buffer count only the replies
+// beyond it, so small replies never reach even a 1-byte limit.
+const replyBufferBytes = 16 << 10
+
+// outputUsage returns what Redis would count of conn's unsent replies:
+// the bytes beyond replyBufferBytes.
+func outputUsage(conn redcon.Conn) int64 {
+	return max(0, resp.Pending(conn)-replyBufferBytes)
 }
