@@ -108,7 +108,11 @@
 //     their replies: those writes are lost and later writes are refused.
 //
 // Close syncs and flushes, so a clean shutdown loses nothing under any
-// policy.
+// policy. When that flush fails (a full disk), Pebble retries it for as
+// long as it is open; Close waits only until the failure has failed the
+// store, then closes the synced log and Pebble and returns an error: the
+// log keeps what the tables lack, and the next Open replays it (and fails,
+// rather than waiting, if its own flush of the replayed batches fails).
 //
 // # Pebble's background work
 //

@@ -72,7 +72,9 @@ type wal struct {
 	dir    string
 	cfg    walConfig
 	policy func() FsyncPolicy
-	flush  func() error // makes every batch applied so far durable in tables
+	// flush makes every batch applied so far durable in tables; it
+	// fails only when the store has failed.
+	flush func() error
 
 	mu      sync.Mutex
 	durCond sync.Cond // broadcast when durable moves or the log fails
@@ -572,10 +574,11 @@ func (w *wal) recycle() bool {
 	through := w.seq
 	w.mu.Unlock()
 	if err := w.flush(); err != nil {
-		w.mu.Lock()
-		w.failLocked(fmt.Errorf("flush: %w", err))
-		w.callHookLocked()
-		w.mu.Unlock()
+		// The store has failed (the flush's failure did that) and
+		// refuses writes. The log has not: it holds what the tables
+		// lack, and its lanes go on writing and syncing what was
+		// applied until Close. The retired segments stay, for the next
+		// start to replay.
 		return false
 	}
 	w.mu.Lock()
