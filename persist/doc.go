@@ -59,6 +59,16 @@
 // segments can be reused. A reused file's old records name its old
 // segment number, so reading stops at them.
 //
+// Spares never take the space the log's own writes need: the spares
+// prepared or kept take at most a quarter of what the volume would have
+// free without them (statfs), a spare is not prepared when that leaves
+// less than an eighth of a segment, and one that finds the volume full
+// anyway is removed, not a failure. Without a spare a lane appends to its
+// segment and, while the volume is short of space, moves to a new file
+// every eighth of a segment, so that flushed segments are still removed;
+// it asks for a spare again after another quarter segment. On a small
+// volume the log so writes until the volume is full.
+//
 // Recovery (Open): Pebble's tables hold every batch up to the number in
 // their log-sequence record, because memtables are flushed whole and in
 // order. Open reads every segment, replays the batches numbered after
