@@ -141,3 +141,35 @@ func TestCloseReturnsWhenItsOwnFlushHitsAFullDisk(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckpointReturnsWhenItsFlushHitsAFullDisk: BGSAVE's checkpoint
+// flushes first; on a full disk it must fail, not wait for Pebble's
+// retries while holding the lock Close needs.
+func TestCheckpointReturnsWhenItsFlushHitsAFullDisk(t *testing.T) {
+	full := &errorfs.Toggle{Injector: errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if strings.HasSuffix(op.Path, ".sst") && op.Kind.ReadOrWrite() == errorfs.OpIsWrite {
+			return syscall.ENOSPC
+		}
+		return nil
+	})}
+	s := openT(t, crashDir, Options{fs: errorfs.Wrap(vfs.NewMem(), full), Logger: quietLogger{}})
+	createWriters(t, s, 1)
+	full.On()
+	done := make(chan error, 1)
+	go func() { done <- s.Checkpoint("/backup") }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrFailed) {
+			t.Fatalf("Checkpoint on a full disk returned %v, want the store's failure", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Checkpoint hangs when its flush hits a full disk")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case <-closed:
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close hangs after the checkpoint's flush failed")
+	}
+}
