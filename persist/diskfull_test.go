@@ -69,13 +69,14 @@ func TestCloseReturnsWhenItsOwnFlushHitsAFullDisk(t *testing.T) {
 		fail func(mem *vfs.MemFS, full *errorfs.Toggle)
 		// recovers says whether the store is still there to reopen.
 		recovers bool
+		says     string // what Close's error must say of the log
 	}{
-		{"full disk", func(_ *vfs.MemFS, full *errorfs.Toggle) { full.On() }, true},
+		{"full disk", func(_ *vfs.MemFS, full *errorfs.Toggle) { full.On() }, true, "the log keeps every acknowledged write"},
 		{"removed directory", func(mem *vfs.MemFS, _ *errorfs.Toggle) {
 			if err := mem.RemoveAll(crashDir); err != nil {
 				t.Fatal(err)
 			}
-		}, false},
+		}, false, "the data directory is gone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			full := &errorfs.Toggle{Injector: errorfs.InjectorFunc(func(op errorfs.Op) error {
@@ -105,8 +106,8 @@ func TestCloseReturnsWhenItsOwnFlushHitsAFullDisk(t *testing.T) {
 				if err == nil {
 					t.Fatal("Close reported success although its flush could not write a table")
 				}
-				if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "flush failed") || !strings.Contains(err.Error(), "the log keeps every acknowledged write") {
-					t.Fatalf("Close returned %q, want the store's failure in a flush that failed, and that the log keeps the writes", err)
+				if !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), "flush failed") || !strings.Contains(err.Error(), tc.says) {
+					t.Fatalf("Close returned %q, want the store's failure in a flush that failed, and %q", err, tc.says)
 				}
 			case <-time.After(20 * time.Second):
 				t.Fatal("Close hangs when its own flush fails")

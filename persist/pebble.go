@@ -762,7 +762,12 @@ func (s *Pebble) Close() error {
 		errs = append(errs, fmt.Errorf("sync: %w", err))
 	} else if err == nil && healthy && !s.broken.Load() {
 		if err := s.flush(); err != nil {
-			errs = append(errs, fmt.Errorf("flush failed (%w); the log keeps every acknowledged write and the next start replays it", err))
+			if _, serr := s.wal.fs.Stat(s.wal.dir); serr != nil {
+				// Removed under the store: the log went with it.
+				errs = append(errs, fmt.Errorf("flush failed (%w), and the data directory is gone (%v)", err, serr))
+			} else {
+				errs = append(errs, fmt.Errorf("flush failed (%w); the log keeps every acknowledged write and the next start replays it", err))
+			}
 		}
 	}
 	// After the flush ended or failed: its background goroutine may be
