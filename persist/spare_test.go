@@ -198,13 +198,21 @@ func TestWALSegmentsWithoutSpares(t *testing.T) {
 			t.Fatalf("a spare of the full size was prepared on a volume without room: %v", sizes)
 		}
 	}
-	crashed := mem.CrashClone(vfs.CrashCloneCfg{})
+	crashed := newLimitFS(mem.CrashClone(vfs.CrashCloneCfg{}), 1<<40)
 	_ = s.Close()
+	crashed.setReport(100 << 10)
 	opts.fs = crashed
 	r := openT(t, crashDir, opts)
 	defer r.Close()
 	if got := survivors(t, r, 1)[0]; got != n {
 		t.Fatalf("%d of %d acknowledged batches survived", got, n)
+	}
+	// The old segments kept for reuse at the start fit the space too.
+	r.wal.mu.Lock()
+	held := r.wal.heldLocked()
+	r.wal.mu.Unlock()
+	if walSpareShare*held > 100<<10+held {
+		t.Fatalf("Open kept %d bytes of old segments for reuse on a volume with 100 KiB free", held)
 	}
 }
 

@@ -32,9 +32,11 @@ const (
 	// readWALSegment).
 	walHeader = 32
 	// walSegmentSize is the size of the segments prepared in the
-	// background. A lane moves to a new segment once it filled the blocks
-	// its file had, if a spare is ready (else at twice this size); the old
-	// one is reused once Pebble flushed what it holds.
+	// background (less on a volume short of space, see prepare). A lane
+	// moves to a new segment once it filled the blocks its file had, if a
+	// spare is ready (else at twice this size, or at an eighth of it while
+	// the volume is short of space); the old one is reused once Pebble
+	// flushed what it holds.
 	walSegmentSize = 32 << 20
 	// walFirstSegment is how much of a new store's first segments is
 	// written (with zeros) before use: little, so that creating a store
@@ -196,21 +198,27 @@ func openWAL(fs vfs.FS, dir string, cfg walConfig, last uint64, apply func(repr 
 	if len(gens) > 0 {
 		w.gen = gens[len(gens)-1]
 	}
+	// The old segments are kept for reuse as far as the volume has room
+	// for spares (see prepare).
+	avail, known := w.avail()
+	var held int64
 	for _, gen := range gens {
 		old := fs.PathJoin(dir, walName(gen))
-		if len(w.free) < walKeepFree {
+		fi, err := fs.Stat(old)
+		if err != nil {
+			return nil, 0, fmt.Errorf("persist: log segment: %w", err)
+		}
+		if size := fi.Size(); len(w.free) < walKeepFree && (!known || spareFits(size, avail+size, held)) {
 			w.gen++
 			name := fs.PathJoin(dir, walName(w.gen))
 			if err := fs.Rename(old, name); err != nil {
 				return nil, 0, fmt.Errorf("persist: rename log segment: %w", err)
 			}
-			fi, err := fs.Stat(name)
-			if err != nil {
-				return nil, 0, fmt.Errorf("persist: log segment: %w", err)
-			}
-			w.free = append(w.free, walSegment{name: name, cap: int(fi.Size())})
+			w.free = append(w.free, walSegment{name: name, cap: int(size)})
+			held += size
 			continue
 		}
+		avail += fi.Size()
 		if err := fs.Remove(old); err != nil {
 			return nil, 0, fmt.Errorf("persist: remove log segment: %w", err)
 		}
