@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -173,4 +174,31 @@ func TestCheckpointReturnsWhenItsFlushHitsAFullDisk(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Close hangs after the checkpoint's flush failed")
 	}
+}
+
+// TestFailedFlushRetriesArePaced: Pebble retries a failed flush at once
+// and for as long as it is open; once the store has failed, the retries
+// must be paced (slowRetry) instead of spinning a core until shutdown.
+// Unpaced, this volume saw thousands of table writes a second.
+func TestFailedFlushRetriesArePaced(t *testing.T) {
+	var attempts atomic.Int64
+	full := &errorfs.Toggle{Injector: errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if strings.HasSuffix(op.Path, ".sst") && op.Kind == errorfs.OpCreate {
+			attempts.Add(1)
+			return syscall.ENOSPC
+		}
+		return nil
+	})}
+	s := openT(t, crashDir, Options{fs: errorfs.Wrap(vfs.NewMem(), full), Logger: quietLogger{}})
+	createWriters(t, s, 1)
+	full.On()
+	if err := s.Checkpoint("/backup"); !errors.Is(err, ErrFailed) {
+		t.Fatalf("Checkpoint on a full disk returned %v, want the store's failure", err)
+	}
+	from := attempts.Load()
+	time.Sleep(time.Second)
+	if n := attempts.Load() - from; n > 4*int64(time.Second/retryPause) {
+		t.Fatalf("Pebble tried %d table writes in a second after the store failed, want them paced at %v", n, retryPause)
+	}
+	_ = s.Close() // reports the failure
 }

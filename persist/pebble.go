@@ -148,7 +148,11 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 			// ever. Refused writes are errors a client sees.
 			BackgroundError: func(err error) {
 				if st := self.Load(); st != nil {
+					retry := st.failed.Load() != nil
 					_ = st.fail(fmt.Errorf("background write: %w", err))
+					if retry {
+						st.slowRetry()
+					}
 				} else {
 					logger.Errorf("background error at start-up: %v", err)
 				}
@@ -182,7 +186,7 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
-	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync, failedCh: make(chan struct{})}
+	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync, failedCh: make(chan struct{}), stop: make(chan struct{})}
 	self.Store(s)
 	s.policy.Store(uint32(opts.Fsync))
 	last, err := readLogSeq(db)
@@ -222,7 +226,6 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 	if iv <= 0 {
 		iv = defaultSyncInterval
 	}
-	s.stop = make(chan struct{})
 	s.loopDone = make(chan struct{})
 	go s.syncLoop(iv)
 	return s, nil
@@ -621,6 +624,27 @@ func (s *Pebble) flush() error {
 	}
 }
 
+// retryPause is how long a background job of Pebble's that failed again
+// after the store failed waits before Pebble retries it.
+const retryPause = 250 * time.Millisecond
+
+// slowRetry pauses the Pebble goroutine that reported a background error
+// again after the store failed, until retryPause passed or Close began.
+// Pebble retries a failed flush at once and for as long as it is open
+// (nothing can stop it but closing the DB, which Close does), so a store
+// failed by a full disk would otherwise spin a core on the retries until
+// shutdown. The pause holds Pebble's mutex (Pebble reports a flush's
+// error under it): what waits on it meanwhile (Metrics, for DiskUsage) is
+// delayed by at most retryPause, and Close is not.
+func (s *Pebble) slowRetry() {
+	t := time.NewTimer(retryPause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-s.stop:
+	}
+}
+
 // syncLoop is EverySec's (and No's) ticker: it syncs the log when batches were applied
 // since the last sync.
 func (s *Pebble) syncLoop(every time.Duration) {
@@ -750,7 +774,7 @@ func (s *Pebble) Close() error {
 	s.closed = true
 	s.applyMu.Unlock()
 	s.inflight.Wait()
-	if s.stop != nil {
+	if s.loopDone != nil {
 		close(s.stop)
 		<-s.loopDone
 	}
