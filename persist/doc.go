@@ -123,6 +123,8 @@
 // store, then closes the synced log and Pebble and returns an error: the
 // log keeps what the tables lack, and the next Open replays it (and fails,
 // rather than waiting, if its own flush of the replayed batches fails).
+// Until then a failed store paces Pebble's retries (a quarter second
+// apart) instead of letting them spin a core.
 //
 // # Pebble's background work
 //
