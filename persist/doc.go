@@ -59,6 +59,16 @@
 // segments can be reused. A reused file's old records name its old
 // segment number, so reading stops at them.
 //
+// Spares never take the space the log's own writes need: the spares
+// prepared or kept take at most a quarter of what the volume would have
+// free without them (statfs), a spare is not prepared when that leaves
+// less than an eighth of a segment, and one that finds the volume full
+// anyway is removed, not a failure. Without a spare a lane appends to its
+// segment and, while the volume is short of space, moves to a new file
+// every eighth of a segment, so that flushed segments are still removed;
+// it asks for a spare again after another quarter segment. On a small
+// volume the log so writes until the volume is full.
+//
 // Recovery (Open): Pebble's tables hold every batch up to the number in
 // their log-sequence record, because memtables are flushed whole and in
 // order. Open reads every segment, replays the batches numbered after
@@ -108,7 +118,13 @@
 //     their replies: those writes are lost and later writes are refused.
 //
 // Close syncs and flushes, so a clean shutdown loses nothing under any
-// policy.
+// policy. When that flush fails (a full disk), Pebble retries it for as
+// long as it is open; Close waits only until the failure has failed the
+// store, then closes the synced log and Pebble and returns an error: the
+// log keeps what the tables lack, and the next Open replays it (and fails,
+// rather than waiting, if its own flush of the replayed batches fails).
+// Until then a failed store paces Pebble's retries (a quarter second
+// apart) instead of letting them spin a core.
 //
 // # Pebble's background work
 //

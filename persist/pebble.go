@@ -62,6 +62,7 @@ type Pebble struct {
 	inflight sync.WaitGroup // Always tickets not yet waited on
 	wal      *wal
 	failed   atomic.Pointer[error] // first write or sync error, sticky
+	failedCh chan struct{}         // closed when failed is set
 	applied  atomic.Uint64         // batches applied without a sync (EverySec, No)
 	stop     chan struct{}         // closed by Close to end the sync loop
 	loopDone chan struct{}         // closed when the sync loop has ended
@@ -147,7 +148,11 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 			// ever. Refused writes are errors a client sees.
 			BackgroundError: func(err error) {
 				if st := self.Load(); st != nil {
+					retry := st.failed.Load() != nil
 					_ = st.fail(fmt.Errorf("background write: %w", err))
+					if retry {
+						st.slowRetry()
+					}
 				} else {
 					logger.Errorf("background error at start-up: %v", err)
 				}
@@ -181,7 +186,7 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
-	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync}
+	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync, failedCh: make(chan struct{}), stop: make(chan struct{})}
 	self.Store(s)
 	s.policy.Store(uint32(opts.Fsync))
 	last, err := readLogSeq(db)
@@ -197,7 +202,7 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		}
 		return db.Apply(b, pebble.NoSync)
 	}
-	w, replayed, err := openWAL(fs, dir, walConfig{lanes: opts.logLanes, segSize: opts.logSegmentSize}, last, replay, db.Flush, s.Policy)
+	w, replayed, err := openWAL(fs, dir, walConfig{lanes: opts.logLanes, segSize: opts.logSegmentSize}, last, replay, s.flush, s.Policy)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -221,7 +226,6 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 	if iv <= 0 {
 		iv = defaultSyncInterval
 	}
-	s.stop = make(chan struct{})
 	s.loopDone = make(chan struct{})
 	go s.syncLoop(iv)
 	return s, nil
@@ -363,7 +367,7 @@ func (s *Pebble) fixFormat(fix formatFix) error {
 	// it a store with no format record (which it would take for a new one
 	// and serve empty) or with version 3 (served without everything
 	// written since). Flushed, it refuses the store (ErrFormatTooNew).
-	if err := s.db.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		return fmt.Errorf("persist: write format record: flush: %w", err)
 	}
 	return nil
@@ -581,17 +585,6 @@ func (s *Pebble) guard(fn func() error) (err error) {
 	return fn()
 }
 
-// fail records the store's first failure and returns the error every later
-// Apply gets.
-func (s *Pebble) fail(err error) error {
-	e := fmt.Errorf("%w: %v", ErrFailed, err)
-	if s.failed.CompareAndSwap(nil, &e) {
-		s.log.Errorf("store failed, refusing further writes: %v", err)
-		return e
-	}
-	return *s.failed.Load()
-}
-
 // syncLoop is EverySec's (and No's) ticker: it syncs the log when batches were applied
 // since the last sync.
 func (s *Pebble) syncLoop(every time.Duration) {
@@ -681,7 +674,7 @@ func (s *Pebble) Checkpoint(dir string) error {
 	}
 	// The log is runnel's, not part of a checkpoint: the tables must hold
 	// every batch applied so far.
-	if err := s.db.Flush(); err != nil {
+	if err := s.flush(); err != nil {
 		return fmt.Errorf("persist: checkpoint to %s: flush: %w", dir, err)
 	}
 	if err := s.db.Checkpoint(dir); err != nil {
@@ -703,8 +696,15 @@ func (s *Pebble) DiskUsage() uint64 {
 
 // Close implements Store: it refuses new batches, waits for outstanding
 // Tickets, syncs the log, flushes the write buffers into tables (so the
-// next Open has no log to replay), closes Pebble and releases the lock. A
-// second Close returns ErrClosed.
+// next Open has no log to replay), closes the log and Pebble and releases
+// the lock. A second Close returns ErrClosed.
+//
+// When the flush fails (a full disk, a removed directory), Close does not
+// wait for Pebble's retries: it returns once the store has failed, with an
+// error that says so. Nothing acknowledged is lost then: the log, synced
+// and closed before Pebble is, holds every batch the tables lack, and the
+// next Open replays it. A store that had failed before Close is closed
+// without a flush, and Close returns nil unless closing itself fails.
 func (s *Pebble) Close() error {
 	s.applyMu.Lock()
 	if s.closed {
@@ -714,28 +714,39 @@ func (s *Pebble) Close() error {
 	s.closed = true
 	s.applyMu.Unlock()
 	s.inflight.Wait()
-	if s.stop != nil {
+	if s.loopDone != nil {
 		close(s.stop)
 		<-s.loopDone
 	}
 	var errs []error
+	healthy := s.failed.Load() == nil
+	// The log first, whatever became of the store: it holds what the
+	// tables lack. A log that failed earlier returns its error at once.
+	if err := s.wal.sync(); err != nil && healthy {
+		errs = append(errs, fmt.Errorf("sync: %w", err))
+	} else if err == nil && healthy && !s.broken.Load() {
+		if err := s.flush(); err != nil {
+			if _, serr := s.wal.fs.Stat(s.wal.dir); serr != nil {
+				// Removed under the store: the log went with it.
+				errs = append(errs, fmt.Errorf("flush failed (%w), and the data directory is gone (%v)", err, serr))
+			} else {
+				errs = append(errs, fmt.Errorf("flush failed (%w); the log keeps every acknowledged write and the next start replays it", err))
+			}
+		}
+	}
+	// After the flush ended or failed: its background goroutine may be
+	// waiting for one of its own, which ends the same way.
+	s.wal.close()
 	if s.broken.Load() {
 		// Pebble panicked: its state is unknown and closing it could hang.
 		// Everything acknowledged is in the synced log; release the lock only.
-		s.wal.close()
 		if err := s.lock.Close(); err != nil {
 			return fmt.Errorf("persist: close: unlock: %w", err)
 		}
 		return nil
 	}
-	if s.failed.Load() == nil {
-		if err := s.wal.sync(); err != nil {
-			errs = append(errs, fmt.Errorf("sync: %w", err))
-		} else if err := s.db.Flush(); err != nil {
-			errs = append(errs, fmt.Errorf("flush: %w", err))
-		}
-	}
-	s.wal.close()
+	// Pebble's Close waits only for the flush attempt in progress: a
+	// closed DB schedules no retry.
 	if err := s.db.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close: %w", err))
 	}

@@ -32,9 +32,11 @@ const (
 	// readWALSegment).
 	walHeader = 32
 	// walSegmentSize is the size of the segments prepared in the
-	// background. A lane moves to a new segment once it filled the blocks
-	// its file had, if a spare is ready (else at twice this size); the old
-	// one is reused once Pebble flushed what it holds.
+	// background (less on a volume short of space, see prepare). A lane
+	// moves to a new segment once it filled the blocks its file had, if a
+	// spare is ready (else at twice this size, or at an eighth of it while
+	// the volume is short of space); the old one is reused once Pebble
+	// flushed what it holds.
 	walSegmentSize = 32 << 20
 	// walFirstSegment is how much of a new store's first segments is
 	// written (with zeros) before use: little, so that creating a store
@@ -45,6 +47,14 @@ const (
 	// appending (no file-size update to journal).
 	walKeepFree = 4
 	maxSpareBuf = 1 << 20
+	// walSpareShare is the share of a volume's space the log's spares
+	// (prepared or kept for reuse) may take: at most 1/walSpareShare of
+	// what would be free without them. A spare is space taken before the
+	// log needs it; on a small volume it would otherwise take the space
+	// the log's own next writes and Pebble's tables need.
+	walSpareShare = 4
+	// walBlock is the file system block spares are sized in.
+	walBlock = 4096
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -72,7 +82,9 @@ type wal struct {
 	dir    string
 	cfg    walConfig
 	policy func() FsyncPolicy
-	flush  func() error // makes every batch applied so far durable in tables
+	// flush makes every batch applied so far durable in tables; it
+	// fails only when the store has failed.
+	flush func() error
 
 	mu      sync.Mutex
 	durCond sync.Cond // broadcast when durable moves or the log fails
@@ -92,9 +104,19 @@ type wal struct {
 	// preparing is set while the background goroutine writes a spare
 	// segment, for a lane that will soon need one.
 	preparing bool
-	kick      chan struct{} // wakes the background goroutine
-	writers   sync.WaitGroup
-	flushed   chan struct{} // closed when the background goroutine has ended
+	written   uint64 // bytes the lanes have written, in all segments
+	// prepareAt is where written must be before a lane asks for a spare
+	// again, after the volume had too little space for one.
+	prepareAt uint64
+	// growTo is the size at which a lane whose segment has no spare to
+	// move to starts a new file: twice the segment size, or the smallest
+	// spare worth preparing while the volume is short of space, so that
+	// the log's old segments are still flushed and removed (or kept, if
+	// the volume has room) rather than the log growing on.
+	growTo  int
+	kick    chan struct{} // wakes the background goroutine
+	writers sync.WaitGroup
+	flushed chan struct{} // closed when the background goroutine has ended
 }
 
 // lane is one log file being written and synced by its own goroutine.
@@ -171,26 +193,32 @@ func openWAL(fs vfs.FS, dir string, cfg walConfig, last uint64, apply func(repr 
 			return nil, 0, fmt.Errorf("persist: flush replayed log: %w", err)
 		}
 	}
-	w := &wal{fs: fs, dir: dir, cfg: cfg, policy: policy, flush: flush, seq: last, durable: last, kick: make(chan struct{}, 1)}
+	w := &wal{fs: fs, dir: dir, cfg: cfg, policy: policy, flush: flush, seq: last, durable: last, kick: make(chan struct{}, 1), growTo: 2 * cfg.segSize}
 	w.durCond.L = &w.mu
 	if len(gens) > 0 {
 		w.gen = gens[len(gens)-1]
 	}
+	// The old segments are kept for reuse as far as the volume has room
+	// for spares (see prepare).
+	avail, known := w.avail()
+	var held int64
 	for _, gen := range gens {
 		old := fs.PathJoin(dir, walName(gen))
-		if len(w.free) < walKeepFree {
+		fi, err := fs.Stat(old)
+		if err != nil {
+			return nil, 0, fmt.Errorf("persist: log segment: %w", err)
+		}
+		if size := fi.Size(); len(w.free) < walKeepFree && (!known || spareFits(size, avail+size, held)) {
 			w.gen++
 			name := fs.PathJoin(dir, walName(w.gen))
 			if err := fs.Rename(old, name); err != nil {
 				return nil, 0, fmt.Errorf("persist: rename log segment: %w", err)
 			}
-			fi, err := fs.Stat(name)
-			if err != nil {
-				return nil, 0, fmt.Errorf("persist: log segment: %w", err)
-			}
-			w.free = append(w.free, walSegment{name: name, cap: int(fi.Size())})
+			w.free = append(w.free, walSegment{name: name, cap: int(size)})
+			held += size
 			continue
 		}
+		avail += fi.Size()
 		if err := fs.Remove(old); err != nil {
 			return nil, 0, fmt.Errorf("persist: remove log segment: %w", err)
 		}
@@ -250,7 +278,11 @@ func (w *wal) newSegment(prefill int) (vfs.File, walSegment, error) {
 		if err = writeZeros(w.fs, name, prefill); err == nil {
 			f, err = w.fs.ReuseForWrite(name, name, vfs.WriteCategoryUnspecified)
 			capacity = prefill
+			break
 		}
+		// No room for the zeros (a nearly full volume): append instead.
+		_ = w.fs.Remove(name)
+		f, err = w.fs.Create(name, vfs.WriteCategoryUnspecified)
 	default:
 		// None ready: appending works, its syncs are only slower.
 		f, err = w.fs.Create(name, vfs.WriteCategoryUnspecified)
@@ -453,6 +485,7 @@ func (l *lane) run() {
 			return
 		}
 		l.seg.size += len(buf)
+		w.written += uint64(len(buf))
 		if high != 0 {
 			l.seg.last = high
 		}
@@ -465,11 +498,11 @@ func (l *lane) run() {
 			w.advanceLocked()
 			w.callHookLocked()
 		}
-		if l.seg.size >= l.seg.cap/4 && len(w.free) == 0 && !w.preparing {
+		if l.seg.size >= l.seg.cap/4 && len(w.free) == 0 && !w.preparing && w.written >= w.prepareAt {
 			w.preparing = true
 			w.kickLocked()
 		}
-		if l.seg.size >= l.seg.cap && len(w.free) > 0 || l.seg.size >= 2*w.cfg.segSize {
+		if l.seg.size >= l.seg.cap && len(w.free) > 0 || l.seg.size >= max(l.seg.cap, w.growTo) {
 			if err := l.rotateLocked(); err != nil {
 				w.failLocked(err)
 				w.callHookLocked()
@@ -572,23 +605,29 @@ func (w *wal) recycle() bool {
 	through := w.seq
 	w.mu.Unlock()
 	if err := w.flush(); err != nil {
-		w.mu.Lock()
-		w.failLocked(fmt.Errorf("flush: %w", err))
-		w.callHookLocked()
-		w.mu.Unlock()
+		// The store has failed (the flush's failure did that) and
+		// refuses writes. The log has not: it holds what the tables
+		// lack, and its lanes go on writing and syncing what was
+		// applied until Close. The retired segments stay, for the next
+		// start to replay.
 		return false
 	}
+	avail, known := w.avail()
 	w.mu.Lock()
 	keep := w.retired[:0]
 	var drop []string
+	held := w.heldLocked()
 	for _, s := range w.retired {
+		size := int64(max(s.size, s.cap))
 		switch {
 		case s.last > through:
 			keep = append(keep, s)
-		case len(w.free) < walKeepFree:
-			w.free = append(w.free, walSegment{name: s.name, cap: max(s.size, s.cap)})
+		case len(w.free) < walKeepFree && (!known || spareFits(size, avail+size, held)):
+			w.free = append(w.free, walSegment{name: s.name, cap: int(size)})
+			held += size
 		default:
 			drop = append(drop, s.name)
+			avail += size
 		}
 	}
 	w.retired = keep
@@ -604,6 +643,13 @@ func (w *wal) recycle() bool {
 // are fastest when its records overwrite blocks already written, which
 // needs no change of the file's size to be journaled. The zeros end
 // reading at once (no record names segment 0).
+//
+// A spare never makes the log's own writes fail: it takes at most a
+// share of the volume's free space (walSpareShare), none when that is
+// less than the smallest spare worth it, and a spare that still finds
+// the volume full is removed. Either way the lanes go on appending to
+// their segments, ask again once they wrote another quarter segment, and
+// meanwhile start new files at the smallest spare's size (growTo).
 func (w *wal) prepare() bool {
 	w.mu.Lock()
 	if !w.preparing || len(w.free) > 0 {
@@ -611,21 +657,79 @@ func (w *wal) prepare() bool {
 		w.mu.Unlock()
 		return true
 	}
-	w.gen++
-	name := w.fs.PathJoin(w.dir, walName(w.gen))
+	held := w.heldLocked()
 	w.mu.Unlock()
-	size := w.cfg.segSize + w.cfg.segSize/8
-	err := writeZeros(w.fs, name, size)
+	size := int64(w.cfg.segSize + w.cfg.segSize/8)
+	if avail, known := w.avail(); known {
+		size = spareSize(size, avail, held, w.leastSpare())
+	}
+	var name string
+	var err error
+	if size > 0 {
+		w.mu.Lock()
+		w.gen++
+		name = w.fs.PathJoin(w.dir, walName(w.gen))
+		w.mu.Unlock()
+		if err = writeZeros(w.fs, name, int(size)); err != nil {
+			_ = w.fs.Remove(name)
+		}
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.preparing = false
-	if err != nil {
-		// Not fatal: lanes append to new files instead.
-		_ = w.fs.Remove(name)
+	if size == 0 || err != nil {
+		// Not fatal: lanes append instead, in smaller files.
+		w.prepareAt = w.written + uint64(w.cfg.segSize/4)
+		w.growTo = int(w.leastSpare())
 		return !w.closing
 	}
-	w.free = append(w.free, walSegment{name: name, cap: size})
+	w.free = append(w.free, walSegment{name: name, cap: int(size)})
+	w.growTo = 2 * w.cfg.segSize
 	return !w.closing
+}
+
+// leastSpare is the smallest spare worth preparing: each move to a new
+// segment costs a forced flush of Pebble's write buffers.
+func (w *wal) leastSpare() int64 { return int64(w.cfg.segSize / 8) }
+
+// avail returns the bytes free on the log's volume, and false when the
+// file system does not say.
+func (w *wal) avail() (int64, bool) {
+	u, err := w.fs.GetDiskUsage(w.dir)
+	if err != nil {
+		return 0, false
+	}
+	return int64(min(u.AvailBytes, 1<<62)), true
+}
+
+// heldLocked returns the bytes the spares kept for reuse take.
+func (w *wal) heldLocked() int64 {
+	var n int64
+	for _, s := range w.free {
+		n += int64(s.cap)
+	}
+	return n
+}
+
+// spareSize returns the size of a new spare of at most want bytes on a
+// volume with avail bytes free, of which the spares already held take
+// held: as large as spareFits allows, in whole blocks, and 0 when that is
+// less than least.
+func spareSize(want, avail, held, least int64) int64 {
+	n := min(want, (avail+held)/walSpareShare-held)
+	n &^= walBlock - 1
+	if n < least || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// spareFits reports whether the spares held (held bytes) and one more of
+// size take at most 1/walSpareShare of what the volume would have free
+// without any spare, avail being what it has free with the spares held
+// there and the new one not.
+func spareFits(size, avail, held int64) bool {
+	return walSpareShare*(held+size) <= avail+held
 }
 
 func writeZeros(fs vfs.FS, name string, n int) error {
