@@ -29,6 +29,9 @@ type config struct {
 	outputLimits   *outputLimits
 	protoMaxBulk   atomic.Int64
 	maxclients     atomic.Int64
+	// fdMaxClients is the most clients the file-descriptor limit allows
+	// (0: no cap); see LimitClients.
+	fdMaxClients atomic.Int64
 	// needAuth is set while requirepass is not empty.
 	needAuth atomic.Bool
 	// configFile is the file the settings were read from (INFO's
@@ -189,6 +192,7 @@ func init() {
 	}
 	maxclients := atomicParam("maxclients", kindInt, 1, func(c *config) *atomic.Int64 { return &c.maxclients })
 	maxclients.max = math.MaxUint32
+	maxclients.settable = settableMaxclients
 	params = []*param{
 		streamParam(atomicParam("stream-node-max-entries", kindInt, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxEntries })),
 		streamParam(atomicParam("stream-node-max-bytes", kindMemory, 0, func(c *config) *atomic.Int64 { return &c.nodeMaxBytes })),

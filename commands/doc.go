@@ -64,8 +64,12 @@
 // # Start-up and shutdown
 //
 // The binary opens the store, Server.Load rebuilds the keyspace from it
-// (load.go), then the server listens. Close shuts down gracefully
-// (shutdown.go): no new command runs, the running ones finish and send
-// their replies, the committer drains, the store closes, then the
-// connections.
+// (load.go), then the server listens; LimitClients caps maxclients at what
+// the binary found the file-descriptor limit allows (clientlimit.go), and a
+// client over maxclients gets Redis's max-clients error. A failed accept
+// (out of descriptors, say) is logged and retried with a backoff
+// (accept.go): only the listener's closing ends the accept loop. Close
+// shuts down gracefully (shutdown.go): no new command runs, the running
+// ones finish and send their replies, the committer drains, the store
+// closes, then the connections.
 package commands

@@ -183,7 +183,10 @@ func (s *Server) Serve() error {
 	s.wg.Add(1)
 	s.shut.mu.Unlock()
 	go s.expireLoop()
-	return s.rc.Serve(drainListener{wrapListener(s.ln, s), s.shut.drainedCh()})
+	// A failed accept is retried (accept.go); only the closed listener's
+	// error reaches drainListener, which holds it until Close drained.
+	ln := newRetryListener(wrapListener(s.ln, s), s.logf)
+	return s.rc.Serve(drainListener{ln, s.shut.drainedCh()})
 }
 
 // Close shuts the server down gracefully (shutdown.go has the steps): it

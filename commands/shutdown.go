@@ -1,12 +1,13 @@
 package commands
 
 import (
-	"github.com/runnel-db/runnel/resp"
+	"errors"
 	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/runnel-db/runnel/resp"
 	"github.com/tidwall/redcon"
 )
 
@@ -97,6 +98,11 @@ func (sh *shutdownState) drainedCh() chan struct{} {
 // closed until Close has drained every command: redcon closes all
 // connections as soon as Accept fails, which would cut off the replies of
 // the commands still in flight.
+//
+// Only the error of a closed listener (net.ErrClosed) waits: any other
+// (out of file descriptors, a connection aborted before it was taken) is
+// returned at once, for the accept loop to retry; waiting for the drain
+// there would stop the server accepting until shutdown.
 type drainListener struct {
 	net.Listener
 	drained <-chan struct{}
@@ -105,7 +111,7 @@ type drainListener struct {
 // Accept implements net.Listener.
 func (l drainListener) Accept() (net.Conn, error) {
 	nc, err := l.Listener.Accept()
-	if err != nil {
+	if errors.Is(err, net.ErrClosed) {
 		<-l.drained
 	}
 	return nc, err

@@ -27,6 +27,12 @@
 // older backups this store made there (never another server's or a copy
 // made by hand): only its latest is kept.
 //
+// maxclients must fit the file-descriptor limit (ulimit -n): at start-up
+// runnel raises the soft limit to the hard one, and if that still leaves
+// no room for maxclients clients besides its own files, lowers maxclients
+// with a warning, as Redis does; it refuses to start, with exit status 1,
+// when the limit has no room for a single client.
+//
 // SIGINT and SIGTERM (and the SHUTDOWN command) shut down gracefully: stop
 // accepting, finish the commands in flight, commit, close the store. The
 // exit status is 0 when that succeeded.
@@ -141,6 +147,11 @@ func run() int {
 	}
 	if err := srv.Listen(); err != nil {
 		return fail("runnel: cannot listen: %v", err)
+	}
+	// After the load and Listen, so that the descriptors the store and the
+	// listener hold are counted.
+	if err := fitClientsToFDs(srv, osFDs{}, logger.Printf); err != nil {
+		return fail("runnel: %v", err)
 	}
 	startGCTuner(*gcSlack, nil)
 	stop := make(chan os.Signal, 1)
