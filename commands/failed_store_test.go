@@ -17,7 +17,7 @@ import (
 // gets no reply: its connection closes.
 func TestReadsAfterAFailedCommit(t *testing.T) {
 	st := newGatedStore(persist.Always, true)
-	_, addr := startServing(t, Options{Store: st})
+	srv, addr := startServing(t, Options{Store: st})
 	c := dialRaw(t, addr)
 	if got := c.do("XADD", "s", "1-0", "f", "v"); got != bulk("1-0") {
 		t.Fatalf("XADD before the failure = %q", got)
@@ -25,12 +25,18 @@ func TestReadsAfterAFailedCommit(t *testing.T) {
 	if got := c.do("XLEN", "s"); got != integer(1) {
 		t.Fatalf("XLEN before the failure = %q", got)
 	}
+	if err := srv.StoreFailure(); err != nil {
+		t.Fatalf("StoreFailure before any failure: %v", err)
+	}
 	fail := errors.New("disk on fire")
 	st.fail.Store(&fail)
 	w := dialRaw(t, addr)
 	w.send("XADD", "s", "2-0", "f", "v")
 	if !closedWithoutReplyRaw(w, 5*time.Second) {
 		t.Fatal("the write whose commit failed got a reply")
+	}
+	if err := srv.StoreFailure(); !errors.Is(err, fail) {
+		t.Errorf("StoreFailure after the failed commit = %v, want %v", err, fail)
 	}
 	r := dialRaw(t, addr)
 	for _, cmd := range [][]string{{"XLEN", "s"}, {"DBSIZE"}, {"XRANGE", "s", "-", "+"}, {"EXISTS", "s"}} {

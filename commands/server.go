@@ -103,9 +103,10 @@ type Server struct {
 	closeOnce sync.Once
 	closed    chan struct{}
 	wg        sync.WaitGroup
-	readOnly  atomic.Bool // set when the store failed a commit
-	mem       memGuard    // maxmemory (maxmemory.go)
-	shutdown  func()      // asks the process to stop (SHUTDOWN)
+	readOnly  atomic.Bool           // set when the store failed a commit
+	storeErr  atomic.Pointer[error] // the failure that set readOnly (StoreFailure)
+	mem       memGuard              // maxmemory (maxmemory.go)
+	shutdown  func()                // asks the process to stop (SHUTDOWN)
 	shut      shutdownState
 	dur       durability
 	pause     pauseState // CLIENT PAUSE (pause.go)
@@ -233,8 +234,20 @@ func (s *Server) Close() error {
 
 func (s *Server) onCommitError(err error) {
 	if s.readOnly.CompareAndSwap(false, true) {
+		s.storeErr.Store(&err)
 		s.logf("store commit failed, refusing writes from now on: %v", err)
 	}
+}
+
+// StoreFailure returns the error that failed the store while the server
+// ran (after which it refused writes), or nil. A shutdown after one is not
+// clean: the process should say so and exit non-zero, so that a supervisor
+// sees the failure.
+func (s *Server) StoreFailure() error {
+	if p := s.storeErr.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 // nowMs is the clock in Unix milliseconds.

@@ -184,6 +184,10 @@ func run() int {
 		logger.Printf("runnel: shutdown: %v", err)
 		return 1
 	}
+	if err := srv.StoreFailure(); err != nil {
+		logger.Printf("runnel: shut down after the store failed (%v): writes were refused since; start it again on a healthy disk to recover what its log holds", err)
+		return 1
+	}
 	logger.Printf("shut down cleanly")
 	return 0
 }
