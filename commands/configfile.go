@@ -53,6 +53,7 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
+	savePoints := "" // the file's save points so far
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(sc.Text())
@@ -82,6 +83,15 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 			value = ""
 		default:
 			return bad("Bad directive or wrong number of arguments")
+		}
+		if p.name == "save" {
+			// As Redis reads a file, each save line adds its points to
+			// those of the lines before it (redis.conf has three); an
+			// empty one clears them. CONFIG SET save replaces.
+			if savePoints != "" && value != "" {
+				value = savePoints + " " + value
+			}
+			savePoints = value
 		}
 		if err := s.SetConfig(p.name, value); err != nil {
 			var pe *ParamError

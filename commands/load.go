@@ -30,6 +30,9 @@ func (s *Server) SetStore(st persist.Store) {
 	s.dur.saveMu.Lock()
 	s.dur.storeDir, s.dur.storeID = s.opts.Dir, ""
 	s.dur.saveMu.Unlock()
+	if _, memory := st.(persist.Memory); !memory {
+		s.adoptStoreDir(s.opts.Dir)
+	}
 	s.commit = newCommitter(st, &s.mu, s.onCommitError, s.opts.timing)
 	s.batch = s.commit.open
 }

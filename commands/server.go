@@ -135,10 +135,8 @@ func New(opts Options) *Server {
 		l := log.New(os.Stderr, "", log.LstdFlags)
 		s.logf = l.Printf
 	}
-	if was, err := unmarkBackup(opts.Dir); err != nil {
-		s.logf("started on a backup, but could not remove its marker %s (the store it came from may delete it as an old backup): %v", filepath.Join(opts.Dir, backupOwnerFile), err)
-	} else if was {
-		s.logf("started on a backup: %s is now a store of its own", opts.Dir)
+	if _, memory := opts.Store.(persist.Memory); !memory {
+		s.adoptStoreDir(opts.Dir)
 	}
 	for i := range s.dbs {
 		s.dbs[i] = newDB(i)
@@ -147,6 +145,18 @@ func New(opts Options) *Server {
 	s.batch = s.commit.open
 	s.stats.init()
 	return s
+}
+
+// adoptStoreDir makes dir, the data directory of the store the server was
+// given, a store of its own if it was a backup: it drops the backup's
+// marker (unmarkBackup), so the store the backup came from no longer
+// deletes the directory as one of its old backups.
+func (s *Server) adoptStoreDir(dir string) {
+	if was, err := unmarkBackup(dir); err != nil {
+		s.logf("started on a backup, but could not remove its marker %s (the store it came from may delete it as an old backup): %v", filepath.Join(dir, backupOwnerFile), err)
+	} else if was {
+		s.logf("started on a backup: %s is now a store of its own", dir)
+	}
 }
 
 // SetShutdown installs the function SHUTDOWN calls to stop the process.
