@@ -400,6 +400,20 @@ func (s *Server) lastSaveTime() int64 {
 
 // saveBeforeShutdown is SHUTDOWN SAVE's backup. A failure stops the
 // shutdown (ErrShutdownFailed) unless force.
+// SaveOnSignal writes a backup before a shutdown asked for by a signal
+// (SIGTERM, SIGINT) when the save parameter has save points, as Redis
+// saves its final snapshot then. A failure is logged and the shutdown goes
+// on: every acknowledged write is in the store already.
+func (s *Server) SaveOnSignal() {
+	if s.config.value("save") == "" {
+		return
+	}
+	if _, ok := s.store.(checkpointer); !ok {
+		return
+	}
+	_ = s.saveBeforeShutdown(true)
+}
+
 func (s *Server) saveBeforeShutdown(force bool) error {
 	dir, err := s.backup()
 	if err != nil {

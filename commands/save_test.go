@@ -615,3 +615,51 @@ func TestSavePoints(t *testing.T) {
 		t.Errorf("rdb_saves = %s after a point with no new change, want 1", got)
 	}
 }
+
+// TestShutdownSavesWithSavePoints: as Redis, a plain SHUTDOWN backs up
+// while the save parameter has save points, SHUTDOWN NOSAVE does not, and
+// so does a shutdown asked for by a signal (SaveOnSignal).
+func TestShutdownSavesWithSavePoints(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		save    string
+		args    []string
+		backups int
+	}{
+		{"plain with points", "3600 1", []string{"SHUTDOWN"}, 1},
+		{"nosave with points", "3600 1", []string{"SHUTDOWN", "NOSAVE"}, 0},
+		{"plain without points", "", []string{"SHUTDOWN"}, 0},
+		{"signal with points", "3600 1", nil, 1},
+		{"signal without points", "", nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := startServerWith(t, Options{Dir: dir, Store: openPebble(t, dir)})
+			s.SetShutdown(func() { go s.Close() })
+			served := make(chan error, 1)
+			go func() { served <- s.Serve() }()
+			c := dialStream(t, s)
+			if got := c.do("CONFIG", "SET", "save", tc.save); got != "+OK\r\n" {
+				t.Fatalf("CONFIG SET save = %q", got)
+			}
+			c.do("XADD", "s", "1-0", "f", "v")
+			if tc.args != nil {
+				c.send(tc.args...)
+				if !closedWithoutReply(c, 10*time.Second) {
+					t.Fatalf("%v: the connection did not close", tc.args)
+				}
+			} else {
+				s.SaveOnSignal()
+				go s.Close()
+			}
+			select {
+			case <-served:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Serve did not return after the shutdown")
+			}
+			if b := backups(t, dir); len(b) != tc.backups {
+				t.Errorf("backups %v, want %d", b, tc.backups)
+			}
+		})
+	}
+}

@@ -55,7 +55,9 @@ func roleCmd(c *Ctx) error {
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 //
 // Every acknowledged write is already committed; SAVE also writes a backup
-// first (save.go), and a failed one stops the shutdown unless FORCE. On
+// first (save.go), as does a SHUTDOWN without NOSAVE while the save
+// parameter has save points, and a failed one stops the shutdown unless
+// FORCE. On
 // success nothing is replied: the server closes every connection, this one
 // included, after its last commit.
 func shutdownCmd(c *Ctx) error {
@@ -85,7 +87,9 @@ func shutdownCmd(c *Ctx) error {
 	if c.S.shutdown == nil {
 		return ErrShutdownFailed
 	}
-	if save {
+	// As Redis: SAVE backs up, and so does a plain SHUTDOWN while save
+	// points are configured; NOSAVE never.
+	if save || !nosave && c.S.config.value("save") != "" {
 		if err := c.S.saveBeforeShutdown(force); err != nil {
 			return err
 		}

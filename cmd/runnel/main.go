@@ -168,6 +168,9 @@ func run() int {
 	go func() {
 		sig := <-stop
 		logger.Printf("shutting down (%v)", sig)
+		if _, asked := sig.(shutdownRequest); !asked {
+			srv.SaveOnSignal() // SHUTDOWN made its own backup, if any
+		}
 		closed <- srv.Close()
 	}()
 	fmt.Fprintf(os.Stdout, "runnel %s listening on %s\n", commands.Version, srv.Addr())
