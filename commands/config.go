@@ -260,6 +260,16 @@ func init() {
 		{name: "loglevel", kind: kindEnum, enum: []string{"debug", "verbose", "notice", "warning", "nothing"}, def: "notice", mutable: true},
 		{name: "logfile", kind: kindString},
 		{name: "daemonize", kind: kindBool, def: "no"},
+		// Lines of the stock redis.conf that runnel has no use for, kept
+		// with Redis's defaults so that such a file loads (each was a "Bad
+		// directive" that stopped the start) and CONFIG GET answers.
+		{name: "protected-mode", kind: kindBool, def: "yes", mutable: true},
+		{name: "tcp-backlog", kind: kindInt, min: 0, max: math.MaxInt32, def: "511"},
+		{name: "dbfilename", kind: kindString, def: "dump.rdb", protected: true},
+		{name: "appendfilename", kind: kindString, def: "appendonly.aof"},
+		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes", mutable: true},
+		{name: "supervised", kind: kindEnum, enum: []string{"no", "upstart", "systemd", "auto"}, def: "no"},
+		{name: "pidfile", kind: kindString},
 		{name: "hz", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true, clamp: clampHz},
 		{name: "tcp-keepalive", kind: kindInt, min: 0, max: math.MaxInt32, def: "300", mutable: true},
 		{name: "io-threads", kind: kindInt, min: 1, max: 128, def: "1"},

@@ -29,3 +29,24 @@ func TestConfigFileSaveLinesAccumulate(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigFileStockDirectives: lines of the stock redis.conf that runnel
+// has no use for load (they stopped the start with "Bad directive").
+func TestConfigFileStockDirectives(t *testing.T) {
+	file := strings.Join([]string{
+		"protected-mode yes", "tcp-backlog 511", "dbfilename dump.rdb",
+		"appendfilename \"appendonly.aof\"", "stop-writes-on-bgsave-error yes",
+		"supervised auto", "pidfile /var/run/redis_6379.pid",
+		"save 3600 1", "save 300 100", "save 60 10000",
+	}, "\n") + "\n"
+	s := New(Options{Logf: func(string, ...any) {}})
+	defer s.Close()
+	if err := s.loadConfig("redis.conf", strings.NewReader(file)); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"supervised": "auto", "pidfile": "/var/run/redis_6379.pid", "save": "3600 1 300 100 60 10000"} {
+		if got, _ := s.ConfigValue(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
