@@ -124,7 +124,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cmd, idle, blocked := cl.lastCmd, cl.idle(now), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch, monitoring := cl.noEvict, cl.noTouch, cl.monitoring
-	sub := cl.sub
+	sub, sink := cl.sub, cl.sink
 	cl.mu.Unlock()
 	if cl == self {
 		multi, watch = -1, len(cl.watched)
@@ -203,6 +203,11 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	var omem int64
 	if cl.conn != nil {
 		omem = outputUsage(cl.conn)
+	}
+	if sink != nil {
+		// Messages queued for a subscriber or monitor and not written
+		// yet: Redis holds them in the same output buffer.
+		omem += int64(sink.out.Len())
 	}
 	kv("omem", strconv.FormatInt(omem, 10))
 	kv("tot-mem", strconv.FormatInt(int64(clientOverhead+argv)+omem, 10))

@@ -156,7 +156,9 @@ func (c *Client) pushSink(limits pubsub.Limits) *pushSink {
 			nc.Close()
 		}
 	})
+	c.mu.Lock() // CLIENT LIST reads sink (its outbox's backlog is omem)
 	c.sink = sink
+	c.mu.Unlock()
 	return sink
 }
 
