@@ -36,12 +36,11 @@ func configRewriteCmd(c *Ctx) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return Error("ERR Rewriting config file: " + errText(err))
 	}
+	// One scratch server gives the defaults, then reads the new content.
 	fresh := New(Options{Logf: func(string, ...any) {}})
 	defer fresh.Close()
 	content := s.rewriteConfig(old, fresh)
-	check := New(Options{Logf: func(string, ...any) {}})
-	defer check.Close()
-	if err := check.loadConfig(path, bytes.NewReader(content)); err != nil {
+	if err := fresh.loadConfig(path, bytes.NewReader(content)); err != nil {
 		return Error("ERR Rewriting config file: the rewritten file would not load: " + err.Error())
 	}
 	if err := writeFileDurably(filepath.Dir(path), filepath.Base(path), string(content)); err != nil {

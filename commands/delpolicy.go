@@ -132,6 +132,18 @@ func removeEntry(c *Ctx, o *Object, id stream.ID) bool {
 	return true
 }
 
+// endDeletes ends a command that deleted deleted entries of o's stream
+// (key) as XDEL ends: the stream's metadata (length, first and max deleted
+// ID) recorded, WATCH touched, one "xdel" event; nothing when none went.
+func endDeletes(c *Ctx, o *Object, key []byte, deleted int) {
+	if deleted == 0 {
+		return
+	}
+	putStreamMeta(c, o)
+	c.Touch(key)
+	c.Notify(evStream, "xdel", key)
+}
+
 // dropRefs removes id from the PEL of every group of o (DELREF) and
 // records each removal; it reports whether any group held it.
 func dropRefs(c *Ctx, o *Object, id stream.ID) bool {

@@ -74,11 +74,7 @@ func xackdelCmd(c *Ctx) error {
 		}
 		c.W.Int(delexDeleted)
 	}
-	if deleted > 0 {
-		putStreamMeta(c, o)
-		c.Touch(key)
-		c.Notify(evStream, "xdel", key)
-	}
+	endDeletes(c, o, key, deleted)
 	c.Dirty(acked + deleted)
 	return nil
 }

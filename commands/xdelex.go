@@ -71,11 +71,7 @@ func xdelexCmd(c *Ctx) error {
 		}
 		c.W.Int(code)
 	}
-	if deleted > 0 {
-		putStreamMeta(c, o)
-		c.Touch(key)
-		c.Notify(evStream, "xdel", key)
-	}
+	endDeletes(c, o, key, deleted)
 	c.Dirty(changed)
 	return nil
 }

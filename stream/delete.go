@@ -76,6 +76,16 @@ type trimArgs struct {
 	limit  int64
 }
 
+// coversNode reports whether the trim may take node n whole: the stream
+// keeps at least maxLen entries without it, or its last entry is below
+// minID.
+func (a trimArgs) coversNode(s *Stream, n *node) bool {
+	if a.byLen {
+		return s.length-uint64(n.live) >= a.maxLen
+	}
+	return n.lastEntry().id.Less(a.minID)
+}
+
 func (s *Stream) trim(a trimArgs) int64 {
 	var deleted int64
 	for {
@@ -90,14 +100,7 @@ func (s *Stream) trim(a trimArgs) int64 {
 		if a.limit > 0 && deleted+entries > a.limit {
 			break
 		}
-		var removeNode bool
-		if a.byLen {
-			removeNode = s.length-uint64(entries) >= a.maxLen
-		} else {
-			last := n.lastEntry()
-			removeNode = last.id.Less(a.minID)
-		}
-		if removeNode {
+		if a.coversNode(s, n) {
 			s.removeNode(n)
 			s.length -= uint64(entries)
 			deleted += entries

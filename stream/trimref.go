@@ -96,13 +96,7 @@ func (s *Stream) trimWith(a trimArgs, h *TrimHooks) int64 {
 		if a.limit > 0 && deleted+entries > a.limit {
 			break
 		}
-		var whole bool
-		if a.byLen {
-			whole = s.length-uint64(entries) >= a.maxLen
-		} else {
-			whole = n.lastEntry().id.Less(a.minID)
-		}
-		if whole && !s.keepsAny(n, h) {
+		if a.coversNode(s, n) && !s.keepsAny(n, h) {
 			span := Span{First: n.master, Last: n.lastEntry().id}
 			if h.Removed != nil {
 				s.eachLive(n, func(id ID) bool { h.Removed(id); return true })
