@@ -219,7 +219,7 @@ func aclDryrunCmd(c *Ctx) error {
 		return Error("ERR User '" + string(c.Args[2]) + "' not found")
 	}
 	args := c.Args[3:]
-	cmd := Lookup(string(args[0]))
+	cmd := c.S.commandTable()[strings.ToLower(string(args[0]))]
 	if cmd != nil && cmd.Sub != nil && len(args) > 1 {
 		cmd = cmd.Sub[strings.ToLower(string(args[1]))]
 	}

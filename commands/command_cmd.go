@@ -210,7 +210,7 @@ func writeKeySpec(c *Ctx, ks KeySpec) {
 
 // COMMAND
 func commandCmd(c *Ctx) error {
-	list := sortedCommands()
+	list := c.S.servedCommands()
 	c.W.Array(len(list))
 	for _, cmd := range list {
 		writeCommandInfo(c, cmd)
@@ -220,7 +220,7 @@ func commandCmd(c *Ctx) error {
 
 // COMMAND COUNT
 func commandCountCmd(c *Ctx) error {
-	c.W.Int(int64(len(table)))
+	c.W.Int(int64(len(c.S.commandTable())))
 	return nil
 }
 
@@ -231,7 +231,7 @@ func commandInfoCmd(c *Ctx) error {
 	}
 	c.W.Array(len(c.Args) - 2)
 	for _, a := range c.Args[2:] {
-		writeCommandInfo(c, lookupFull(string(a)))
+		writeCommandInfo(c, c.S.lookupServed(string(a)))
 	}
 	return nil
 }
@@ -368,10 +368,10 @@ func commandDocsCmd(c *Ctx) error {
 	argDocsOnce.Do(attachArgDocs)
 	var list []*Command
 	if len(c.Args) == 2 {
-		list = sortedCommands()
+		list = c.S.servedCommands()
 	} else {
 		for _, a := range c.Args[2:] {
-			if cmd := lookupFull(string(a)); cmd != nil {
+			if cmd := c.S.lookupServed(string(a)); cmd != nil {
 				list = append(list, cmd)
 			}
 		}
@@ -415,7 +415,7 @@ func commandListCmd(c *Ctx) error {
 		return ErrSyntax
 	}
 	var names []string
-	for _, cmd := range sortedCommands() {
+	for _, cmd := range c.S.servedCommands() {
 		if keep(cmd) {
 			names = append(names, cmd.Name)
 		}
@@ -435,7 +435,7 @@ func commandListCmd(c *Ctx) error {
 // COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...]
 func commandGetkeysCmd(c *Ctx) error {
 	args := c.Args[2:]
-	cmd := table[strings.ToLower(string(args[0]))]
+	cmd := c.S.lookupServed(string(args[0]))
 	if cmd != nil && cmd.Sub != nil && len(args) >= 2 {
 		cmd = cmd.Sub[strings.ToLower(string(args[1]))]
 	}

@@ -40,7 +40,7 @@ func configRewriteCmd(c *Ctx) error {
 	fresh := New(Options{Logf: func(string, ...any) {}})
 	defer fresh.Close()
 	content := s.rewriteConfig(old, fresh)
-	if err := fresh.loadConfig(path, bytes.NewReader(content)); err != nil {
+	if err := fresh.loadConfig(path, bytes.NewReader(content), &configLoad{}); err != nil {
 		return Error("ERR Rewriting config file: the rewritten file would not load: " + err.Error())
 	}
 	if err := writeFileDurably(filepath.Dir(path), filepath.Base(path), string(content)); err != nil {

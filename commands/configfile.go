@@ -37,7 +37,7 @@ func (s *Server) LoadConfigFile(path string) error {
 		return err
 	}
 	defer f.Close()
-	if err := s.loadConfig(path, f); err != nil {
+	if err := s.loadConfig(path, f, &configLoad{}); err != nil {
 		return err
 	}
 	// As Redis, INFO's config_file and CONFIG REWRITE use the absolute
@@ -49,11 +49,21 @@ func (s *Server) LoadConfigFile(path string) error {
 	return nil
 }
 
-func (s *Server) loadConfig(name string, r io.Reader) error {
+// configLoad is the state of one configuration load, shared by the file
+// and the files it includes.
+type configLoad struct {
+	savePoints string // the save points read so far
+	depth      int    // how many includes deep the file being read is
+}
+
+// maxIncludeDepth bounds nested include directives: a file that includes
+// itself fails instead of recursing for ever.
+const maxIncludeDepth = 16
+
+func (s *Server) loadConfig(name string, r io.Reader, ld *configLoad) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
-	savePoints := "" // the file's save points so far
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(sc.Text())
@@ -69,6 +79,22 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 			continue
 		}
 		key := strings.ToLower(words[0])
+		switch {
+		case key == "include" && len(words) == 2:
+			if err := s.includeConfig(words[1], ld); err != nil {
+				var ce *ConfigError
+				if errors.As(err, &ce) {
+					return err
+				}
+				return bad(err.Error())
+			}
+			continue
+		case key == "rename-command" && len(words) == 3:
+			if err := s.renameCommand(words[1], words[2]); err != nil {
+				return bad(err.(*ParamError).Msg)
+			}
+			continue
+		}
 		p := lookupParam(key)
 		if p == nil {
 			return bad("Bad directive or wrong number of arguments")
@@ -88,10 +114,10 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 			// As Redis reads a file, each save line adds its points to
 			// those of the lines before it (redis.conf has three); an
 			// empty one clears them. CONFIG SET save replaces.
-			if savePoints != "" && value != "" {
-				value = savePoints + " " + value
+			if ld.savePoints != "" && value != "" {
+				value = ld.savePoints + " " + value
 			}
-			savePoints = value
+			ld.savePoints = value
 		}
 		if err := s.SetConfig(p.name, value); err != nil {
 			var pe *ParamError
@@ -102,6 +128,39 @@ func (s *Server) loadConfig(name string, r io.Reader) error {
 		}
 	}
 	return sc.Err()
+}
+
+// includeConfig reads the files of an include directive where it stands,
+// as Redis does: a path with a glob character (*, ? or [) includes every
+// file it matches, in name order, and none when nothing matches; any other
+// path must be a file that opens. Relative paths are taken from the
+// working directory, as Redis opens them.
+func (s *Server) includeConfig(path string, ld *configLoad) error {
+	if ld.depth >= maxIncludeDepth {
+		return fmt.Errorf("include nested more than %d deep", maxIncludeDepth)
+	}
+	files := []string{path}
+	if strings.ContainsAny(path, "*?[") {
+		m, err := filepath.Glob(path)
+		if err != nil {
+			return fmt.Errorf("bad include pattern: %v", err)
+		}
+		files = m // filepath.Glob sorts, as glob(3) does
+	}
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			return fmt.Errorf("can't open config file '%s': %v", name, err)
+		}
+		ld.depth++
+		err = s.loadConfig(name, f, ld)
+		ld.depth--
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // splitArgs splits a line into words as Redis's sdssplitargs does. It

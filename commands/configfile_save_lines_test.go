@@ -20,7 +20,7 @@ func TestConfigFileSaveLinesAccumulate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := New(Options{Logf: func(string, ...any) {}})
 			defer s.Close()
-			if err := s.loadConfig("test.conf", strings.NewReader(tc.file)); err != nil {
+			if err := s.loadConfig("test.conf", strings.NewReader(tc.file), &configLoad{}); err != nil {
 				t.Fatal(err)
 			}
 			if got, _ := s.ConfigValue("save"); got != tc.want {
@@ -41,7 +41,7 @@ func TestConfigFileStockDirectives(t *testing.T) {
 	}, "\n") + "\n"
 	s := New(Options{Logf: func(string, ...any) {}})
 	defer s.Close()
-	if err := s.loadConfig("redis.conf", strings.NewReader(file)); err != nil {
+	if err := s.loadConfig("redis.conf", strings.NewReader(file), &configLoad{}); err != nil {
 		t.Fatal(err)
 	}
 	for name, want := range map[string]string{"supervised": "auto", "pidfile": "/var/run/redis_6379.pid", "save": "3600 1 300 100 60 10000"} {

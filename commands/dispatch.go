@@ -164,7 +164,7 @@ func (c *Client) lookupCommand(name []byte) *Command {
 		return c.cmdCache
 	}
 	c.nameBuf = lowerInto(c.nameBuf, name)
-	cmd := table[string(c.nameBuf)]
+	cmd := c.srv.commandTable()[string(c.nameBuf)]
 	if cmd != nil && len(name) <= maxCachedName {
 		c.cmdCacheName = append(c.cmdCacheName[:0], name...)
 		c.cmdCache = cmd

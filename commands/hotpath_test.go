@@ -91,7 +91,7 @@ func TestCommandTimeChain(t *testing.T) {
 // found again in the same spelling is the same command, another spelling
 // or another name is looked up afresh, and an unknown name is not cached.
 func TestLookupCommandCache(t *testing.T) {
-	c := &Client{}
+	c := &Client{srv: &Server{}}
 	for _, tc := range []struct {
 		name string
 		want string // "" for unknown

@@ -65,7 +65,7 @@ func execCmd(c *Ctx) error {
 	c.W.Array(len(queued))
 	for _, args := range queued {
 		cl.nameBuf = lowerInto(cl.nameBuf, args[0])
-		cmd := table[string(cl.nameBuf)]
+		cmd := c.S.commandTable()[string(cl.nameBuf)]
 		if cmd.Sub != nil && len(args) > 1 {
 			cl.nameBuf = lowerInto(cl.nameBuf, args[1])
 			cmd = cmd.Sub[string(cl.nameBuf)]

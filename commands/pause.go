@@ -216,7 +216,7 @@ func mayWrite(c *Client, cmd *Command) bool {
 		return false
 	}
 	for _, args := range c.queued {
-		if q := resolveCommand(args); q != nil && q.Flags&(Write|MayReplicate) != 0 {
+		if q := resolveCommand(c.srv, args); q != nil && q.Flags&(Write|MayReplicate) != 0 {
 			return true
 		}
 	}
@@ -225,11 +225,11 @@ func mayWrite(c *Client, cmd *Command) bool {
 
 // resolveCommand finds the table row args name, a container's subcommand
 // included, or nil.
-func resolveCommand(args [][]byte) *Command {
+func resolveCommand(s *Server, args [][]byte) *Command {
 	if len(args) == 0 {
 		return nil
 	}
-	cmd := Lookup(string(args[0]))
+	cmd := s.commandTable()[string(lowerInto(nil, args[0]))]
 	if cmd != nil && cmd.Sub != nil && len(args) > 1 {
 		if sub := cmd.Sub[string(lowerInto(nil, args[1]))]; sub != nil {
 			return sub

@@ -56,6 +56,9 @@ type Options struct {
 type Server struct {
 	opts Options
 	logf func(format string, args ...any)
+	// renamed, when not nil, is the command table after the config file's
+	// rename-command directives (renamecmd.go); set before serving only.
+	renamed map[string]*Command
 
 	// mu is the keyspace lock; it guards dbs, the objects in them, the
 	// blocked-client registries, the watch registries and batch.

@@ -164,8 +164,9 @@ func redisServerPath(t *testing.T) string {
 }
 
 // startRedis starts a redis-server on a free loopback port with its own
-// temporary directory; t.Cleanup stops it.
-func startRedis(t *testing.T) *server {
+// temporary directory; t.Cleanup stops it. A config file, when given, is
+// read first, as redis-server reads a file named before its options.
+func startRedis(t *testing.T, config ...string) *server {
 	t.Helper()
 	bin := redisServerPath(t)
 	var lastErr error
@@ -176,8 +177,9 @@ func startRedis(t *testing.T) *server {
 		}
 		dir := t.TempDir()
 		out := newOutputLog(nil)
-		p, err := startProcess(bin, []string{"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"}, out)
+		args := append(append([]string{}, config...), "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+			"--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no")
+		p, err := startProcess(bin, args, out)
 		if err != nil {
 			t.Fatalf("starting redis-server: %v", err)
 		}
@@ -303,16 +305,20 @@ var listeningRE = regexp.MustCompile(`listening on (127\.0\.0\.1:\d+)`)
 
 // startRunnel starts the built runnel on a free port and learns its
 // address from its output; t.Cleanup stops it and fails the test if the
-// race detector reported anything.
-func startRunnel(t *testing.T) (*server, error) {
+// race detector reported anything. A config file, when given, is passed
+// with --config.
+func startRunnel(t *testing.T, config ...string) (*server, error) {
 	t.Helper()
 	bin, err := runnelBinary()
 	if err != nil {
 		return nil, err
 	}
 	out := newOutputLog(listeningRE)
-	p, err := startProcess(bin, []string{"--port", "0", "--bind", "127.0.0.1",
-		"--appendfsync", "no", "--dir", t.TempDir()}, out)
+	args := []string{"--port", "0", "--bind", "127.0.0.1", "--appendfsync", "no", "--dir", t.TempDir()}
+	for _, c := range config {
+		args = append(args, "--config", c)
+	}
+	p, err := startProcess(bin, args, out)
 	if err != nil {
 		return nil, err
 	}
