@@ -131,6 +131,7 @@ func (s *Server) forget(c *Conn) {
 func (s *Server) serveConn(c *Conn) {
 	err := c.loop(s.handler)
 	c.nc.Close()
+	c.releaseBuffers()
 	s.forget(c)
 	if errors.Is(err, io.EOF) {
 		err = nil
@@ -521,6 +522,34 @@ func (c *Conn) waitHeld() error {
 	return nil
 }
 
+// released counts the bytes of the large buffers connections have let go
+// of (see ReleasedBuffers).
+var released atomic.Uint64
+
+// ReleasedBuffers returns how many bytes of buffers larger than a
+// connection keeps (a large command's input, a large batch of replies, the
+// buffers of an ended connection) the connections of every Server have
+// dropped since the process started. A memory tuner uses it to learn of
+// garbage the last collection still counted live: the 300 MB reply of a
+// slow reader that then disconnects is such garbage, and nothing else
+// would return it to the system before the next collection, which an idle
+// server never starts.
+func ReleasedBuffers() uint64 { return released.Load() }
+
+// releaseBuffers drops the buffers of an ended connection, counting the
+// large ones in released.
+func (c *Conn) releaseBuffers() {
+	c.turn.Lock()
+	defer c.turn.Unlock()
+	if n := cap(c.in); n > readSize {
+		released.Add(uint64(n))
+	}
+	if n := cap(c.out); n > maxKeptOutput {
+		released.Add(uint64(n))
+	}
+	c.in, c.out = nil, nil
+}
+
 // dropOutput drops every unsent reply, held or not.
 func (c *Conn) dropOutput() {
 	c.out = c.out[:0]
@@ -571,6 +600,7 @@ func (c *Conn) fill() error {
 	if c.r == c.w {
 		c.r, c.w = 0, 0
 		if len(c.in) > readSize {
+			released.Add(uint64(cap(c.in)))
 			c.in = nil // a large command has gone: do not keep its buffer
 		}
 	}
@@ -736,6 +766,7 @@ func (c *Conn) Flush() error {
 	}
 	c.holds = c.holds[:0]
 	if cap(c.out) > maxKeptOutput {
+		released.Add(uint64(cap(c.out)))
 		c.out = nil
 	} else {
 		c.out = c.out[:0]

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"time"
+
+	"github.com/runnel-db/runnel/resp"
 )
 
 // The garbage collector's default pacing (GOGC=100) lets the heap grow to
@@ -134,6 +136,12 @@ var gcSampleNames = []string{
 // startGCTuner runs the tuner until stop is closed. It does nothing when
 // slackMB is 0 or when GOGC is set in the environment, which then rules.
 func startGCTuner(slackMB int, stop <-chan struct{}) {
+	startGCTunerWith(slackMB, stop, resp.ReleasedBuffers)
+}
+
+// startGCTunerWith is startGCTuner with the source of dropped buffers
+// (resp.ReleasedBuffers) given.
+func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) {
 	if slackMB <= 0 || os.Getenv("GOGC") != "" {
 		return
 	}
@@ -153,6 +161,10 @@ func startGCTuner(slackMB int, stop <-chan struct{}) {
 		defer t.Stop()
 		set := maxGCPercent
 		var cycles uint64
+		// droppedAtCycle is dropped() when the last collection was seen:
+		// buffers dropped since then were live for that collection, which
+		// the heap metrics do not show as garbage.
+		droppedAtCycle := dropped()
 		var idle idleRelease
 		for {
 			select {
@@ -163,6 +175,7 @@ func startGCTuner(slackMB int, stop <-chan struct{}) {
 				live := u(mLive)
 				if c := u(mCycles); c != cycles {
 					cycles = c
+					droppedAtCycle = dropped()
 					if p := gcPercentFor(live, slack); p != set {
 						set = p
 						debug.SetGCPercent(p)
@@ -175,6 +188,7 @@ func startGCTuner(slackMB int, stop <-chan struct{}) {
 				if obj := u(mObjects); obj > live {
 					reclaim += obj - live
 				}
+				reclaim += dropped() - droppedAtCycle
 				if idle.observe(now, u(mAllocs), reclaim) {
 					debug.FreeOSMemory()
 				}
