@@ -161,3 +161,28 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeType21 reads the Redis 7.2+ encoding, whose consumers carry an
+// active time after their seen time: the 7.0 payload above with the type
+// byte changed and an active time inserted for each consumer.
+func TestDecodeType21(t *testing.T) {
+	p := strings.ReplaceAll(redis70Payload, " ", "")
+	body := p[:len(p)-20]
+	seenC := "4b347240a2010000"
+	seenIdle := "4e347240a2010000"
+	body = "15" + body[2:]
+	body = strings.Replace(body, "0163"+seenC, "0163"+seenC+"0100000000000000", 1)                   // c: active at 1 ms
+	body = strings.Replace(body, "0469646c65"+seenIdle, "0469646c65"+seenIdle+"ffffffffffffffff", 1) // idle: never (-1)
+	v, err := Decode(sign(unhex(t, body), 11), stream.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "consumer c seen=1796377556043 active=1\n consumer idle seen=1796377556046 active=-1:"
+	if got := describe(v); !strings.Contains(strings.ReplaceAll(got, ": 1-1/1796377556043/1", ""), want) {
+		t.Fatalf("got\n%s", got)
+	}
+	// Written back, the active times are gone (type 19 has none).
+	if Encode(v.Stream, v.Groups)[0] != TypeStreamListpacks2 {
+		t.Fatal("Encode does not write type 19")
+	}
+}
