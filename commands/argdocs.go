@@ -84,6 +84,15 @@ func attachArgDocs() {
 		"copy": {{Name: "source", Type: "key"}, {Name: "destination", Type: "key", KeySpecIndex: 1},
 			optional(token(intArg("destination-db"), "DB")), optional(pureToken("replace", "REPLACE"))},
 		"dump": {keyArg(0)},
+		// The empty string's token is two quote characters in Redis 7.2+'s
+		// command table (7.0 sent it empty).
+		"migrate": {strArg("host"), intArg("port"),
+			oneof("key_or_empty_string", keyArg(0), pureToken("empty_string", `""`)),
+			intArg("destination-db"), intArg("timeout"),
+			optional(since(pureToken("copy", "COPY"), "3.0.0")), optional(since(pureToken("replace", "REPLACE"), "3.0.0")),
+			optional(oneof("authentication", optional(since(token(strArg("password"), "AUTH"), "4.0.7")),
+				optional(since(token(block("username_password", strArg("username"), strArg("password")), "AUTH2"), "6.0.0")))),
+			optional(multiple(since(token(ArgDoc{Name: "key", Type: "key", KeySpecIndex: 1}, "KEYS"), "3.0.6")))},
 		"restore": {keyArg(0), intArg("ttl"), strArg("serialized-value"),
 			optional(since(pureToken("replace", "REPLACE"), "3.0.0")), optional(since(pureToken("absttl", "ABSTTL"), "5.0.0")),
 			optional(since(token(intArg("seconds"), "IDLETIME"), "5.0.0")), optional(since(token(intArg("frequency"), "FREQ"), "5.0.0"))},

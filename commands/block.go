@@ -31,6 +31,10 @@ type waiter struct {
 	deadline time.Time
 	// group marks XREADGROUP waiters (INFO's total_blocking_keys_on_nokey).
 	group bool
+	// pinned waits (MIGRATE's transfer) end when their work does, or
+	// with the connection: CLIENT UNBLOCK does not end them, as a client
+	// Redis runs MIGRATE for is not blocked but busy.
+	pinned bool
 
 	// Guarded by the keyspace lock.
 	served bool

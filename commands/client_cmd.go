@@ -465,7 +465,7 @@ func clientUnblockCmd(c *Ctx) error {
 		cl.mu.Unlock()
 	}
 	ended := false
-	if w != nil {
+	if w != nil && !w.pinned {
 		unlock := c.lockKeyspace()
 		ended = c.S.expireWaiterLocked(w, true, asErr)
 		unlock()

@@ -35,6 +35,9 @@
 // deadline, CLIENT UNBLOCK or its client's disconnect. WAITAOF blocks on
 // no key (Server.keyless, waitaof.go): a goroutine that syncs the store
 // releases it, or its deadline, CLIENT UNBLOCK or a disconnect does.
+// MIGRATE blocks its client the same way while a goroutine talks to the
+// target without the keyspace lock (migrate.go); only its end or a
+// disconnect releases it.
 //
 // # Lock order
 //
@@ -48,7 +51,9 @@
 // under none of the others.
 // The slow log and latency monitor (slowMonitor.mu, slowlog.go) and the ACL
 // log (aclLog.mu, acl.go) are leaves: nothing else is taken while one is
-// held.
+// held, and so is MIGRATE's connection cache (migrateCache.mu), which a
+// transfer inside EXEC takes under Server.mu; no network I/O happens
+// under it.
 //
 // # Slow log and latency monitor
 //

@@ -1,5 +1,7 @@
 package commands
 
+import "slices"
+
 // KeySpec is one of a command's key specifications, as COMMAND INFO shows
 // them: where the search for keys begins (an argument index, or the
 // argument after a keyword) and how keys are found from there (a range, or
@@ -80,9 +82,11 @@ func (c *Command) movableKeys() bool {
 	return false
 }
 
-// legacyRange returns COMMAND INFO's first key, last key and step.
+// legacyRange returns COMMAND INFO's first key, last key and step. A
+// command whose keys move keeps the range of its index spec, if it has one
+// (MIGRATE's key argument), as Redis derives the range from such specs.
 func (c *Command) legacyRange() (first, last, step int) {
-	if c.movableKeys() {
+	if c.movableKeys() && c.FirstKey == 0 {
 		return 0, 0, 0
 	}
 	return c.FirstKey, c.LastKey, c.Step
@@ -101,27 +105,21 @@ type keyRef struct {
 // before they begin (XREAD ... STREAMS with fewer than two arguments after
 // it).
 func (c *Command) getKeys(args [][]byte) (refs []keyRef, ok bool) {
+	if pos, ok := c.incompleteKeys(args); ok {
+		for _, p := range pos {
+			refs = append(refs, keyRef{p, c.KeySpecs[0].Flags})
+		}
+		return refs, len(pos) > 0
+	}
 	argc := len(args)
 	for _, ks := range c.specs() {
 		first := 0
 		if ks.Keyword == "" {
 			first = ks.Index
 		} else {
-			found := -1
-			if ks.StartFrom >= 0 {
-				for i := ks.StartFrom; i < argc; i++ {
-					if EqualFold(args[i], ks.Keyword) {
-						found = i
-						break
-					}
-				}
-			} else {
-				for i := argc + ks.StartFrom; i > 0; i-- {
-					if EqualFold(args[i], ks.Keyword) {
-						found = i
-						break
-					}
-				}
+			found := ks.keywordAt(args)
+			if found < 0 && ks.incomplete() {
+				continue
 			}
 			if found < 0 {
 				return nil, false
@@ -163,4 +161,44 @@ func (c *Command) getKeys(args [][]byte) (refs []keyRef, ok bool) {
 		}
 	}
 	return refs, true
+}
+
+// incompleteKeys finds the keys with the command's Keys function when the
+// specs cannot be trusted for args, as Redis falls back on a command's
+// own key finder: a spec flagged "incomplete" found its keyword (MIGRATE
+// ... KEYS). The keys get the first spec's flags. An incomplete spec whose
+// keyword is missing finds no keys, and the other specs are followed.
+func (c *Command) incompleteKeys(args [][]byte) ([]int, bool) {
+	if c.Keys == nil {
+		return nil, false
+	}
+	for _, ks := range c.KeySpecs {
+		if ks.incomplete() && ks.keywordAt(args) >= 0 {
+			return c.Keys(args), true
+		}
+	}
+	return nil, false
+}
+
+func (ks KeySpec) incomplete() bool {
+	return ks.Keyword != "" && slices.Contains(ks.Flags, "incomplete")
+}
+
+// keywordAt returns the position of the spec's keyword in args, searched
+// from StartFrom (backwards when it counts from the end), or -1.
+func (ks KeySpec) keywordAt(args [][]byte) int {
+	if ks.StartFrom >= 0 {
+		for i := ks.StartFrom; i < len(args); i++ {
+			if EqualFold(args[i], ks.Keyword) {
+				return i
+			}
+		}
+		return -1
+	}
+	for i := len(args) + ks.StartFrom; i > 0; i-- {
+		if EqualFold(args[i], ks.Keyword) {
+			return i
+		}
+	}
+	return -1
 }

@@ -115,6 +115,9 @@ type Server struct {
 	pause     pauseState // CLIENT PAUSE (pause.go)
 	monitors  monitorSet // MONITOR (monitor.go)
 	synced    syncedSeq  // WAITAOF's synced log (waitaof.go)
+	// migrations caches MIGRATE's connections to its targets
+	// (migrate_conn.go).
+	migrations migrateCache
 }
 
 // New returns a server that has not started listening.
@@ -218,6 +221,7 @@ func (s *Server) Close() error {
 		s.shut.mu.Unlock()
 		close(s.closed)
 		s.pause.unpause()
+		s.migrations.closeAll()
 		// Stop accepting. redcon's Close is a no-op until its Serve has
 		// started, so close the listener itself too.
 		if rc != nil {
