@@ -55,6 +55,27 @@ func (g *Group) timeIndex() *btree[timeKey, *Pending] {
 	return t
 }
 
+// timeLink, timeUnlink and timeMove maintain the delivery-time index for
+// group.go's link, unlink and setDelivery, which call them only when the
+// index exists. They stay out of line (go:noinline) so that the groups
+// without an index pay for a nil check only, not for a larger frame in
+// the delivery and acknowledgement paths.
+//
+//go:noinline
+func (g *Group) timeLink(p *Pending) { g.byTime.Set(keyOf(p), p) }
+
+//go:noinline
+func (g *Group) timeUnlink(p *Pending) { g.byTime.Delete(keyOf(p)) }
+
+// timeMove refiles p, whose delivery time becomes t.
+//
+//go:noinline
+func (g *Group) timeMove(p *Pending, t int64) {
+	g.byTime.Delete(keyOf(p))
+	p.deliveryTime = t
+	g.byTime.Set(keyOf(p), p)
+}
+
 // HasTimeIndex reports whether the group built its delivery-time index
 // (for tests and INFO-style introspection).
 func (g *Group) HasTimeIndex() bool { return g.byTime != nil }

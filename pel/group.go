@@ -374,7 +374,7 @@ func (g *Group) link(p *Pending) {
 	g.pel.Set(p.id, p)
 	p.owner.pel.Set(p.id, p)
 	if g.byTime != nil {
-		g.byTime.Set(keyOf(p), p)
+		g.timeLink(p)
 	}
 }
 
@@ -394,7 +394,7 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 		return nil, false
 	}
 	if g.byTime != nil {
-		g.byTime.Delete(keyOf(p))
+		g.timeUnlink(p)
 	}
 	p.owner.pel.Delete(id)
 	p.owner = nil
@@ -406,7 +406,7 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 func (g *Group) unlinkGroupLevel(p *Pending) {
 	g.pel.Delete(p.id)
 	if g.byTime != nil {
-		g.byTime.Delete(keyOf(p))
+		g.timeUnlink(p)
 	}
 }
 
@@ -423,9 +423,7 @@ func (g *Group) setOwner(p *Pending, c *Consumer) {
 // setDelivery changes p's delivery time and count.
 func (g *Group) setDelivery(p *Pending, t int64, count uint64) {
 	if g.byTime != nil && t != p.deliveryTime {
-		g.byTime.Delete(keyOf(p))
-		p.deliveryTime = t
-		g.byTime.Set(keyOf(p), p)
+		g.timeMove(p, t)
 	}
 	p.deliveryTime = t
 	p.deliveryCount = count
