@@ -279,6 +279,24 @@ func (s *Server) claimWake(w *waiter) {
 	}
 }
 
+// nudgeClaimWaiters makes the XREADGROUP ... CLAIM reads blocked on key
+// look again at now (their claim timers fire at once and re-arm with what
+// they find): XCLAIM changed delivery times there. Other waiters are left
+// alone, so nothing else runs again. It costs one map lookup when nobody
+// waits on key. The caller holds the keyspace lock.
+func (s *Server) nudgeClaimWaiters(db *DB, key []byte, now int64) {
+	for _, w := range db.waiters[string(key)] {
+		if w.claimMoved == nil || w.served {
+			continue
+		}
+		w.claimAt.Store(now)
+		select {
+		case w.claimMoved <- struct{}{}:
+		default:
+		}
+	}
+}
+
 // claimPausePoll is how long (ms) a claim timer that fired during CLIENT
 // PAUSE waits before it looks again.
 const claimPausePoll = 10

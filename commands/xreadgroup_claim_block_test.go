@@ -100,3 +100,24 @@ func TestXReadGroupClaimBlockImmediate(t *testing.T) {
 		t.Fatalf("reply %q, want %q", got, want)
 	}
 }
+
+// XCLAIM FORCE makes an entry pending while a CLAIM read waits with nothing
+// pending (so no claim timer): XCLAIM nudges the waiter, which then claims
+// the entry once it is idle enough, before its deadline.
+func TestXReadGroupClaimBlockNudgedByXClaim(t *testing.T) {
+	s, _ := startServer(t)
+	a, b := dialStream(t, s), dialStream(t, s)
+	a.do("XADD", "s", "1-0", "f", "v1")
+	a.do("XGROUP", "CREATE", "s", "g", "$")
+	start := time.Now()
+	b.send("XREADGROUP", "GROUP", "g", "c2", "BLOCK", "5000", "CLAIM", "200", "STREAMS", "s", ">")
+	waitBlocked(t, s, 1)
+	a.do("XCLAIM", "s", "g", "c1", "0", "1-0", "FORCE", "JUSTID")
+	got := b.read(5 * time.Second)
+	if want := claimRead("s", claimEntry("1-0 f v1", "*", "1")); !matchReply(want, got) {
+		t.Fatalf("reply %q, want %q", got, want)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("claimed after %v: the waiter was not nudged", d)
+	}
+}
