@@ -3,6 +3,7 @@ package commands
 import (
 	"errors"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnel-db/runnel/resp"
@@ -35,6 +36,14 @@ type waiter struct {
 	// with the connection: CLIENT UNBLOCK does not end them, as a client
 	// Redis runs MIGRATE for is not blocked but busy.
 	pinned bool
+	// claimAt is, for an XREADGROUP ... CLAIM, the Unix ms time its
+	// earliest pending entry becomes idle enough (0: nothing pending): the
+	// client's goroutine runs the command again then (claimTimer). Each
+	// run that keeps waiting sets it anew and, when it changed, says so on
+	// claimMoved (capacity 1, never blocks). claimMoved is nil for every
+	// other waiter, which therefore never has a claim timer.
+	claimAt    atomic.Int64
+	claimMoved chan struct{}
 
 	// Guarded by the keyspace lock.
 	served bool
@@ -73,6 +82,10 @@ func (c *Ctx) Block(keys [][]byte, deadline time.Time, group bool, retry func(*C
 		c: c.C, db: c.DB, cmd: c.Cmd, retry: retry, timeout: timeout,
 		deadline: deadline, group: group,
 		done: make(chan struct{}),
+	}
+	if c.claimRead {
+		w.claimMoved = make(chan struct{}, 1)
+		w.claimAt.Store(c.claimAt)
 	}
 	w.keys = w.oneKey[:0]
 	if len(keys) > len(w.oneKey) {
@@ -196,27 +209,9 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 		r := s.ready[i]
 		s.waking = append(s.waking[:0], r.db.waiters[r.key]...)
 		for _, w := range s.waking {
-			if w.served {
-				continue
+			if !w.served && s.retryWaiter(w, now) {
+				served = append(served, w)
 			}
-			wc := &s.wakeCtx
-			*wc = Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
-			mark := wc.W.Len()
-			began := time.Now()
-			err := w.retry(wc)
-			w.ran += time.Since(began)
-			if err == errKeepWaiting {
-				wc.W.Truncate(mark)
-				continue
-			}
-			if err != nil {
-				wc.W.Truncate(mark)
-				wc.W.Error(err.Error())
-			}
-			s.stats.called(w.cmd, err, w.ran)
-			w.served = true
-			s.unregisterWaiter(w)
-			served = append(served, w)
 		}
 	}
 	clear(s.ready)
@@ -224,6 +219,105 @@ func (s *Server) serveReady(ctx *Ctx) []*waiter {
 	clear(s.waking)
 	s.served = served
 	return served
+}
+
+// retryWaiter runs w's command again at now, under the keyspace lock, and
+// reports whether it produced a reply: w is then served and unregistered,
+// and the caller releases it once the reply has a commit sequence.
+func (s *Server) retryWaiter(w *waiter, now int64) bool {
+	wc := &s.wakeCtx
+	*wc = Ctx{S: s, C: w.c, Cmd: w.cmd, W: &w.c.w, DB: w.db, Now: now, Waking: true}
+	mark := wc.W.Len()
+	began := time.Now()
+	err := w.retry(wc)
+	w.ran += time.Since(began)
+	if err == errKeepWaiting {
+		wc.W.Truncate(mark)
+		if w.claimMoved != nil && w.claimAt.Swap(wc.claimAt) != wc.claimAt {
+			select {
+			case w.claimMoved <- struct{}{}:
+			default:
+			}
+		}
+		return false
+	}
+	if err != nil {
+		wc.W.Truncate(mark)
+		wc.W.Error(err.Error())
+	}
+	s.stats.called(w.cmd, err, w.ran)
+	w.served = true
+	s.unregisterWaiter(w)
+	return true
+}
+
+// claimWake runs a blocked XREADGROUP ... CLAIM again because its claim
+// timer fired: a pending entry should be idle enough now. The run is a
+// command of its own: what it claims is committed as one batch, and the
+// reply waits for it, as for a waiter a key's signal served. While writes
+// are paused it only looks again a little later; after a failed commit
+// (writes refused) the claim timer stops and the wait goes on until its
+// deadline or new entries.
+func (s *Server) claimWake(w *waiter) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w.served {
+		return
+	}
+	now := nowMs()
+	switch {
+	case s.readOnly.Load():
+		w.claimAt.Store(0)
+		return
+	case s.pause.onLocked():
+		w.claimAt.Store(now + claimPausePoll)
+		return
+	}
+	served := s.retryWaiter(w, now)
+	// finishLocked commits what the run changed (and serves whoever the run
+	// signalled, as after any command).
+	seq := s.finishLocked(nil)
+	if served {
+		w.seq = seq
+		close(w.done)
+	}
+}
+
+// nudgeClaimWaiters makes the XREADGROUP ... CLAIM reads blocked on key
+// look again at now (their claim timers fire at once and re-arm with what
+// they find): XCLAIM changed delivery times there. Other waiters are left
+// alone, so nothing else runs again. It costs one map lookup when nobody
+// waits on key. The caller holds the keyspace lock.
+func (s *Server) nudgeClaimWaiters(db *DB, key []byte, now int64) {
+	for _, w := range db.waiters[string(key)] {
+		if w.claimMoved == nil || w.served {
+			continue
+		}
+		w.claimAt.Store(now)
+		select {
+		case w.claimMoved <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// claimPausePoll is how long (ms) a claim timer that fired during CLIENT
+// PAUSE waits before it looks again.
+const claimPausePoll = 10
+
+// claimTimer returns the channel of a timer for w's claimAt (nil when w
+// has none), stopping t, the previous one.
+func claimTimer(w *waiter, t *time.Timer) (*time.Timer, <-chan time.Time) {
+	if t != nil {
+		t.Stop()
+	}
+	at := w.claimAt.Load()
+	if at == 0 || (!w.deadline.IsZero() && time.UnixMilli(at).After(w.deadline)) {
+		// Nothing pending, or not idle enough before the wait ends anyway.
+		return nil, nil
+	}
+	t = time.NewTimer(max(time.Until(time.UnixMilli(at)), 0))
+	return t, t.C
 }
 
 // blockClient waits, on the client's own goroutine, until the waiter is
@@ -257,12 +351,25 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	}
 	var gone <-chan struct{}
 	var stop func()
+	// A CLAIM read also wakes when a pending entry becomes idle enough.
+	var claimT *time.Timer
+	var claimC <-chan time.Time
+	if w.claimMoved != nil {
+		claimT, claimC = claimTimer(w, nil)
+	}
 	// Meanwhile Pub/Sub messages may reach the client (a RESP3 subscriber
 	// can block): the connection is open to its outbox's writer.
 	resp.Idle(c.conn, func() {
 		for {
 			select {
 			case <-w.done:
+			case <-w.claimMoved:
+				claimT, claimC = claimTimer(w, claimT)
+				continue
+			case <-claimC:
+				s.claimWake(w)
+				claimT, claimC = claimTimer(w, claimT)
+				continue
 			case <-t:
 				if gone == nil && nc != nil {
 					// The wait goes on: watch the socket, until the
@@ -292,6 +399,9 @@ func (s *Server) blockClient(c *Client, w *waiter, start time.Time) {
 	})
 	if c.timer != nil {
 		c.timer.Stop()
+	}
+	if claimT != nil {
+		claimT.Stop()
 	}
 	if stop != nil {
 		// Stop returns only once the watcher let go of the socket, before

@@ -25,6 +25,11 @@ type Ctx struct {
 	Waking bool
 	// block is set by Block when the command must wait.
 	block *waiter
+	// claimRead marks an XREADGROUP ... CLAIM about to wait, and claimAt
+	// is when its earliest pending entry becomes claimable (Unix ms, 0:
+	// none): the waiter then also wakes at that time (block.go).
+	claimRead bool
+	claimAt   int64
 }
 
 // Lookup returns the live object at key in the command's database, or nil.

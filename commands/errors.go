@@ -160,8 +160,15 @@ const (
 	ErrXSetIDEntriesAdded  Error = "ERR The entries_added specified in XSETID is smaller than the target stream length"
 	ErrXReadGroupOption    Error = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead."
 	ErrXReadNoAckOption    Error = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead."
-	ErrXReadGreaterID      Error = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
-	ErrXReadLastIDZero     Error = "ERR the stream last element ID is 0-0"
+	// Redis 8.4's CLAIM option of XREADGROUP. Its tests match these texts
+	// with globs ("*ERR min-idle-time is not an integer*", "*ERR The CLAIM
+	// option is only supported*"); the XREAD one follows the GROUP and
+	// NOACK texts above, whose wording Redis shares between the three.
+	ErrXReadClaimOption     Error = "ERR The CLAIM option is only supported by XREADGROUP. You called XREAD instead."
+	ErrClaimMinIdleNotInt   Error = "ERR min-idle-time is not an integer"
+	ErrClaimMinIdleNegative Error = "ERR min-idle-time must be a positive integer"
+	ErrXReadGreaterID       Error = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option."
+	ErrXReadLastIDZero      Error = "ERR the stream last element ID is 0-0"
 )
 
 // errUnbalancedStreams is XREAD's and XREADGROUP's reply to an odd number

@@ -88,8 +88,10 @@ func TestQA6GroupsNodesSurviveRestart(t *testing.T) {
 			return []string{"XGROUP", "SETID", k, g, "0"}
 		case op < 67:
 			return []string{"XREADGROUP", "GROUP", g, cons, "COUNT", fmt.Sprint(1 + r.IntN(4)), "STREAMS", k, ">"}
-		case op < 69:
+		case op < 68:
 			return []string{"XREADGROUP", "GROUP", g, cons, "STREAMS", k, "0"}
+		case op < 69:
+			return []string{"XREADGROUP", "GROUP", g, cons, "COUNT", fmt.Sprint(1 + r.IntN(4)), "CLAIM", "0", "STREAMS", k, ">"}
 		case op < 76:
 			return []string{"XACK", k, g, randID(), randID()}
 		case op < 79:

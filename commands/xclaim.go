@@ -196,6 +196,11 @@ func xclaimCmd(c *Ctx) error {
 		}
 	}
 	c.Dirty(changes)
+	if changes > 0 {
+		// FORCE, IDLE or TIME may make an entry claimable sooner than a
+		// blocked XREADGROUP ... CLAIM on the key expects.
+		c.S.nudgeClaimWaiters(c.DB, key, c.Now)
+	}
 	return nil
 }
 

@@ -107,7 +107,11 @@ type readOptions struct {
 	Deadline        time.Time
 	Group, Consumer []byte
 	NoAck           bool
-	streamsAt       int
+	// Claim is set by XREADGROUP's CLAIM min-idle-time (Redis 8.4), with
+	// MinIdle its value; given twice, the last one counts.
+	Claim     bool
+	MinIdle   int64
+	streamsAt int
 }
 
 // parseReadOptions parses the options of XREAD (group false) or XREADGROUP
@@ -155,6 +159,16 @@ func parseReadOptions(args [][]byte, now int64, group bool) (readOptions, error)
 				return readOptions{}, ErrXReadNoAckOption
 			}
 			o.NoAck = true
+		case more > 0 && EqualFold(opt, "claim"):
+			if !group {
+				return readOptions{}, ErrXReadClaimOption
+			}
+			i++
+			n, err := parseMinIdle(args[i])
+			if err != nil {
+				return readOptions{}, err
+			}
+			o.Claim, o.MinIdle = true, n
 		default:
 			return readOptions{}, ErrSyntax
 		}
@@ -163,6 +177,20 @@ func parseReadOptions(args [][]byte, now int64, group bool) (readOptions, error)
 		return readOptions{}, ErrSyntax
 	}
 	return o, nil
+}
+
+// parseMinIdle parses CLAIM's min-idle-time: an integer as string2ll
+// reads it ("+10", "-0", "5.5" and "10e" are not), and not negative (0
+// claims every pending entry).
+func parseMinIdle(b []byte) (int64, error) {
+	n, ok := ParseInt(b)
+	switch {
+	case !ok:
+		return 0, ErrClaimMinIdleNotInt
+	case n < 0:
+		return 0, ErrClaimMinIdleNegative
+	}
+	return n, nil
 }
 
 // parseXRead parses XREAD [COUNT n] [BLOCK ms] STREAMS key... id... in

@@ -42,7 +42,7 @@ func xreadgroupKeys(args [][]byte) []int {
 loop:
 	for i := 1; i < len(args); i++ {
 		switch a := args[i]; {
-		case EqualFold(a, "block"), EqualFold(a, "count"):
+		case EqualFold(a, "block"), EqualFold(a, "count"), EqualFold(a, "claim"):
 			i++
 		case EqualFold(a, "group"):
 			i += 2
@@ -68,9 +68,15 @@ loop:
 // xreadgroupArgs is a parsed XREADGROUP.
 type xreadgroupArgs struct {
 	Group, Consumer []byte
-	// Count limits the entries per stream; 0 means no limit.
+	// Count limits the entries per stream; 0 means no limit. With CLAIM,
+	// the claimed entries and the new ones share it, per stream.
 	Count int64
 	NoAck bool
+	// Claim is set by CLAIM min-idle-time (Redis 8.4): a '>' read first
+	// claims the group's pending entries idle at least MinIdle ms
+	// (xreadgroup_claim.go).
+	Claim   bool
+	MinIdle int64
 	// Block is set by BLOCK; Deadline is then its end (zero: BLOCK 0).
 	Block    bool
 	Deadline time.Time
@@ -81,14 +87,16 @@ type xreadgroupArgs struct {
 }
 
 // parseXReadGroup parses XREADGROUP GROUP group consumer [COUNT n]
-// [BLOCK ms] [NOACK] STREAMS key... id... in Redis's order of checks; now
+// [BLOCK ms] [CLAIM min-idle-time] [NOACK] STREAMS key... id... (the
+// options in any order) in Redis's order of checks; now
 // is the command's time in Unix ms, for BLOCK's range check.
 func parseXReadGroup(args [][]byte, now int64) (xreadgroupArgs, error) {
 	o, err := parseReadOptions(args, now, true)
 	if err != nil {
 		return xreadgroupArgs{}, err
 	}
-	a := xreadgroupArgs{Group: o.Group, Consumer: o.Consumer, Count: o.Count, NoAck: o.NoAck, Block: o.Block, Deadline: o.Deadline}
+	a := xreadgroupArgs{Group: o.Group, Consumer: o.Consumer, Count: o.Count, NoAck: o.NoAck,
+		Claim: o.Claim, MinIdle: o.MinIdle, Block: o.Block, Deadline: o.Deadline}
 	streamsAt := o.streamsAt
 	if a.Group == nil {
 		return xreadgroupArgs{}, ErrXReadGroupNoGroup
@@ -100,7 +108,7 @@ func parseXReadGroup(args [][]byte, now int64) (xreadgroupArgs, error) {
 }
 
 // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds]
-// [NOACK] STREAMS key [key ...] id [id ...]
+// [CLAIM min-idle-time] [NOACK] STREAMS key [key ...] id [id ...]
 func xreadgroupCmd(c *Ctx) error {
 	a, err := parseXReadGroup(c.Args, c.Now)
 	if err != nil {
@@ -158,9 +166,10 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if c.Waking && !newEntriesFor(reads) {
+	if c.Waking && !a.readyFor(reads, c.Now) {
 		// Woken for nothing (the new entries are gone, or another key's
 		// change): keep waiting without touching the consumers.
+		a.armClaim(c, reads)
 		return errKeepWaiting
 	}
 	w := c.W
@@ -172,7 +181,12 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 		c.S.stats.keyspaceRead(true)
 		cons := seenConsumer(c, a.Keys[i], r.g, a.Consumer)
 		s := r.o.Stream
-		if r.history || hasAfter(s, r.g.LastID) {
+		// CLAIM applies to '>' reads only; a history read ignores it.
+		var claimed []pel.IdleClaim
+		if a.Claim && !r.history {
+			claimed = a.claimIdle(c, r.o, r.g, cons)
+		}
+		if r.history || len(claimed) > 0 || hasAfter(s, r.g.LastID) {
 			served++
 			if !resp3 {
 				w.Array(2)
@@ -181,7 +195,7 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 			if r.history {
 				serveHistory(c, r.o, r.g, cons, r.after, countArg(a.Count))
 			} else {
-				a.serveNew(c, r.o, r.g, cons)
+				a.serveNew(c, r.o, r.g, cons, claimed)
 			}
 		}
 		putConsumer(c, r.o, r.g, cons)
@@ -198,6 +212,7 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 		w.NullArray()
 		return nil
 	}
+	a.armClaim(c, reads)
 	if c.Waking {
 		// Woken, and still nothing: the wait goes on.
 		return errKeepWaiting
@@ -206,29 +221,51 @@ func (a *xreadgroupArgs) run(c *Ctx) error {
 	return c.Block(b.Keys, b.Deadline, true, b.run, xreadTimedOut)
 }
 
-// newEntriesFor reports whether some stream has entries its group has not
-// delivered: what a woken '>' read needs to be served.
-func newEntriesFor(reads []groupRead) bool {
+// readyFor reports whether some stream has entries its group has not
+// delivered, or (with CLAIM) pending entries idle long enough: what a woken
+// '>' read needs to be served.
+func (a *xreadgroupArgs) readyFor(reads []groupRead, now int64) bool {
 	for _, r := range reads {
 		if r.history || hasAfter(r.o.Stream, r.g.LastID) {
 			return true
+		}
+		if a.Claim {
+			if at, ok := r.g.ClaimableAt(a.MinIdle); ok && at <= now {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-// serveNew writes the array of entries after g's LastID, at most a.Count,
-// delivering them to cons: the group's cursor and read counter move with
-// each entry, and unless NOACK each becomes pending for cons.
-func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer) {
+// serveNew writes the array of the entries claimed (with CLAIM) followed by
+// the entries after g's LastID, at most a.Count in all, delivering the new
+// ones to cons: the group's cursor and read counter move with each entry,
+// and unless NOACK each becomes pending for cons. With CLAIM every entry
+// carries its idle time and delivery count (0 and 0 for new ones).
+func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer, claimed []pel.IdleClaim) {
 	w := c.W
 	s := o.Stream
 	start, _ := g.LastID.Next()
 	mark := w.Len()
-	n := 0
-	s.Range(start, stream.Max, countArg(a.Count), func(id stream.ID, fields [][]byte) bool {
+	writeClaimed(w, s, claimed)
+	n := len(claimed)
+	count := countArg(a.Count)
+	if count > 0 && n >= count {
+		insertArrayHeader(w, mark, n)
+		return
+	}
+	if count > 0 {
+		count -= n
+	}
+	delivered := 0
+	s.Range(start, stream.Max, count, func(id stream.ID, fields [][]byte) bool {
 		advanceGroup(s, g, id)
-		writeEntry(w, id, fields)
+		if a.Claim {
+			writeClaimEntry(w, id, fields, 0, 0)
+		} else {
+			writeEntry(w, id, fields)
+		}
 		if !a.NoAck {
 			// Normally the entry is new to the PEL; after XGROUP SETID
 			// moved the cursor back it may be pending already, and its
@@ -242,10 +279,11 @@ func (a *xreadgroupArgs) serveNew(c *Ctx, o *Object, g *pel.Group, cons *pel.Con
 			}
 		}
 		n++
+		delivered++
 		return true
 	})
 	insertArrayHeader(w, mark, n)
-	if n > 0 {
+	if delivered > 0 {
 		putGroup(c, o, g)
 		// Redis counts one change per stream served, however many
 		// entries it delivered.

@@ -58,6 +58,9 @@ func (g *Group) Check() error {
 	if total != g.pel.Len() {
 		return fmt.Errorf("group %q: consumers hold %d records, group PEL %d", g.name, total, g.pel.Len())
 	}
+	if err := g.checkTimeIndex(); err != nil {
+		return err
+	}
 	pcur := g.pel.Seek(stream.Min)
 	for {
 		id, p, ok := pcur.Next()
@@ -97,6 +100,33 @@ func (s *Groups) Check() error {
 		}
 		if err := g.Check(); err != nil {
 			return err
+		}
+	}
+}
+
+// checkTimeIndex verifies the delivery-time index, when the group has one:
+// it holds exactly the PEL's records, each under its current time and ID.
+func (g *Group) checkTimeIndex() error {
+	if g.byTime == nil {
+		return nil
+	}
+	if err := g.byTime.check(); err != nil {
+		return fmt.Errorf("group %q time index: %w", g.name, err)
+	}
+	if g.byTime.Len() != g.pel.Len() {
+		return fmt.Errorf("group %q: time index holds %d records, PEL %d", g.name, g.byTime.Len(), g.pel.Len())
+	}
+	cur := g.byTime.SeekFirst()
+	for {
+		k, p, ok := cur.Next()
+		if !ok {
+			return nil
+		}
+		if k != keyOf(p) {
+			return fmt.Errorf("group %q: record %v filed in the time index under %d, delivered at %d", g.name, p.id, k.t, p.deliveryTime)
+		}
+		if gp, _ := g.pel.Get(p.id); gp != p {
+			return fmt.Errorf("group %q: time index holds %v, which the PEL lacks", g.name, p.id)
 		}
 	}
 }

@@ -39,11 +39,19 @@
 // group that was destroyed, fail with ErrNotMember or ErrGroupDestroyed
 // rather than corrupting the indexes.
 //
+// # Delivery-time order
+//
+// Redis 8.4's XREADGROUP ... CLAIM claims a group's pending entries most
+// idle first, which wants them ordered by delivery time too. That index
+// (claimidle.go: Group.ClaimIdle, Group.ClaimableAt) is built lazily, on a
+// group's first CLAIM read, and maintained from then on; groups that never
+// claim that way have none and pay nothing for it. It is memory only and
+// rebuilt after a restart on the next CLAIM read.
+//
 // # Room for what comes next
 //
-// Redis 8's XREADGROUP ... CLAIM and XNACK, and redelivery or dead-lettering
-// after an ack timeout, want a group's pending entries also ordered by
-// delivery time; XACKDEL, XDELEX and the KEEPREF/DELREF/ACKED trimming
+// XNACK, and redelivery or dead-lettering after an ack timeout, can use
+// the same delivery-time index; XACKDEL, XDELEX and the KEEPREF/DELREF/ACKED trimming
 // options want to know, per entry, whether every group has acknowledged it.
 // The latter is in refs.go: Groups.Referenced, MinLastID, AnyPending and
 // AckAll answer from the groups themselves (O(groups) lookups per entry, no
@@ -56,10 +64,10 @@
 //     unlinkID is unlink for a record known by its ID only), setOwner
 //     (a record moves between consumers) and setDelivery (its delivery time
 //     or count changes). Records are built complete and then linked; no
-//     other code writes a record's delivery fields or touches an index. A
+//     other code writes a record's delivery fields or touches an index. The
 //     delivery-time index (a btree keyed by time then ID, the same generic
-//     tree) is maintained in link, unlinkGroupLevel, unlinkID and
-//     setDelivery, and nowhere else.
+//     tree), once built, is maintained in link, unlinkGroupLevel, unlinkID
+//     and setDelivery, and nowhere else.
 //   - Every Group keeps a pointer to its Groups, so link and unlink can also
 //     maintain a per-stream reference index (ID -> how many groups hold it
 //     pending) that answers "has every group acknowledged this entry" along

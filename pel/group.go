@@ -28,6 +28,9 @@ type Group struct {
 	groups    *Groups // nil once destroyed
 	pel       pelIndex
 	consumers btree[name, *Consumer]
+	// byTime indexes the PEL by delivery time then ID, for XREADGROUP's
+	// CLAIM option; nil until the group's first CLAIM read (claimidle.go).
+	byTime *btree[timeKey, *Pending]
 }
 
 // Name returns the group's name. The string is immutable.
@@ -370,6 +373,9 @@ func (g *Group) LoadPending(id stream.ID, owner *Consumer, deliveryTime int64, d
 func (g *Group) link(p *Pending) {
 	g.pel.Set(p.id, p)
 	p.owner.pel.Set(p.id, p)
+	if g.byTime != nil {
+		g.timeLink(p)
+	}
 }
 
 // unlink removes p from the group and from its owner.
@@ -387,6 +393,9 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 	if !ok {
 		return nil, false
 	}
+	if g.byTime != nil {
+		g.timeUnlink(p)
+	}
 	p.owner.pel.Delete(id)
 	p.owner = nil
 	return p, true
@@ -396,6 +405,9 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 // discards the owner's index as a whole.
 func (g *Group) unlinkGroupLevel(p *Pending) {
 	g.pel.Delete(p.id)
+	if g.byTime != nil {
+		g.timeUnlink(p)
+	}
 }
 
 // setOwner moves p to c's PEL.
@@ -410,6 +422,9 @@ func (g *Group) setOwner(p *Pending, c *Consumer) {
 
 // setDelivery changes p's delivery time and count.
 func (g *Group) setDelivery(p *Pending, t int64, count uint64) {
+	if g.byTime != nil && t != p.deliveryTime {
+		g.timeMove(p, t)
+	}
 	p.deliveryTime = t
 	p.deliveryCount = count
 }

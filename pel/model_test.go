@@ -50,6 +50,46 @@ func (m *model) states(ids []stream.ID) []pendingState {
 	return out
 }
 
+// claimIdle is XREADGROUP ... CLAIM: the records idle at least minIdle,
+// by delivery time then ID, up to count (0: all) live ones, the deleted
+// ones met on the way dropped; each claimed to to at now.
+func (m *model) claimIdle(to string, minIdle int64, count int, now int64, exists func(stream.ID) bool) ([]claimedView, []stream.ID) {
+	ids := m.sortedIDs("")
+	slices.SortStableFunc(ids, func(a, b stream.ID) int {
+		ta, tb := m.pel[a].time, m.pel[b].time
+		switch {
+		case ta < tb:
+			return -1
+		case ta > tb:
+			return 1
+		}
+		return 0
+	})
+	claimed := []claimedView{}
+	var deleted []stream.ID
+	for _, id := range ids {
+		r := m.pel[id]
+		if count > 0 && len(claimed) == count {
+			break
+		}
+		if minIdle > 0 && now-r.time < minIdle {
+			break
+		}
+		if !exists(id) {
+			deleted = append(deleted, id)
+			delete(m.pel, id)
+			continue
+		}
+		claimed = append(claimed, claimedView{id, max(now-r.time, 0), r.count})
+		r.owner, r.time = to, now
+		r.count++
+	}
+	if len(claimed) > 0 {
+		m.consumers[to].active = now
+	}
+	return claimed, deleted
+}
+
 func (m *model) claim(id stream.ID, to string, now int64, o ClaimOptions) error {
 	r, ok := m.pel[id]
 	if !ok && !o.Force {
@@ -232,6 +272,25 @@ func TestModel(t *testing.T) {
 				t.Fatalf("step %d: autoclaim = %+v, model %+v", step, got, want)
 			}
 			counts["autoclaim"]++
+		case op < 89: // XREADGROUP ... CLAIM
+			c := handles[n]
+			if _, live := m.consumers[n]; !live {
+				break
+			}
+			minIdle, count := int64(rng.IntN(300)), rng.IntN(4)
+			res, err := g.ClaimIdle(c, minIdle, count, now, exists)
+			if err != nil {
+				t.Fatalf("step %d: ClaimIdle: %v", step, err)
+			}
+			got := []claimedView{}
+			for _, x := range res.Claimed {
+				got = append(got, claimedView{x.P.ID(), x.Idle, x.Count})
+			}
+			want, deleted := m.claimIdle(n, minIdle, count, now, exists)
+			if !slices.Equal(got, want) || !slices.Equal(res.Deleted, deleted) {
+				t.Fatalf("step %d: ClaimIdle(%q, %d, %d) = %v deleted %v; model %v deleted %v", step, n, minIdle, count, got, res.Deleted, want, deleted)
+			}
+			counts["claimidle"]++
 		case op < 95: // XPENDING extended form
 			q := Query{Start: randID(), End: randID(), Count: rng.IntN(6), Now: now}
 			if rng.IntN(2) == 0 {
