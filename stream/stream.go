@@ -55,6 +55,10 @@ type Stream struct {
 	// checking limits.
 	cfgChanged bool
 
+	// idmp is the idempotent-production state, nil until the first XADD
+	// with IDMP or IDMPAUTO or XCFGSET needs it.
+	idmp *Idmp
+
 	fields [][]byte // scratch handed to readers
 	names  [][]byte // scratch: master field names of the node being read
 }
@@ -65,6 +69,19 @@ func New(cfg Config) *Stream {
 	s.SetConfig(cfg)
 	return s
 }
+
+// Idmp returns the stream's idempotent-production state, creating it with
+// the default settings on first use.
+func (s *Stream) Idmp() *Idmp {
+	if s.idmp == nil {
+		s.idmp = NewIdmp()
+	}
+	return s.idmp
+}
+
+// PeekIdmp returns the stream's idempotent-production state, or nil when
+// nothing used it yet (readers: nil means the defaults and no iids).
+func (s *Stream) PeekIdmp() *Idmp { return s.idmp }
 
 // SetConfig changes the node limits. Like Redis, the limits are consulted
 // at each append, when deciding whether the last node can take the entry;
