@@ -109,6 +109,7 @@ func (m *Idmp) Record(pid, iid string, id ID, now int64, drop Dropped) {
 	for p.len() >= m.MaxSize {
 		m.dropOldest(pid, p, drop)
 	}
+	m.producers[pid] = p // dropOldest removes a producer it empties (MaxSize 1)
 	p.byIID[iid] = IdmpRecord{ID: id, AddedMs: now}
 	p.order = append(p.order, iid)
 	m.iids++

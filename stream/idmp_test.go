@@ -42,6 +42,11 @@ func TestIdmp(t *testing.T) {
 				{pid: "p", iid: "3", want: "4-0"},
 				{pid: "p", iid: "2", want: "9-0"}}, // 2 went when 1 came back
 			pids: 1, iids: 3, added: 6, dups: 2, dropped: "p/1 p/2 p/3"},
+		{name: "maxsize 1 keeps the last iid only",
+			ops: []idmpOp{{dur: 60, max: 1},
+				{pid: "p", iid: "1", want: "2-0"}, {pid: "p", iid: "2", want: "3-0"},
+				{pid: "p", iid: "2", want: "3-0"}, {pid: "p", iid: "1", want: "5-0"}},
+			pids: 1, iids: 1, added: 3, dups: 1, dropped: "p/1 p/2"},
 		{name: "duration expires lazily",
 			ops: []idmpOp{{dur: 1, max: 100},
 				{pid: "p", iid: "a", ms: 1000, want: "2-0"},
