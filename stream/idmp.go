@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"unsafe"
 )
 
 // Redis 8.6's limits and defaults for idempotent production (XADD IDMP and
@@ -48,6 +49,21 @@ type Idmp struct {
 
 	producers map[string]*producer
 	iids      int // sum of the producers' live iids
+	bytes     int // the iids' and pids' lengths, for MemoryUsage
+}
+
+// Estimated bytes an iid and a producer take besides their names: an iid's
+// queue slot and map entry (key header, record, the map's share), and a
+// producer's map entry, struct and empty map.
+const (
+	iidOverhead      = 16 + 16 + 24 + 16
+	producerOverhead = 16 + 8 + 48 + 48
+)
+
+// MemoryUsage estimates the bytes the state occupies (MEMORY USAGE, INFO
+// used_memory), in constant time.
+func (m *Idmp) MemoryUsage() int {
+	return int(unsafe.Sizeof(*m)) + m.bytes + m.iids*iidOverhead + len(m.producers)*producerOverhead
 }
 
 // producer is one pid's iids in insertion order: order[head:] is the queue
@@ -104,15 +120,20 @@ func (m *Idmp) Record(pid, iid string, id ID, now int64, drop Dropped) {
 	p := m.producers[pid]
 	if p == nil {
 		p = &producer{byIID: map[string]IdmpRecord{}}
-		m.producers[pid] = p
 	}
 	for p.len() >= m.MaxSize {
 		m.dropOldest(pid, p, drop)
 	}
-	m.producers[pid] = p // dropOldest removes a producer it empties (MaxSize 1)
+	if len(p.byIID) == 0 {
+		// New, or emptied by dropOldest, which removes such a producer
+		// (MaxSize 1).
+		m.producers[pid] = p
+		m.bytes += len(pid)
+	}
 	p.byIID[iid] = IdmpRecord{ID: id, AddedMs: now}
 	p.order = append(p.order, iid)
 	m.iids++
+	m.bytes += len(iid)
 	m.Added++
 }
 
@@ -132,7 +153,7 @@ func (m *Idmp) Configure(duration *int64, maxSize *int) bool {
 	}
 	if changed {
 		clear(m.producers)
-		m.iids = 0
+		m.iids, m.bytes = 0, 0
 	}
 	return changed
 }
@@ -145,6 +166,7 @@ func (m *Idmp) Restore(pid, iid string, r IdmpRecord) {
 	if p == nil {
 		p = &producer{byIID: map[string]IdmpRecord{}}
 		m.producers[pid] = p
+		m.bytes += len(pid)
 	}
 	if _, dup := p.byIID[iid]; dup {
 		return
@@ -152,6 +174,7 @@ func (m *Idmp) Restore(pid, iid string, r IdmpRecord) {
 	p.byIID[iid] = r
 	p.order = append(p.order, iid)
 	m.iids++
+	m.bytes += len(iid)
 }
 
 // Finish orders each producer's restored iids as they were recorded. The
@@ -176,7 +199,7 @@ func (m *Idmp) Each(fn func(pid, iid string, r IdmpRecord)) {
 // Clone returns a deep copy (COPY).
 func (m *Idmp) Clone() *Idmp {
 	c := &Idmp{Duration: m.Duration, MaxSize: m.MaxSize, Added: m.Added, Duplicates: m.Duplicates,
-		producers: make(map[string]*producer, len(m.producers)), iids: m.iids}
+		producers: make(map[string]*producer, len(m.producers)), iids: m.iids, bytes: m.bytes}
 	for pid, p := range m.producers {
 		q := &producer{byIID: make(map[string]IdmpRecord, p.len()), order: slices.Clone(p.order[p.head:])}
 		for _, iid := range q.order {
@@ -190,8 +213,9 @@ func (m *Idmp) Clone() *Idmp {
 // Check verifies the invariants: each producer's queue and map hold the
 // same iids, at most MaxSize of them and at least one; the counts add up.
 func (m *Idmp) Check() error {
-	n := 0
+	n, bytes := 0, 0
 	for pid, p := range m.producers {
+		bytes += len(pid)
 		q := p.order[p.head:]
 		if len(q) != len(p.byIID) || len(q) == 0 || len(q) > m.MaxSize {
 			return fmt.Errorf("idmp: producer %q queues %d iids, maps %d, max %d", pid, len(q), len(p.byIID), m.MaxSize)
@@ -200,11 +224,12 @@ func (m *Idmp) Check() error {
 			if _, ok := p.byIID[iid]; !ok {
 				return fmt.Errorf("idmp: producer %q queues %q, which it does not map", pid, iid)
 			}
+			bytes += len(iid)
 		}
 		n += len(q)
 	}
-	if n != m.iids {
-		return fmt.Errorf("idmp: %d iids counted, %d held", m.iids, n)
+	if n != m.iids || bytes != m.bytes {
+		return fmt.Errorf("idmp: %d iids (%d bytes) counted, %d (%d bytes) held", m.iids, m.bytes, n, bytes)
 	}
 	return nil
 }
@@ -249,12 +274,15 @@ func (m *Idmp) dropOldest(pid string, p *producer, drop Dropped) {
 	p.head++
 	delete(p.byIID, iid)
 	m.iids--
+	m.bytes -= len(iid)
 	if drop != nil {
 		drop(pid, iid)
 	}
 	switch {
 	case p.len() == 0:
 		delete(m.producers, pid)
+		m.bytes -= len(pid)
+		p.order, p.head = p.order[:0], 0
 	case p.head > len(p.order)/2:
 		// Compact, so the queue's memory stays proportional to its length.
 		n := copy(p.order, p.order[p.head:])

@@ -268,8 +268,12 @@ func (s *Stream) RadixNodes() int { return s.tree.TrieNodes() }
 
 // MemoryUsage estimates the bytes the stream occupies: its packed nodes
 // (capacity, plus 1/16 for the allocator's rounding to size classes), their
-// headers and the index over them.
+// headers and the index over them, and its idempotent-production state.
 func (s *Stream) MemoryUsage() int {
-	return int(unsafe.Sizeof(*s)) + s.bufBytes + s.bufBytes/16 +
+	n := int(unsafe.Sizeof(*s)) + s.bufBytes + s.bufBytes/16 +
 		s.tree.Len()*int(unsafe.Sizeof(node{})) + s.tree.MemoryUsage()
+	if s.idmp != nil {
+		n += s.idmp.MemoryUsage()
+	}
+	return n
 }
