@@ -140,6 +140,25 @@ func truncate(b []byte, n int) []byte {
 	return b
 }
 
+// Error texts of Redis 8.6's idempotent production (XADD IDMP | IDMPAUTO,
+// XCFGSET), as Redis 8.6's tests (tests/unit/type/stream.tcl) match them:
+// with globs around these texts, and "ERR " in front, as addReplyError
+// writes. The range texts are those a client suite compares whole; the
+// XCFGSET page's "ERR invalid duration" and "ERR invalid maxsize" disagree
+// with the tests and are not used. ErrXCfgSetNoOption is the part two
+// client suites match as a prefix; whether Redis's text goes on is not
+// known.
+const (
+	ErrIdmpTwice         Error = "ERR IDMP/IDMPAUTO specified multiple times"
+	ErrIdmpExplicitID    Error = "ERR IDMP/IDMPAUTO can be used only with auto-generated IDs"
+	ErrIdmpEmptyPid      Error = "ERR IDMP requires a non-empty producer ID"
+	ErrIdmpEmptyIid      Error = "ERR IDMP requires a non-empty idempotent ID"
+	ErrIdmpAutoEmptyPid  Error = "ERR IDMPAUTO requires a non-empty producer ID"
+	ErrIdmpDurationRange Error = "ERR IDMP-DURATION must be between 1 and 86400 seconds"
+	ErrIdmpMaxSizeRange  Error = "ERR IDMP-MAXSIZE must be between 1 and 10000 entries"
+	ErrXCfgSetNoOption   Error = "ERR At least one parameter must be specified"
+)
+
 // Error texts of the non-group stream commands (XADD, XTRIM, XRANGE, XREAD,
 // XSETID, XINFO), verbatim from Redis 7.4.
 const (

@@ -161,6 +161,42 @@ func (l *loader) finish() error {
 	st.SetLastID(m.LastID)
 	st.SetMaxDeletedID(m.MaxDeletedID)
 	st.SetEntriesAdded(m.EntriesAdded)
+	return restoreIdmp(st, m.Idmp, l.curUID)
+}
+
+// restoreIdmp applies a stream's idempotent-production settings and
+// counters once its idempotent IDs (loaded before, see Idmp) are in.
+func restoreIdmp(st *stream.Stream, m persist.IdmpMeta, uid uint64) error {
+	if m == (persist.IdmpMeta{}) && st.PeekIdmp() == nil {
+		return nil
+	}
+	x := st.Idmp()
+	if m.Duration != 0 {
+		if m.Duration < 1 || m.Duration > stream.IdmpMaxDuration {
+			return corruptLoad("stream uid %d: IDMP duration %d", uid, m.Duration)
+		}
+		x.Duration = m.Duration
+	}
+	if m.MaxSize != 0 {
+		if m.MaxSize < 1 || m.MaxSize > stream.IdmpMaxMaxSize {
+			return corruptLoad("stream uid %d: IDMP maxsize %d", uid, m.MaxSize)
+		}
+		x.MaxSize = int(m.MaxSize)
+	}
+	x.Added, x.Duplicates = m.Added, m.Duplicates
+	x.Finish()
+	if err := x.Check(); err != nil {
+		return corruptLoad("stream uid %d: %v", uid, err)
+	}
+	return nil
+}
+
+// Idmp implements persist.Loader.
+func (l *loader) Idmp(uid uint64, pid, iid []byte, id stream.ID, ms int64) error {
+	if err := l.stream(uid); err != nil {
+		return err
+	}
+	l.cur.Stream.Idmp().Restore(string(pid), string(iid), stream.IdmpRecord{ID: id, AddedMs: ms})
 	return nil
 }
 

@@ -25,10 +25,10 @@ func streamCommands() []*Command {
 
 func TestStreamCommandRows(t *testing.T) {
 	rows := streamCommands()
-	// 15 commands (Redis 7.4's 13, Redis 8.2's XDELEX and XACKDEL), XGROUP
-	// with 6 subcommands, XINFO with 4.
-	if len(rows) != 27 {
-		t.Errorf("%d stream command rows, want 27", len(rows))
+	// 16 commands (Redis 7.4's 13, Redis 8.2's XDELEX and XACKDEL, Redis
+	// 8.6's XCFGSET), XGROUP with 6 subcommands, XINFO with 4.
+	if len(rows) != 28 {
+		t.Errorf("%d stream command rows, want 28", len(rows))
 	}
 	for _, c := range rows {
 		container := c.Sub != nil

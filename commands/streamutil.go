@@ -141,7 +141,20 @@ type addTrimArgs struct {
 	// IDPos is the index of XADD's ID argument (len(args) when there is
 	// none).
 	IDPos int
+	// Idmp is XADD's IDMP (Pid and Iid given) or IDMPAUTO (Pid only)
+	// option, Redis 8.6; Pid and Iid are copies, as the state keeps them.
+	Idmp     idmpMode
+	Pid, Iid string
 }
+
+// idmpMode says which idempotent-production option an XADD has.
+type idmpMode uint8
+
+const (
+	idmpNone  idmpMode = iota
+	idmpGiven          // IDMP producer-id idempotent-id
+	idmpAuto           // IDMPAUTO producer-id
+)
 
 // parseAddOrTrim parses the options of XADD (xadd true) or XTRIM from
 // args[2:], in Redis's order of checks. For XADD it stops at the ID
@@ -198,6 +211,29 @@ loop:
 			i++
 		case xadd && EqualFold(opt, "nomkstream"):
 			a.NoMkStream = true
+		case xadd && more >= 2 && EqualFold(opt, "idmp"):
+			// The two words after IDMP are its arguments whatever they
+			// are ("*" included), as in Redis.
+			if a.Idmp != idmpNone {
+				return a, ErrIdmpTwice
+			}
+			a.Idmp, a.Pid, a.Iid = idmpGiven, string(args[i+1]), string(args[i+2])
+			if len(a.Pid) == 0 {
+				return a, ErrIdmpEmptyPid
+			}
+			if len(a.Iid) == 0 {
+				return a, ErrIdmpEmptyIid
+			}
+			i += 2
+		case xadd && more >= 1 && EqualFold(opt, "idmpauto"):
+			if a.Idmp != idmpNone {
+				return a, ErrIdmpTwice
+			}
+			a.Idmp, a.Pid = idmpAuto, string(args[i+1])
+			if len(a.Pid) == 0 {
+				return a, ErrIdmpAutoEmptyPid
+			}
+			i++
 		case isRefPolicy(opt):
 			// Redis 8.2. Given more than once, the last one counts
 			// (Redis's tests do not say otherwise). Accepted without a
@@ -216,6 +252,9 @@ loop:
 		}
 	}
 	a.IDPos = i
+	if a.Idmp != idmpNone && a.IDGiven {
+		return a, ErrIdmpExplicitID
+	}
 	if t.Limit != 0 && t.Strategy == trimNone {
 		return a, ErrLimitNoStrategy
 	}
@@ -300,7 +339,18 @@ func putStreamMeta(c *Ctx, o *Object) {
 		MaxDeletedID: s.MaxDeletedID(),
 		FirstID:      s.FirstID(),
 		EntriesAdded: s.EntriesAdded(),
+		Idmp:         idmpMeta(s),
 	})
+}
+
+// idmpMeta returns the metadata record's share of s's idempotent-production
+// state: nothing for a stream that never used it.
+func idmpMeta(s *stream.Stream) persist.IdmpMeta {
+	x := s.PeekIdmp()
+	if x == nil {
+		return persist.IdmpMeta{}
+	}
+	return persist.IdmpMeta{Duration: x.Duration, MaxSize: int64(x.MaxSize), Added: x.Added, Duplicates: x.Duplicates}
 }
 
 // writeID writes an ID as a bulk string without allocating. Its length is

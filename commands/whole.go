@@ -23,7 +23,11 @@ func (s *Server) addWhole(db *DB, key string, o *Object) {
 	st := o.Stream
 	b.AddStreamMeta(o.UID, persist.StreamMeta{
 		LastID: st.LastID(), MaxDeletedID: st.MaxDeletedID(), FirstID: st.FirstID(), EntriesAdded: st.EntriesAdded(),
+		Idmp: idmpMeta(st),
 	})
+	if x := st.PeekIdmp(); x != nil {
+		x.Each(func(pid, iid string, r stream.IdmpRecord) { b.AddIdmp(o.UID, pid, iid, r.ID, r.AddedMs) })
+	}
 	last := st.Nodes()
 	i := 0
 	st.EachNode(func(n *stream.NodeInfo) bool {

@@ -94,6 +94,7 @@ func (a *xaddArgs) nextID(s *stream.Stream, now int64) (stream.ID, error) {
 }
 
 // XADD key [NOMKSTREAM] [KEEPREF | DELREF | ACKED]
+// [IDMPAUTO producer-id | IDMP producer-id idempotent-id]
 // [MAXLEN|MINID [=|~] threshold [LIMIT count]]
 // *|ms-*|ms-seq field value [field value ...]
 func xaddCmd(c *Ctx) error {
@@ -108,6 +109,12 @@ func xaddCmd(c *Ctx) error {
 			return nil
 		}
 		o = c.Create(a.Key)
+	}
+	if a.Idmp == idmpAuto {
+		a.Iid = stream.AutoIID(a.Fields)
+	}
+	if a.Idmp != idmpNone && xaddDuplicate(c, o, &a) {
+		return nil
 	}
 	s := o.Stream
 	if s.LastID() == stream.Max {
@@ -130,6 +137,10 @@ func xaddCmd(c *Ctx) error {
 		c.Batch().AddNode(o.UID, span, node)
 	}
 	c.Batch().AddEntry(o.UID, id, a.Fields)
+	if a.Idmp != idmpNone {
+		s.Idmp().Record(a.Pid, a.Iid, id, c.Now, idmpDropper(c, o))
+		c.Batch().AddIdmp(o.UID, a.Pid, a.Iid, id, c.Now)
+	}
 	writeID(c.W, id)
 	c.Dirty(1)
 	c.Notify(evStream, "xadd", a.Key)
@@ -140,4 +151,32 @@ func xaddCmd(c *Ctx) error {
 	c.Touch(a.Key)
 	c.Signal(a.Key)
 	return nil
+}
+
+// xaddDuplicate answers an XADD with IDMP or IDMPAUTO whose (producer,
+// idempotent ID) o's stream still remembers: the ID of the entry that pair
+// added, even if that entry was deleted or trimmed since (the map is kept
+// by time and count only, and Redis documents the original ID as the
+// reply). Nothing is added or trimmed and no event fires; only the
+// duplicates counter moves, and it is recorded with the metadata, as are
+// the iids the lookup expired. It reports whether it answered.
+func xaddDuplicate(c *Ctx, o *Object, a *xaddArgs) bool {
+	x := o.Stream.PeekIdmp()
+	if x == nil {
+		return false
+	}
+	id, ok := x.Lookup(a.Pid, a.Iid, c.Now, idmpDropper(c, o))
+	if !ok {
+		return false
+	}
+	x.Duplicate()
+	putStreamMeta(c, o)
+	writeID(c.W, id)
+	return true
+}
+
+// idmpDropper records in the running command's batch each idempotent ID
+// of o that expiry or eviction forgets.
+func idmpDropper(c *Ctx, o *Object) stream.Dropped {
+	return func(pid, iid string) { c.Batch().AddIdmpDel(o.UID, pid, iid) }
 }

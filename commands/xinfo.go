@@ -1,6 +1,9 @@
 package commands
 
-import "github.com/runnel-db/runnel/stream"
+import (
+	"github.com/runnel-db/runnel/resp"
+	"github.com/runnel-db/runnel/stream"
+)
 
 // The XINFO container is registered from a variable's initializer, which Go
 // runs before every init function of the package: the subcommand rows of
@@ -103,11 +106,15 @@ func xinfoStreamCmd(c *Ctx) error {
 	}
 	s := o.Stream
 	w := c.W
+	x := s.PeekIdmp()
+	pairs := 10
 	if a.Full {
-		w.Map(9)
-	} else {
-		w.Map(10)
+		pairs = 9
 	}
+	if x != nil {
+		pairs += 6
+	}
+	w.Map(pairs)
 	w.BulkString("length")
 	w.Uint(s.Len())
 	w.BulkString("radix-tree-keys")
@@ -122,6 +129,9 @@ func xinfoStreamCmd(c *Ctx) error {
 	w.Uint(s.EntriesAdded())
 	w.BulkString("recorded-first-entry-id")
 	writeID(w, s.FirstID())
+	if x != nil {
+		writeIdmpInfo(w, x)
+	}
 	if a.Full {
 		w.BulkString("entries")
 		writeRange(w, s, stream.Min, stream.Max, countArg(a.Count), false)
@@ -144,6 +154,27 @@ func xinfoStreamCmd(c *Ctx) error {
 		w.Null()
 	}
 	return nil
+}
+
+// writeIdmpInfo writes Redis 8.6's idempotent-production fields of XINFO
+// STREAM (plain and FULL), where Redis puts them: after
+// recorded-first-entry-id. Redis 8.6 always writes them; runnel writes
+// them only for a stream that used XADD IDMP, IDMPAUTO or XCFGSET, as the
+// XINFO STREAM page describes them ("when IDMP is configured"), so that
+// every other stream's reply stays Redis 7's.
+func writeIdmpInfo(w *resp.Writer, x *stream.Idmp) {
+	w.BulkString("idmp-duration")
+	w.Int(x.Duration)
+	w.BulkString("idmp-maxsize")
+	w.Int(int64(x.MaxSize))
+	w.BulkString("pids-tracked")
+	w.Int(int64(x.Producers()))
+	w.BulkString("iids-tracked")
+	w.Int(int64(x.IIDs()))
+	w.BulkString("iids-added")
+	w.Uint(x.Added)
+	w.BulkString("iids-duplicates")
+	w.Uint(x.Duplicates)
 }
 
 // xinfoHelp is XINFO HELP's reply, Redis 7.4's text.

@@ -75,10 +75,12 @@ type step struct {
 	raw      []byte
 	mods     modifiers
 	expect74 map[int]Value // reply runnel must give, per RESP version, where 7.4 differs
-	// expect82 is the reply Redis 8.2 gives, per RESP version, to a line
-	// the 7.0.15 oracle cannot answer (a command or option it lacks): the
-	// line goes to runnel only, which must give it.
+	// expect82 is the reply Redis 8.2 (or 8.6: newer says which) gives,
+	// per RESP version, to a line the 7.0.15 oracle cannot answer (a
+	// command or option it lacks): the line goes to runnel only, which
+	// must give it.
 	expect82 map[int]Value
+	newer    string // "8.2" for @expect82, "8.6" for @expect86
 	sleep    time.Duration
 	quiet    bool // a middle line of an @repeat, left out of verbose logs
 }
@@ -133,7 +135,7 @@ func parseCases(path, base string, data []byte) (*caseFile, error) {
 		lineNo := i + 1
 		// A reply in the notation may continue over several lines while
 		// its brackets are open.
-		if strings.HasPrefix(line, "@expect74") || strings.HasPrefix(line, "@expect82") {
+		if strings.HasPrefix(line, "@expect74") || strings.HasPrefix(line, "@expect82") || strings.HasPrefix(line, "@expect86") {
 			for openBrackets(line) > 0 && i+1 < len(lines) {
 				i++
 				line += " " + strings.TrimSpace(lines[i])
@@ -215,7 +217,9 @@ func (p *caseParser) line(n int, line string) error {
 	case word == "@expect74" || word == "@expect74/2" || word == "@expect74/3":
 		return p.expect74(word, rest)
 	case word == "@expect82" || word == "@expect82/2" || word == "@expect82/3":
-		return p.expect82(word, rest)
+		return p.expect82(word, rest, "8.2")
+	case word == "@expect86" || word == "@expect86/2" || word == "@expect86/3":
+		return p.expect82(word, rest, "8.6")
 	}
 	return p.command(n, line)
 }
@@ -403,9 +407,10 @@ func (p *caseParser) expect74(word, text string) error {
 	return addExpect(last.expect74, "@expect74", word, text)
 }
 
-// expect82 records an @expect82 reply: what Redis 8.2 answers to a line
-// the oracle cannot be asked (see README.md). It needs a plain line.
-func (p *caseParser) expect82(word, text string) error {
+// expect82 records an @expect82 or @expect86 reply: what Redis version
+// answers to a line the oracle cannot be asked (see README.md). It needs a
+// plain line, and one version per line.
+func (p *caseParser) expect82(word, text, version string) error {
 	last, err := p.expectTarget(word)
 	if err != nil {
 		return err
@@ -416,10 +421,14 @@ func (p *caseParser) expect82(word, text string) error {
 	if last.expect74 != nil {
 		return fmt.Errorf("%s on a line with an @expect74", word)
 	}
+	if last.newer != "" && last.newer != version {
+		return fmt.Errorf("%s on a line with an @expect%s", word, strings.ReplaceAll(last.newer, ".", ""))
+	}
 	if last.expect82 == nil {
 		last.expect82 = map[int]Value{}
 	}
-	return addExpect(last.expect82, "@expect82", word, text)
+	last.newer = version
+	return addExpect(last.expect82, word[:len("@expect82")], word, text)
 }
 
 // expectTarget returns the line an @expect74 or @expect82 belongs to.
@@ -505,7 +514,7 @@ func (p *caseParser) finish() error {
 		if s.expect82 != nil {
 			for _, v := range tc.resp {
 				if _, ok := s.expect82[v]; !ok {
-					return fmt.Errorf("case %q line %d: @expect82 without a reply for RESP%d", tc.name, s.line, v)
+					return fmt.Errorf("case %q line %d: @expect%s without a reply for RESP%d", tc.name, s.line, strings.ReplaceAll(s.newer, ".", ""), v)
 				}
 			}
 		}

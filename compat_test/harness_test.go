@@ -248,6 +248,13 @@ B<
 	if st := f82.cases[0].steps; len(st) != 2 || string(st[0].expect82[3].bytes()) != "*2\r\n:-1\r\n:-1\r\n" || string(st[1].expect82[2].bytes()) != ":0\r\n" || st[0].expect74 != nil {
 		t.Errorf("@expect82 steps: %+v", st)
 	}
+	f86, err := parseCases("x.txt", "x", []byte("=== b\nXCFGSET s\n@expect86 -\"ERR no such key\""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := f86.cases[0].steps; len(st) != 1 || st[0].newer != "8.6" || string(st[0].expect82[2].bytes()) != "-ERR no such key\r\n" {
+		t.Errorf("@expect86 steps: %+v", st)
+	}
 	bad := map[string]string{
 		"no case":             "PING",
 		"bad name":            "=== A b",
@@ -267,6 +274,8 @@ B<
 		"82 on a read":        "=== a\nB> PING\nB<\n@expect82 +PONG",
 		"82 on 74only":        "=== a\n@74only PING\n@expect82 +PONG",
 		"two 82":              "=== a\nPING\n@expect82 +PONG\n@expect82/3 +PONG",
+		"82 and 86":           "=== a\nPING\n@expect82/2 +PONG\n@expect86/3 +PONG",
+		"86 one protocol":     "=== a\nXCFGSET s\n@expect86/3 +OK",
 	}
 	for name, text := range bad {
 		if _, err := parseCases("x.txt", "x", []byte(text)); err == nil {

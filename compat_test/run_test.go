@@ -332,7 +332,7 @@ func compareStep(m mode, st *step, resp int, sides []*side, rs []result) string 
 	label, version := "@expect74", "Redis 7.4"
 	if e, ok := st.expect82[resp]; ok {
 		exp, hasExp = e, true
-		label, version = "@expect82", "Redis 8.2"
+		label, version = "@expect"+strings.ReplaceAll(st.newer, ".", ""), "Redis "+st.newer
 	}
 	o, s := rs[0], rs[1]
 	if m.self {
@@ -593,7 +593,7 @@ func verboseLine(st *step, resp int, sides []*side, rs []result, active int) str
 		show("@expect74", exp)
 	}
 	if exp, ok := st.expect82[resp]; ok {
-		show("@expect82", exp)
+		show("@expect"+strings.ReplaceAll(st.newer, ".", ""), exp)
 	}
 	return sb.String()
 }
@@ -611,7 +611,7 @@ func compactLine(st *step, resp int, sides []*side, rs []result, active int) str
 		}
 	}
 	if exp, ok := st.expect82[resp]; ok {
-		line += "  | @expect82: " + toNotation(exp)
+		line += "  | @expect" + strings.ReplaceAll(st.newer, ".", "") + ": " + toNotation(exp)
 	}
 	return line
 }

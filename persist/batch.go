@@ -46,14 +46,16 @@ type Op struct {
 	Fields [][]byte
 	// Meta is the stream metadata (StreamMeta).
 	Meta StreamMeta
-	// Group and Consumer name the group-level records.
+	// Group and Consumer name the group-level records; for the Idmp ops
+	// they are the producer ID and the idempotent ID.
 	Group, Consumer string
 	// GroupLastID and EntriesRead are a group's cursor (GroupPut).
 	GroupLastID stream.ID
 	EntriesRead int64
 	// SeenTime and ActiveTime are a consumer's clocks in Unix ms (ConsumerPut).
 	SeenTime, ActiveTime int64
-	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut).
+	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut);
+	// DeliveryTime is also when an IdmpPut's iid was recorded (Unix ms).
 	DeliveryTime  int64
 	DeliveryCount uint64
 	// Node is a closed node's packed bytes as stream.Stream.Append reported
@@ -88,7 +90,16 @@ const (
 	// node record. A later EntryDel of one of them marks it deleted; a
 	// later EntryDelRange covering the node's last entry drops the record.
 	NodePut
+	// IdmpPut records that producer Group's idempotent ID Consumer added
+	// entry ID of UID at DeliveryTime (Unix ms); IdmpDel forgets one
+	// (UID, Group, Consumer); IdmpClear forgets all of UID's (XCFGSET).
+	IdmpPut
+	IdmpDel
+	IdmpClear
 )
+
+// lastOpKind is the largest OpKind.
+const lastOpKind = IdmpClear
 
 // StreamMeta is the per-stream metadata Redis keeps besides the entries.
 type StreamMeta struct {
@@ -96,6 +107,18 @@ type StreamMeta struct {
 	MaxDeletedID stream.ID
 	FirstID      stream.ID
 	EntriesAdded uint64
+	// Idmp is the idempotent-production settings and counters (Redis 8.6),
+	// all zero for a stream that never used them; zero settings mean the
+	// defaults.
+	Idmp IdmpMeta
+}
+
+// IdmpMeta is the part of StreamMeta that XADD IDMP and XCFGSET change:
+// the retention in seconds, the per-producer cap, and the lifetime counts
+// of entries added with an iid and of duplicates answered.
+type IdmpMeta struct {
+	Duration, MaxSize int64
+	Added, Duplicates uint64
 }
 
 // Batch collects the effects of write commands, to be committed as a unit
@@ -191,6 +214,27 @@ func (b *Batch) AddStreamMeta(uid uint64, m StreamMeta) {
 		return
 	}
 	b.slot(StreamMetaPut, uid).Meta = m
+}
+
+// AddIdmp appends an IdmpPut: producer pid's iid added entry id of uid at
+// ms (Unix ms).
+func (b *Batch) AddIdmp(uid uint64, pid, iid string, id stream.ID, ms int64) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(IdmpPut, uid)
+	op.Group, op.Consumer, op.ID, op.DeliveryTime = pid, iid, id, ms
+}
+
+// AddIdmpDel appends an IdmpDel of producer pid's iid of uid.
+func (b *Batch) AddIdmpDel(uid uint64, pid, iid string) {
+	if b.counting {
+		b.n++
+		return
+	}
+	op := b.slot(IdmpDel, uid)
+	op.Group, op.Consumer = pid, iid
 }
 
 // AddGroup appends Op{Kind: GroupPut, UID: uid, Group: group, GroupLastID:

@@ -188,6 +188,7 @@ func (l *touchLoader) Node(_ uint64, _ stream.Span, data []byte, _ []stream.ID) 
 func (l *touchLoader) Group(uint64, []byte, stream.ID, int64) error                   { return nil }
 func (l *touchLoader) Consumer(uint64, []byte, []byte, int64, int64) error            { return nil }
 func (l *touchLoader) Pending(uint64, []byte, stream.ID, []byte, int64, uint64) error { return nil }
+func (l *touchLoader) Idmp(uint64, []byte, []byte, stream.ID, int64) error            { return nil }
 
 // BenchmarkLoad loads a store of a million entries (ten streams, a group
 // each, a PEL of 100,000 records) written and closed beforehand. "open+load"

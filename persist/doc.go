@@ -190,7 +190,10 @@
 //	0x03 uid:uint64 'g' G 'p' id       -> deliveryTime:int64 deliveryCount:uint64 owner
 //	                                                                   pending entry
 //	0x03 uid:uint64 'g' G 't' ...      -> (reserved: PEL delivery-time index)
+//	0x03 uid:uint64 'i' len(P):uvarint P iid -> entryID recordedMs:int64
+//	                                                   idempotent ID of producer P
 //	0x03 uid:uint64 'm'                -> lastID maxDeletedID firstID entriesAdded:uint64
+//	                                      [idmpDuration idmpMaxSize iidsAdded iidsDuplicates]
 //	                                                                   stream metadata
 //
 // Version 1 had no deletion marks or node records; versions 1 and 2 kept

@@ -22,6 +22,9 @@ const (
 
 	tagEntry byte = 'e'
 	tagGroup byte = 'g'
+	// tagIdmp keys a producer's idempotent ID (Redis 8.6's XADD IDMP):
+	// tagIdmp | uvarint(len(pid)) | pid | iid -> entry ID | recorded ms.
+	tagIdmp byte = 'i'
 	// tagMeta keys the stream metadata, rewritten by nearly every write to
 	// the stream. It sorts after the entries and groups (see doc.go: a
 	// flushed table then spans only the stream's newest records).
@@ -257,19 +260,65 @@ func appendMetaValue(dst []byte, m StreamMeta) []byte {
 	dst = appendID(dst, m.LastID)
 	dst = appendID(dst, m.MaxDeletedID)
 	dst = appendID(dst, m.FirstID)
-	return binary.BigEndian.AppendUint64(dst, m.EntriesAdded)
+	dst = binary.BigEndian.AppendUint64(dst, m.EntriesAdded)
+	if m.Idmp == (IdmpMeta{}) {
+		return dst
+	}
+	dst = binary.BigEndian.AppendUint64(dst, uint64(m.Idmp.Duration))
+	dst = binary.BigEndian.AppendUint64(dst, uint64(m.Idmp.MaxSize))
+	dst = binary.BigEndian.AppendUint64(dst, m.Idmp.Added)
+	return binary.BigEndian.AppendUint64(dst, m.Idmp.Duplicates)
 }
 
+// metaIdmpLen is the length of the optional tail of a metadata value that
+// holds StreamMeta.Idmp. A stream that never used idempotent production
+// has none, so its record is what versions before Redis 8.6's commands
+// wrote.
+const metaIdmpLen = 32
+
 func parseMetaValue(v []byte) (StreamMeta, bool) {
-	if len(v) != metaValLen {
+	if len(v) != metaValLen && len(v) != metaValLen+metaIdmpLen {
 		return StreamMeta{}, false
 	}
-	return StreamMeta{
+	m := StreamMeta{
 		LastID:       stream.DecodeID(v),
 		MaxDeletedID: stream.DecodeID(v[16:]),
 		FirstID:      stream.DecodeID(v[32:]),
 		EntriesAdded: binary.BigEndian.Uint64(v[48:]),
-	}, true
+	}
+	if t := v[metaValLen:]; len(t) == metaIdmpLen {
+		m.Idmp = IdmpMeta{
+			Duration:   int64(binary.BigEndian.Uint64(t)),
+			MaxSize:    int64(binary.BigEndian.Uint64(t[8:])),
+			Added:      binary.BigEndian.Uint64(t[16:]),
+			Duplicates: binary.BigEndian.Uint64(t[24:]),
+		}
+	}
+	return m, true
+}
+
+// appendIdmpKey appends the key of producer pid's idempotent ID iid of
+// uid. The pid is length-prefixed, so no pid's records are a prefix of
+// another's.
+func appendIdmpKey(dst []byte, uid uint64, pid, iid string) []byte {
+	dst = append(appendDataPrefix(dst, uid), tagIdmp)
+	dst = binary.AppendUvarint(dst, uint64(len(pid)))
+	return append(append(dst, pid...), iid...)
+}
+
+func appendIdmpValue(dst []byte, id stream.ID, ms int64) []byte {
+	return binary.BigEndian.AppendUint64(appendID(dst, id), uint64(ms))
+}
+
+// parseIdmpRecord splits an idempotent-ID record: rest is its key after
+// the tag. pid and iid alias rest.
+func parseIdmpRecord(rest, val []byte) (pid, iid []byte, id stream.ID, ms int64, ok bool) {
+	n, w := binary.Uvarint(rest)
+	if w <= 0 || n >= uint64(len(rest)-w) || len(val) != stream.IDLen+8 {
+		return nil, nil, stream.ID{}, 0, false
+	}
+	pid, iid = rest[w:w+int(n)], rest[w+int(n):]
+	return pid, iid, stream.DecodeID(val), int64(binary.BigEndian.Uint64(val[stream.IDLen:])), n > 0
 }
 
 func appendGroupValue(dst []byte, lastID stream.ID, entriesRead int64) []byte {

@@ -21,8 +21,10 @@ import (
 // Meta, the stream's entries in ascending ID order — its closed nodes
 // (Node), then the entries written one by one since its last node closed
 // (Entry) — and for each group its Group, its Consumers (by name bytes)
-// and its Pending records (by ID). Groups come ordered by name length, then
-// name bytes. Data of a uid no key names is not passed (it is counted in
+// and its Pending records (by ID), then its idempotent IDs (Idmp), ordered
+// by producer-ID length, producer ID, then idempotent ID: not in the order
+// they were recorded. Groups come ordered by name length, then name
+// bytes. Data of a uid no key names is not passed (it is counted in
 // Stats.Orphans).
 type Loader interface {
 	// Key is a key record: name in database db holds stream uid, expiring
@@ -46,6 +48,9 @@ type Loader interface {
 	Consumer(uid uint64, group, consumer []byte, seenTime, activeTime int64) error
 	// Pending is a group's pending entry id, owned by consumer.
 	Pending(uid uint64, group []byte, id stream.ID, consumer []byte, deliveryTime int64, deliveryCount uint64) error
+	// Idmp is producer pid's idempotent ID iid, which added entry id at
+	// ms (Unix ms).
+	Idmp(uid uint64, pid, iid []byte, id stream.ID, ms int64) error
 }
 
 // Stats summarises a Load.
@@ -243,6 +248,12 @@ func (l *loader) record(uid uint64, k, rest, val []byte) error {
 		return nil
 	case tagGroup:
 		return l.groupRecord(uid, k, rest[1:], val)
+	case tagIdmp:
+		pid, iid, id, ms, ok := parseIdmpRecord(rest[1:], val)
+		if !ok {
+			return corruptf(k, "bad idempotent-ID record")
+		}
+		return l.v.idmp(uid, pid, iid, id, ms)
 	}
 	return corruptf(k, "unknown record tag %q", rest[0])
 }

@@ -49,6 +49,7 @@ const (
 	recGroup
 	recConsumer
 	recPending
+	recIdmp
 )
 
 // span32 is a byte range [off, end) of a batch's arena. An arena holds
@@ -69,6 +70,7 @@ type span32 struct{ off, end uint32 }
 //	recGroup:    a group, ids[0] last ID, x entries read
 //	recConsumer: a group, b consumer, x seen, y active
 //	recPending:  a group, b owner, ids[0] id, x delivery time, y count
+//	recIdmp:     a producer ID, b idempotent ID, ids[0] entry ID, x recorded ms
 type record struct {
 	ids    [2]stream.ID
 	uid    uint64
@@ -278,6 +280,15 @@ func (p *pipe) pending(uid uint64, group []byte, id stream.ID, owner []byte, dt 
 	return nil
 }
 
+func (p *pipe) idmp(uid uint64, pid, iid []byte, id stream.ID, ms int64) error {
+	b, err := p.room()
+	if err != nil {
+		return err
+	}
+	b.recs = append(b.recs, record{kind: recIdmp, uid: uid, a: b.put(pid), b: b.put(iid), ids: [2]stream.ID{id}, x: ms})
+	return nil
+}
+
 // replayer is Load's end: it makes the Loader's calls from each batch.
 type replayer struct {
 	v Loader
@@ -322,6 +333,8 @@ func (r *replayer) replay(b *loadBatch) error {
 			err = r.v.Consumer(rec.uid, b.at(rec.a), b.at(rec.b), rec.x, rec.y)
 		case recPending:
 			err = r.v.Pending(rec.uid, b.at(rec.a), rec.ids[0], b.at(rec.b), rec.x, uint64(rec.y))
+		case recIdmp:
+			err = r.v.Idmp(rec.uid, b.at(rec.a), b.at(rec.b), rec.ids[0], rec.x)
 		}
 		if err != nil {
 			return err

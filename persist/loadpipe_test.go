@@ -62,6 +62,9 @@ func (c *callLog) Consumer(uid uint64, group, consumer []byte, seen, active int6
 func (c *callLog) Pending(uid uint64, group []byte, id stream.ID, owner []byte, dt int64, dc uint64) error {
 	return c.call("pending %d %q %v %q %d %d", uid, group, id, owner, dt, dc)
 }
+func (c *callLog) Idmp(uid uint64, pid, iid []byte, id stream.ID, ms int64) error {
+	return c.call("idmp %d %q %q %v %d", uid, pid, iid, id, ms)
+}
 
 // script is a reader for pipeline: n records of every kind in turn, whose
 // arguments live in a buffer the reader overwrites after each call, as the

@@ -379,6 +379,12 @@ func (r *recorder) Pending(uid uint64, group []byte, id stream.ID, consumer []by
 	return nil
 }
 
+// Idmp implements Loader; the model writes no idempotent IDs.
+func (r *recorder) Idmp(uid uint64, pid, iid []byte, id stream.ID, ms int64) error {
+	r.violation("idempotent ID %q/%q of uid %d the model never wrote", pid, iid, uid)
+	return nil
+}
+
 // diff describes how two states differ, "" when they are equal.
 func diff(want, got *state) string {
 	var b strings.Builder

@@ -56,7 +56,7 @@ type recordRef struct {
 
 // opKinds counts a batch's ops by kind (index OpKind), so that each
 // analysis of translate runs only when the kinds it looks for are there.
-type opKinds [NodePut + 1]int
+type opKinds [lastOpKind + 1]int
 
 // countKinds counts b's ops by kind in one pass.
 func countKinds(b *Batch) opKinds {
@@ -461,6 +461,17 @@ func (t *translator) op(op *Op) error {
 	case PendingDel:
 		t.k = appendPendingKey(t.k[:0], op.UID, op.Group, op.ID)
 		return t.del()
+	case IdmpPut:
+		t.k = appendIdmpKey(t.k[:0], op.UID, op.Group, op.Consumer)
+		t.v = appendIdmpValue(t.v[:0], op.ID, op.DeliveryTime)
+		return t.set()
+	case IdmpDel:
+		t.k = appendIdmpKey(t.k[:0], op.UID, op.Group, op.Consumer)
+		return t.del()
+	case IdmpClear:
+		t.k = append(appendDataPrefix(t.k[:0], op.UID), tagIdmp)
+		t.e = append(appendDataPrefix(t.e[:0], op.UID), tagIdmp+1)
+		return t.delRange()
 	case FlushDB:
 		db, err := dbIndex(op)
 		if err != nil {

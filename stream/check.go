@@ -29,6 +29,11 @@ func (s *Stream) Check() (err error) {
 		first    ID
 		lastNode *node
 	)
+	if s.idmp != nil {
+		if err := s.idmp.Check(); err != nil {
+			return err
+		}
+	}
 	it := s.tree.Iterator()
 	for ok := it.First(); ok; ok = it.Next() {
 		n := it.Value()

@@ -46,6 +46,9 @@ func (s *Stream) Clone() *Stream {
 		cfg: s.cfg, length: s.length, entriesAdded: s.entriesAdded, lastID: s.lastID,
 		maxDeleted: s.maxDeleted, firstID: s.firstID, cfgChanged: s.cfgChanged,
 	}
+	if s.idmp != nil {
+		c.idmp = s.idmp.Clone()
+	}
 	it := s.tree.Iterator()
 	for ok := it.First(); ok; ok = it.Next() {
 		n := it.Value()

@@ -55,6 +55,10 @@ type Stream struct {
 	// checking limits.
 	cfgChanged bool
 
+	// idmp is the idempotent-production state, nil until the first XADD
+	// with IDMP or IDMPAUTO or XCFGSET needs it.
+	idmp *Idmp
+
 	fields [][]byte // scratch handed to readers
 	names  [][]byte // scratch: master field names of the node being read
 }
@@ -65,6 +69,19 @@ func New(cfg Config) *Stream {
 	s.SetConfig(cfg)
 	return s
 }
+
+// Idmp returns the stream's idempotent-production state, creating it with
+// the default settings on first use.
+func (s *Stream) Idmp() *Idmp {
+	if s.idmp == nil {
+		s.idmp = NewIdmp()
+	}
+	return s.idmp
+}
+
+// PeekIdmp returns the stream's idempotent-production state, or nil when
+// nothing used it yet (readers: nil means the defaults and no iids).
+func (s *Stream) PeekIdmp() *Idmp { return s.idmp }
 
 // SetConfig changes the node limits. Like Redis, the limits are consulted
 // at each append, when deciding whether the last node can take the entry;
@@ -251,8 +268,12 @@ func (s *Stream) RadixNodes() int { return s.tree.TrieNodes() }
 
 // MemoryUsage estimates the bytes the stream occupies: its packed nodes
 // (capacity, plus 1/16 for the allocator's rounding to size classes), their
-// headers and the index over them.
+// headers and the index over them, and its idempotent-production state.
 func (s *Stream) MemoryUsage() int {
-	return int(unsafe.Sizeof(*s)) + s.bufBytes + s.bufBytes/16 +
+	n := int(unsafe.Sizeof(*s)) + s.bufBytes + s.bufBytes/16 +
 		s.tree.Len()*int(unsafe.Sizeof(node{})) + s.tree.MemoryUsage()
+	if s.idmp != nil {
+		n += s.idmp.MemoryUsage()
+	}
+	return n
 }
