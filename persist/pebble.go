@@ -197,7 +197,15 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 	replay := func(repr []byte) error {
 		b := db.NewBatch()
 		defer b.Close()
-		if err := b.SetRepr(slices.Clone(repr)); err != nil {
+		repr = slices.Clone(repr)
+		// The logged bytes carry the sequence number Pebble gave the batch
+		// (the log copies them after Apply); Pebble numbers a replayed
+		// batch afresh, and refuses a large one whose header already has a
+		// number.
+		if len(repr) >= 8 {
+			clear(repr[:8])
+		}
+		if err := b.SetRepr(repr); err != nil {
 			return fmt.Errorf("%w: log batch: %v", ErrCorrupt, err)
 		}
 		return db.Apply(b, pebble.NoSync)
@@ -507,10 +515,16 @@ func (s *Pebble) logApply(pb *pebble.Batch) (uint64, error) {
 		if err := pb.Set(logSeqKey(), logSeqValue(seq), nil); err != nil {
 			return nil, err
 		}
+		// The batch's bytes are taken before Apply: Pebble applies a batch
+		// of at least half a memtable as a memtable of its own and empties
+		// the Batch (its Repr is then empty), so a record taken after it
+		// would log nothing of a large write. The slice stays valid: Pebble
+		// only reads the array, and the log copies it before this returns.
+		repr := pb.Repr()
 		if err := s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) }); err != nil {
 			return nil, err
 		}
-		return pb.Repr(), nil
+		return repr, nil
 	})
 }
 
