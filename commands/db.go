@@ -1,6 +1,8 @@
 package commands
 
 import (
+	"sync/atomic"
+
 	"github.com/runnel-db/runnel/pel"
 	"github.com/runnel-db/runnel/persist"
 	"github.com/runnel-db/runnel/stream"
@@ -121,6 +123,24 @@ func (s *Server) createKey(db *DB, key []byte) *Object {
 	return o
 }
 
+// dropped counts the bytes of the streams the keyspace has let go of (see
+// DroppedData).
+var dropped atomic.Uint64
+
+// DroppedData returns how many bytes of stream data deleted, flushed or
+// replaced keys held, in every Server of the process since it started. A
+// memory tuner uses it as resp.ReleasedBuffers: an idle server starts no
+// collection, and without the hint the memory of a big key deleted after
+// the last one stays with the process.
+func DroppedData() uint64 { return dropped.Load() }
+
+// noteDropped counts o's stream in DroppedData.
+func noteDropped(o *Object) {
+	if o != nil && o.Stream != nil {
+		dropped.Add(uint64(o.Stream.MemoryUsage()))
+	}
+}
+
 // deleteKey removes key and its data, wakes the XREADGROUP clients blocked
 // on it (they then fail as Redis 7.4 says) and dirties WATCHers. It reports
 // whether the key existed.
@@ -129,6 +149,7 @@ func (s *Server) deleteKey(db *DB, key string) bool {
 	if o == nil {
 		return false
 	}
+	noteDropped(o)
 	s.batch.Add(persist.Op{Kind: persist.KeyDel, DB: db.index, Key: key})
 	s.batch.Add(persist.Op{Kind: persist.StreamDrop, UID: o.UID})
 	s.signalKey(db, key)

@@ -38,6 +38,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c.w.Len() > 0 {
 		s.stats.netOut.Add(int64(c.w.Len()))
 		conn.WriteRaw(c.w.B)
+		c.w.Release() // the connection has its copy
 		if s.checkOutputLimit(conn, c) {
 			return
 		}

@@ -203,6 +203,9 @@ func parseFlushMode(args [][]byte) error {
 // WATCHers of keys that existed are touched.
 func (s *Server) flushDB(d *DB) int {
 	n := len(d.keys)
+	for _, o := range d.keys {
+		noteDropped(o)
+	}
 	s.touchAll(d)
 	for k := range d.waiters {
 		s.signalKey(d, k)

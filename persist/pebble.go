@@ -51,6 +51,9 @@ type Pebble struct {
 	broken atomic.Bool   // set when Pebble panicked (guard)
 	log    Logger
 	hook   func(uint64)
+	// largeBatch is the batch size from which Pebble applies a batch as a
+	// memtable of its own (a little under its threshold, half a memtable).
+	largeBatch uint64
 
 	// applyMu orders Apply against Close and against the read that
 	// translating a FlushDB needs: ordinary batches hold it shared, batches
@@ -186,7 +189,8 @@ func open(dir string, fs vfs.FS, lock *pebble.Lock, logger Logger, opts Options)
 		_ = db.Close()
 		return nil, fmt.Errorf("%w (in %s)", err, dir)
 	}
-	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync, failedCh: make(chan struct{}), stop: make(chan struct{})}
+	s := &Pebble{db: db, lock: lock, log: logger, hook: opts.afterBackgroundSync, failedCh: make(chan struct{}), stop: make(chan struct{}),
+		largeBatch: (po.MemTableSize - min(po.MemTableSize/2, 64<<10)) / 2}
 	self.Store(s)
 	s.policy.Store(uint32(opts.Fsync))
 	last, err := readLogSeq(db)
@@ -511,7 +515,8 @@ func (s *Pebble) Apply(b *Batch) (Ticket, error) {
 // record), applies it to Pebble's memtable and appends it to the log, in
 // the log's order.
 func (s *Pebble) logApply(pb *pebble.Batch) (uint64, error) {
-	return s.wal.apply(func(seq uint64) ([]byte, error) {
+	var large bool
+	seq, err := s.wal.apply(func(seq uint64) ([]byte, error) {
 		if err := pb.Set(logSeqKey(), logSeqValue(seq), nil); err != nil {
 			return nil, err
 		}
@@ -524,8 +529,16 @@ func (s *Pebble) logApply(pb *pebble.Batch) (uint64, error) {
 		if err := s.guard(func() error { return s.db.Apply(pb, pebble.NoSync) }); err != nil {
 			return nil, err
 		}
+		large = uint64(len(repr)) >= s.largeBatch
 		return repr, nil
 	})
+	if err == nil && large {
+		// Pebble keeps such a batch as a memtable of its own, in memory
+		// until a flush, which it may not start for a long time: flush
+		// now, so that the write's size in memory goes back soon.
+		_ = s.guard(func() error { _, err := s.db.AsyncFlush(); return err })
+	}
+	return seq, err
 }
 
 // Commit implements Store: Apply, then Wait.

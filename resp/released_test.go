@@ -57,3 +57,33 @@ func TestReleasedBuffers(t *testing.T) {
 		})
 	}
 }
+
+// TestWriterRelease: Release keeps a small buffer for reuse and lets go of
+// a large one, counting it.
+func TestWriterRelease(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		size    int
+		dropped bool
+	}{
+		{"small", 100, false},
+		{"at the limit", maxKeptOutput, false},
+		{"large", maxKeptOutput + 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var w Writer
+			w.B = append(make([]byte, 0, tc.size), "x"...)
+			before := ReleasedBuffers()
+			w.Release()
+			grew := ReleasedBuffers() - before
+			switch {
+			case w.Len() != 0:
+				t.Fatalf("Len after Release = %d", w.Len())
+			case tc.dropped && (w.B != nil || grew < uint64(tc.size)):
+				t.Fatalf("a %d-byte buffer: kept %d, counted %d", tc.size, cap(w.B), grew)
+			case !tc.dropped && (cap(w.B) != tc.size || grew != 0):
+				t.Fatalf("a %d-byte buffer: kept %d, counted %d", tc.size, cap(w.B), grew)
+			}
+		})
+	}
+}

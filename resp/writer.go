@@ -21,6 +21,19 @@ type Writer struct {
 // Reset empties the buffer, keeping its memory.
 func (w *Writer) Reset() { w.B = w.B[:0] }
 
+// Release empties the buffer like Reset, but lets go of a buffer larger
+// than a connection keeps (counting it in ReleasedBuffers), so that one
+// large reply does not hold its size for as long as the client stays
+// connected.
+func (w *Writer) Release() {
+	if n := cap(w.B); n > maxKeptOutput {
+		released.Add(uint64(n))
+		w.B = nil
+		return
+	}
+	w.B = w.B[:0]
+}
+
 // Len returns the number of buffered bytes.
 func (w *Writer) Len() int { return len(w.B) }
 

@@ -7,6 +7,7 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"github.com/runnel-db/runnel/commands"
 	"github.com/runnel-db/runnel/resp"
 )
 
@@ -53,6 +54,9 @@ const (
 	quietAlloc = 512 << 10
 	// releaseMin is the least garbage plus free heap worth a release.
 	releaseMin = 4 << 20
+	// burstAlloc is the allocation since the last release after which an
+	// idle server releases once whatever the metrics show.
+	burstAlloc = 64 << 20
 )
 
 // gcPercentFor returns the GOGC that lets a heap of live bytes hold slack
@@ -136,11 +140,12 @@ var gcSampleNames = []string{
 // startGCTuner runs the tuner until stop is closed. It does nothing when
 // slackMB is 0 or when GOGC is set in the environment, which then rules.
 func startGCTuner(slackMB int, stop <-chan struct{}) {
-	startGCTunerWith(slackMB, stop, resp.ReleasedBuffers)
+	startGCTunerWith(slackMB, stop, func() uint64 { return resp.ReleasedBuffers() + commands.DroppedData() })
 }
 
-// startGCTunerWith is startGCTuner with the source of dropped buffers
-// (resp.ReleasedBuffers) given.
+// startGCTunerWith is startGCTuner with the source of dropped memory
+// given: the large buffers connections dropped (resp.ReleasedBuffers) and
+// the data of deleted keys (commands.DroppedData).
 func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) {
 	if slackMB <= 0 || os.Getenv("GOGC") != "" {
 		return
@@ -161,10 +166,14 @@ func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) 
 		defer t.Stop()
 		set := maxGCPercent
 		var cycles uint64
-		// droppedAtCycle is dropped() when the last collection was seen:
-		// buffers dropped since then were live for that collection, which
-		// the heap metrics do not show as garbage.
-		droppedAtCycle := dropped()
+		// droppedAtRelease is dropped() at the last release: buffers
+		// dropped since may have been live at the last collection, which
+		// the heap metrics then do not show as garbage (a collection seen
+		// after a drop may still have run before it, so the count is not
+		// reset by collections; a release of memory already collected only
+		// returns the free pages the metrics count anyway).
+		droppedAtRelease := dropped()
+		var allocsAtRelease uint64
 		var idle idleRelease
 		for {
 			select {
@@ -175,7 +184,6 @@ func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) 
 				live := u(mLive)
 				if c := u(mCycles); c != cycles {
 					cycles = c
-					droppedAtCycle = dropped()
 					if p := gcPercentFor(live, slack); p != set {
 						set = p
 						debug.SetGCPercent(p)
@@ -188,9 +196,19 @@ func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) 
 				if obj := u(mObjects); obj > live {
 					reclaim += obj - live
 				}
-				reclaim += dropped() - droppedAtCycle
-				if idle.observe(now, u(mAllocs), reclaim) {
+				d := dropped()
+				reclaim += d - droppedAtRelease
+				// A burst of allocation since the last release may have
+				// left garbage that was live at the last collection and
+				// that no hint names (a large write's batch, held by the
+				// store until its flush): worth one release once idle.
+				allocs := u(mAllocs)
+				if allocs-allocsAtRelease >= burstAlloc {
+					reclaim = max(reclaim, releaseMin)
+				}
+				if idle.observe(now, allocs, reclaim) {
 					debug.FreeOSMemory()
+					droppedAtRelease, allocsAtRelease = d, allocs
 				}
 			}
 		}
