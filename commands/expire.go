@@ -161,7 +161,7 @@ func ttlCmd(c *Ctx) error {
 		}
 		c.W.Int(left)
 	case "expiretime":
-		c.W.Int(o.Expire / 1000)
+		c.W.Int((o.Expire + 500) / 1000) // rounded, as Redis rounds TTL's seconds
 	default:
 		c.W.Int(o.Expire)
 	}
