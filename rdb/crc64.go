@@ -1,28 +1,15 @@
 package rdb
 
-// crcTable is the table of Redis's CRC-64 ("Jones": polynomial
-// 0xad93d23594c935a9, reflected, initial value 0, no final xor). Go's
-// hash/crc64 inverts the value before and after, so it cannot be used.
-var crcTable = func() (t [256]uint64) {
-	const reflected = 0x95ac9329ac4bc9b5 // the polynomial, bits reversed
-	for i := range t {
-		c := uint64(i)
-		for k := 0; k < 8; k++ {
-			if c&1 != 0 {
-				c = c>>1 ^ reflected
-			} else {
-				c >>= 1
-			}
-		}
-		t[i] = c
-	}
-	return t
-}()
+import "hash/crc64"
 
-// crc64 returns Redis's crc64(crc, p).
-func crc64(crc uint64, p []byte) uint64 {
-	for _, b := range p {
-		crc = crcTable[byte(crc)^b] ^ crc>>8
-	}
-	return crc
+// crcTable is the table of Redis's CRC-64 ("Jones": polynomial
+// 0xad93d23594c935a9, reflected, initial value 0, no final xor), for Go's
+// hash/crc64, whose slicing-by-8 update runs several times faster than a
+// byte at a time (a 100 MB DUMP spent a quarter of a second in it).
+var crcTable = crc64.MakeTable(0x95ac9329ac4bc9b5) // the polynomial, bits reversed
+
+// crc64Redis returns Redis's crc64(crc, p). hash/crc64 inverts the value before
+// and after its update; inverting around it cancels both.
+func crc64Redis(crc uint64, p []byte) uint64 {
+	return ^crc64.Update(^crc, crcTable, p)
 }

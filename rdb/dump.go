@@ -46,7 +46,11 @@ const (
 // Encode returns the DUMP payload of a stream and its groups (nil for
 // none): type 19, RDB version 10. It reads s and groups only.
 func Encode(s *stream.Stream, groups *pel.Groups) []byte {
-	b := []byte{TypeStreamListpacks2}
+	// The payload is about the size of the stream's packed nodes: sized
+	// once, it is not copied over and over as it grows (a 100 MB stream's
+	// DUMP spent a third of its time in those copies).
+	b := make([]byte, 0, s.MemoryUsage()+4096)
+	b = append(b, TypeStreamListpacks2)
 	b = appendLen(b, uint64(s.Nodes()))
 	s.EachNode(func(n *stream.NodeInfo) bool {
 		key := n.Master.Bytes()
@@ -74,7 +78,7 @@ func Encode(s *stream.Stream, groups *pel.Groups) []byte {
 // version, then the CRC64 of everything before the CRC.
 func AppendFooter(b []byte, version uint16) []byte {
 	b = binary.LittleEndian.AppendUint16(b, version)
-	return binary.LittleEndian.AppendUint64(b, crc64(0, b))
+	return binary.LittleEndian.AppendUint64(b, crc64Redis(0, b))
 }
 
 // encodeNode packs a node into the listpack Redis keeps for it: the
@@ -161,7 +165,7 @@ func Verify(payload []byte) error {
 	if binary.LittleEndian.Uint16(f) > MaxVersion {
 		return ErrVersionOrChecksum
 	}
-	if crc64(0, payload[:len(payload)-8]) != binary.LittleEndian.Uint64(f[2:]) {
+	if crc64Redis(0, payload[:len(payload)-8]) != binary.LittleEndian.Uint64(f[2:]) {
 		return ErrVersionOrChecksum
 	}
 	return nil
