@@ -1,6 +1,8 @@
 package rdb
 
 import (
+	"bytes"
+	"math/rand"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,6 +130,63 @@ func TestLZF(t *testing.T) {
 			got, err := lzfDecompress(c.in, c.n)
 			if (err == nil) != c.ok || (c.ok && string(got) != c.want) {
 				t.Fatalf("got %q, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestLZFRoundTrip compresses inputs of every kind and checks that
+// lzfDecompress gives them back, and that the result is used only when it
+// saves more than 4 bytes (Redis's rule).
+func TestLZFRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	random := func(n int) []byte {
+		b := make([]byte, n)
+		rng.Read(b)
+		return b
+	}
+	repeat := func(s string, n int) []byte { return []byte(strings.Repeat(s, n)) }
+	mixed := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			if rng.Intn(4) == 0 {
+				b[i] = byte(rng.Intn(256))
+			} else {
+				b[i] = "abcabcab"[i%8]
+			}
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"short", []byte("abcd")},
+		{"21 same", repeat("x", 21)},
+		{"random 100", random(100)},
+		{"random 20000", random(20000)},
+		{"one byte 1e6", repeat("v", 1_000_000)},
+		{"period 3", repeat("abc", 10000)},
+		{"repeat at 8191", func() []byte { r := random(8191); return append(append([]byte{}, r...), r...) }()},
+		{"repeat at 9000", func() []byte { r := random(9000); return append(append([]byte{}, r...), r...) }()},
+		{"repeat at 8192", func() []byte { r := random(8192); return append(append([]byte{}, r...), r...) }()},
+		{"mixed 50000", mixed(50000)},
+		{"listpack-like", repeat("\x05field\x06\x0bvalue-00001\x0c", 2000)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := lzfCompress(tc.in)
+			if c == nil {
+				if len(tc.in) > 32 && !strings.HasPrefix(tc.name, "random") && tc.name != "repeat at 9000" {
+					t.Fatalf("%d compressible bytes not compressed", len(tc.in))
+				}
+				return
+			}
+			if len(c) > len(tc.in)-4 {
+				t.Fatalf("compressed %d bytes to %d: more than len-4", len(tc.in), len(c))
+			}
+			got, err := lzfDecompress(c, len(tc.in))
+			if err != nil || !bytes.Equal(got, tc.in) {
+				t.Fatalf("round trip of %d bytes (compressed %d): err %v, equal %v", len(tc.in), len(c), err, bytes.Equal(got, tc.in))
 			}
 		})
 	}

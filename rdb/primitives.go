@@ -27,12 +27,21 @@ func appendLen(b []byte, n uint64) []byte {
 	return binary.BigEndian.AppendUint64(b, n)
 }
 
-// appendString appends s as an RDB string: as Redis's rdbSaveRawString
-// does, a short canonical integer in the 8-, 16- or 32-bit integer
-// encoding, anything else as its length and bytes. (Redis may also
-// LZF-compress a string over 20 bytes; Decode reads that form, but runnel
-// writes strings uncompressed.)
+// appendString appends s as an RDB string as Redis's rdbSaveRawString
+// does (with rdbcompression on, its default): a short canonical integer in
+// the 8-, 16- or 32-bit integer encoding, a string over 20 bytes
+// LZF-compressed when that saves more than 4 bytes (a stream's nodes of
+// similar entries shrink many times over, and so do DUMP and MIGRATE
+// payloads), anything else as its length and bytes.
 func appendString(b, s []byte) []byte {
+	if len(s) > 20 {
+		if c := lzfCompress(s); c != nil {
+			b = append(b, 0xc0|encLZF)
+			b = appendLen(b, uint64(len(c)))
+			b = appendLen(b, uint64(len(s)))
+			return append(b, c...)
+		}
+	}
 	if len(s) <= 11 {
 		if v, ok := canonicalInt(s); ok {
 			switch {
