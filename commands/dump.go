@@ -157,18 +157,20 @@ func restoreCmd(c *Ctx) error {
 }
 
 // restoreIdle is the idle time in seconds that IDLETIME idle leaves on
-// Redis's 24-bit LRU clock: idle itself, unless it reaches past the
-// clock's value, when Redis sets the access stamp half the clock's range
-// away instead.
+// Redis's 24-bit LRU clock, as redis-server 7.0.15 computes it (measured:
+// an idle past the clock's value gives idle mod 2^24, not a fixed
+// half-range): the access stamp is clock - idle, plus the clock's maximum
+// once if that is negative, cut to 24 bits as Redis's bit field cuts it;
+// OBJECT IDLETIME then reads the clock's distance back to the stamp.
 func restoreIdle(nowMs, idle int64) int64 {
 	clock := (nowMs / 1000) & lruClockMask
 	abs := clock - idle
-	if abs >= 0 {
-		return idle
+	if abs < 0 {
+		abs += lruClockMask
 	}
-	abs = (clock + lruClockMask/2) % lruClockMask
-	if clock >= abs {
-		return clock - abs
+	stamp := abs & lruClockMask // two's complement: a negative one wraps
+	if clock >= stamp {
+		return clock - stamp
 	}
-	return clock + lruClockMask - abs
+	return clock + lruClockMask - stamp
 }

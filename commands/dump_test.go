@@ -208,3 +208,20 @@ func TestRestoreSurvivesRestart(t *testing.T) {
 		t.Fatalf("old data of b came back: %q", got)
 	}
 }
+
+// TestRestoreIdleOnTheLRUClock: OBJECT IDLETIME after RESTORE ... IDLETIME
+// as redis-server 7.0.15 answered it with its LRU clock at 1218008: the
+// idle itself up to the clock's value, idle mod 2^24 beyond (so the clock's
+// maximum reads 0).
+func TestRestoreIdleOnTheLRUClock(t *testing.T) {
+	const now = 1218008 * 1000
+	for _, tc := range []struct{ idle, want int64 }{
+		{0, 0}, {5, 5}, {1218008, 1218008},
+		{1300000, 1300000}, {16777215, 0}, {20000000, 3222784},
+		{1_000_000_000, 10144256}, {100_000_000_000, 7792640},
+	} {
+		if got := restoreIdle(now, tc.idle); got != tc.want {
+			t.Errorf("restoreIdle(clock 1218008, %d) = %d, want %d", tc.idle, got, tc.want)
+		}
+	}
+}
