@@ -133,24 +133,29 @@ func (s *Server) loadConfig(name string, r io.Reader, ld *configLoad) error {
 // includeConfig reads the files of an include directive where it stands,
 // as Redis does: a path with a glob character (*, ? or [) includes every
 // file it matches, in name order, and none when nothing matches; any other
-// path must be a file that opens. Relative paths are taken from the
-// working directory, as Redis opens them.
+// path must be a file that opens (a directory includes nothing, a bad
+// pattern matches nothing: Redis starts on both). Relative paths are taken
+// from the working directory, as Redis opens them.
 func (s *Server) includeConfig(path string, ld *configLoad) error {
 	if ld.depth >= maxIncludeDepth {
 		return fmt.Errorf("include nested more than %d deep", maxIncludeDepth)
 	}
 	files := []string{path}
 	if strings.ContainsAny(path, "*?[") {
-		m, err := filepath.Glob(path)
-		if err != nil {
-			return fmt.Errorf("bad include pattern: %v", err)
-		}
+		// A malformed pattern matches nothing, as glob(3) fails for
+		// Redis, which then includes nothing.
+		m, _ := filepath.Glob(path)
 		files = m // filepath.Glob sorts, as glob(3) does
 	}
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
 			return fmt.Errorf("can't open config file '%s': %v", name, err)
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			// Redis opens a directory and reads nothing from it.
+			f.Close()
+			continue
 		}
 		ld.depth++
 		err = s.loadConfig(name, f, ld)

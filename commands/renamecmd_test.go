@@ -89,6 +89,8 @@ func TestIncludeDirective(t *testing.T) {
 		{"glob in name order", "include " + filepath.Join(dir, "[ab].conf") + "\n", "200", "900 1", ""},
 		{"glob without a match", "include " + filepath.Join(dir, "none-*.conf") + "\nmaxclients 5\n", "5", "", ""},
 		{"missing file", "include " + filepath.Join(dir, "missing.conf") + "\n", "", "", "can't open config file"},
+		{"a directory includes nothing", "include " + dir + "\nmaxclients 7\n", "7", "", ""},
+		{"a bad pattern matches nothing", "include " + filepath.Join(dir, "[") + "\nmaxclients 8\n", "8", "", ""},
 		{"loop", "include " + loop + "\n", "", "", "include nested more than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
