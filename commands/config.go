@@ -270,6 +270,52 @@ func init() {
 		{name: "stop-writes-on-bgsave-error", kind: kindBool, def: "yes", mutable: true},
 		{name: "supervised", kind: kindEnum, enum: []string{"no", "upstart", "systemd", "auto"}, def: "no"},
 		{name: "pidfile", kind: kindString},
+		// The rest of redis.conf's directives (7.0's file, with Redis's
+		// defaults and mutability): AOF and RDB tuning runnel's store does
+		// not have, other data types' encodings, replication, process
+		// settings. Kept so that a redis.conf loads as it is.
+		{name: "activerehashing", kind: kindBool, def: "yes", mutable: true},
+		{name: "always-show-logo", kind: kindBool, def: "no"},
+		{name: "aof-load-truncated", kind: kindBool, def: "yes", mutable: true},
+		{name: "aof-rewrite-incremental-fsync", kind: kindBool, def: "yes", mutable: true},
+		{name: "aof-timestamp-enabled", kind: kindBool, def: "no", mutable: true},
+		{name: "aof-use-rdb-preamble", kind: kindBool, def: "yes", mutable: true},
+		{name: "appenddirname", kind: kindString, def: "appendonlydir"},
+		{name: "auto-aof-rewrite-min-size", kind: kindMemory, min: 0, max: ll, def: "67108864", mutable: true},
+		{name: "auto-aof-rewrite-percentage", kind: kindInt, min: 0, max: math.MaxInt32, def: "100", mutable: true},
+		{name: "disable-thp", kind: kindBool, def: "yes"},
+		{name: "dynamic-hz", kind: kindBool, def: "yes", mutable: true},
+		{name: "hash-max-listpack-entries", alias: "hash-max-ziplist-entries", kind: kindInt, min: 0, max: ll, def: "512", mutable: true},
+		{name: "hash-max-listpack-value", alias: "hash-max-ziplist-value", kind: kindInt, min: 0, max: ll, def: "64", mutable: true},
+		{name: "hll-sparse-max-bytes", kind: kindMemory, min: 0, max: ll, def: "3000", mutable: true},
+		{name: "jemalloc-bg-thread", kind: kindBool, def: "yes", mutable: true},
+		{name: "lazyfree-lazy-eviction", kind: kindBool, def: "no", mutable: true},
+		{name: "lazyfree-lazy-expire", kind: kindBool, def: "no", mutable: true},
+		{name: "lazyfree-lazy-server-del", kind: kindBool, def: "no", mutable: true},
+		{name: "lazyfree-lazy-user-del", kind: kindBool, def: "no", mutable: true},
+		{name: "lazyfree-lazy-user-flush", kind: kindBool, def: "no", mutable: true},
+		{name: "list-compress-depth", kind: kindInt, min: 0, max: math.MaxInt32, def: "0", mutable: true},
+		{name: "list-max-listpack-size", alias: "list-max-ziplist-size", kind: kindInt, min: math.MinInt32, max: math.MaxInt32, def: "-2", mutable: true},
+		{name: "no-appendfsync-on-rewrite", kind: kindBool, def: "no", mutable: true},
+		{name: "oom-score-adj", kind: kindEnum, enum: []string{"no", "yes", "relative", "absolute"}, def: "no", mutable: true},
+		{name: "oom-score-adj-values", kind: kindString, def: "0 200 800", mutable: true, check: checkOOMScoreAdjValues},
+		{name: "proc-title-template", kind: kindString, def: "{title} {listen-addr} {server-mode}", mutable: true},
+		{name: "rdb-del-sync-files", kind: kindBool, def: "no", mutable: true},
+		{name: "rdb-save-incremental-fsync", kind: kindBool, def: "yes", mutable: true},
+		{name: "rdbchecksum", kind: kindBool, def: "yes"},
+		{name: "rdbcompression", kind: kindBool, def: "yes", mutable: true},
+		{name: "repl-disable-tcp-nodelay", kind: kindBool, def: "no", mutable: true},
+		{name: "repl-diskless-load", kind: kindEnum, enum: []string{"disabled", "on-empty-db", "swapdb"}, def: "disabled", mutable: true},
+		{name: "repl-diskless-sync", kind: kindBool, def: "yes", mutable: true},
+		{name: "repl-diskless-sync-delay", kind: kindInt, min: 0, max: math.MaxInt32, def: "5", mutable: true},
+		{name: "repl-diskless-sync-max-replicas", kind: kindInt, min: 0, max: math.MaxInt32, def: "0", mutable: true},
+		{name: "replica-lazy-flush", alias: "slave-lazy-flush", kind: kindBool, def: "no", mutable: true},
+		{name: "replica-priority", alias: "slave-priority", kind: kindInt, min: 0, max: math.MaxInt32, def: "100", mutable: true},
+		{name: "replica-serve-stale-data", alias: "slave-serve-stale-data", kind: kindBool, def: "yes", mutable: true},
+		{name: "set-max-intset-entries", kind: kindInt, min: 0, max: ll, def: "512", mutable: true},
+		{name: "set-proc-title", kind: kindBool, def: "yes"},
+		{name: "zset-max-listpack-entries", alias: "zset-max-ziplist-entries", kind: kindInt, min: 0, max: ll, def: "128", mutable: true},
+		{name: "zset-max-listpack-value", alias: "zset-max-ziplist-value", kind: kindInt, min: 0, max: ll, def: "64", mutable: true},
 		{name: "hz", kind: kindInt, min: 0, max: math.MaxInt32, def: "10", mutable: true, clamp: clampHz},
 		{name: "tcp-keepalive", kind: kindInt, min: 0, max: math.MaxInt32, def: "300", mutable: true},
 		{name: "io-threads", kind: kindInt, min: 1, max: 128, def: "1"},
@@ -331,6 +377,23 @@ func unchanged(name string) func(s *Server, v string) string {
 // which it keeps from start to end. Asking for the state it is in
 // succeeds; turning it on in the in-memory mode fails with Redis's text
 // for an AOF that cannot start; turning the store off is refused.
+// checkOOMScoreAdjValues validates oom-score-adj-values as Redis 7.0
+// does: three integers from -2000 to 2000 (in any order), its texts
+// otherwise.
+func checkOOMScoreAdjValues(v string) (string, string) {
+	words := strings.Fields(v)
+	if len(words) != 3 {
+		return "", "wrong number of arguments"
+	}
+	for _, w := range words {
+		n, err := strconv.Atoi(w)
+		if err != nil || n < -2000 || n > 2000 {
+			return "", "Invalid oom-score-adj-values, elements must be between -2000 and 2000."
+		}
+	}
+	return strings.Join(words, " "), ""
+}
+
 func settableAppendonly(s *Server, v string) string {
 	switch on := s.durable(); {
 	case (v == "yes") == on:
@@ -667,10 +730,14 @@ func (s *Server) SetConfig(name, value string) error {
 	switch {
 	case p.name == "databases" && v != strconv.Itoa(NumDBs):
 		return bad("runnel has " + strconv.Itoa(NumDBs) + " databases; databases cannot be changed")
-	case p.name == "appendonly" && v != "yes":
-		return bad(`runnel always persists: appendonly must be yes (--dir "" runs in memory)`)
 	case p.name == "appendonly":
-		return nil // the store, opened after the settings, makes it yes
+		// The store, opened after the settings, makes it yes. A stock
+		// redis.conf says no: runnel keeps its data all the same, which
+		// loses nothing the file's owner meant to keep.
+		if v != "yes" {
+			s.logf(`WARNING: appendonly %s ignored: runnel always persists to its data directory (--dir "" runs in memory)`, v)
+		}
+		return nil
 	case (p.name == "bind" || p.name == "port" || p.name == "dir") && s.ln != nil:
 		return bad(p.name + " can only be set before the server listens")
 	}

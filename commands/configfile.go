@@ -24,7 +24,8 @@ func (e *ConfigError) Error() string {
 
 // multiArgParams take their value from several words on a config-file
 // line, joined by spaces, as Redis's multi-argument parameters do.
-var multiArgParams = map[string]bool{"save": true, "bind": true, "latency-tracking-info-percentiles": true}
+var multiArgParams = map[string]bool{"save": true, "bind": true, "latency-tracking-info-percentiles": true,
+	"client-output-buffer-limit": true, "oom-score-adj-values": true}
 
 // LoadConfigFile applies a redis.conf-style file through SetConfig: one
 // "name value" directive a line, '#' comments and blank lines skipped,
