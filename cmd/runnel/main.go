@@ -98,6 +98,12 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "runnel: %v\n", err)
 		return 1
 	}
+	undoFiles, err := processFiles(srv, logger)
+	defer undoFiles()
+	if err != nil {
+		logger.Printf("runnel: %v", err)
+		return 1
+	}
 	dir, _ := srv.ConfigValue("dir")
 	fsync, _ := srv.ConfigValue("appendfsync")
 	policy, err := persist.ParseFsync(fsync)
