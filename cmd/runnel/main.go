@@ -174,6 +174,17 @@ func run() int {
 	go func() {
 		sig := <-stop
 		logger.Printf("shutting down (%v)", sig)
+		// As Redis: a second Ctrl-C (SIGINT) while the shutdown runs
+		// (a slow command to finish, a backup to take) exits at once,
+		// with status 1. Every acknowledged write is in the log already.
+		go func() {
+			for sig := range stop {
+				if sig == syscall.SIGINT {
+					logger.Printf("You insist... exiting now.")
+					os.Exit(1)
+				}
+			}
+		}()
 		if _, asked := sig.(shutdownRequest); !asked {
 			srv.SaveOnSignal() // SHUTDOWN made its own backup, if any
 		}

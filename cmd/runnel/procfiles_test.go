@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,5 +76,54 @@ func TestLogfileThatCannotOpen(t *testing.T) {
 	out, err := exec.Command(bin, "--config", conf, "--port", "0", "--dir", filepath.Join(dir, "data")).CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "can't open the log file") {
 		t.Fatalf("exit %v, output %q", err, out)
+	}
+}
+
+// TestSecondInterruptExitsAtOnce: as in Redis, a second SIGINT while the
+// shutdown waits (here for a DEBUG SLEEP to finish) exits at once, with
+// status 1; a single one waits for the command.
+func TestSecondInterruptExitsAtOnce(t *testing.T) {
+	bin := buildRunnel(t)
+	cmd := exec.Command(bin, "--port", "0", "--dir", t.TempDir(), "--enable-debug-command", "yes")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	addr := strings.TrimSpace(line[strings.LastIndex(line, " ")+1:])
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("DEBUG SLEEP 30\r\n"))
+	time.Sleep(300 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		t.Fatalf("exited (%v) on the first SIGINT while a command ran", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Errorf("second SIGINT: exit %v, want status 1", err)
+		}
+		if !strings.Contains(stderr.String(), "You insist... exiting now.") {
+			t.Errorf("log lacks Redis's line:\n%s", stderr.String())
+		}
+		t.Logf("exited %v after the second SIGINT", time.Since(start))
+	case <-time.After(5 * time.Second):
+		t.Fatal("still running 5 s after a second SIGINT")
 	}
 }
