@@ -19,6 +19,47 @@ import (
 // comparison, and so are idle times measured from now (XINFO CONSUMERS,
 // XPENDING); timestamps (seen-time, delivery times) must be equal.
 func TestDumpRestoreBothWays(t *testing.T) {
+	eachDumpMove(t, func(t *testing.T, sc dumpScenario, m dumpMove) {
+		src, dst, dir := m.src, m.dst, m.dir
+		payload := mustDo(t, src, "DUMP", "k")
+		if payload.Kind != kBulk {
+			t.Fatalf("DUMP: %s", pretty(payload))
+		}
+		if v := mustDo(t, dst, "RESTORE", "k", "0", payload.Str); v.Kind != kSimple || v.Str != "OK" {
+			t.Fatalf("RESTORE of %s's payload on %s: %s", dir[0], dir[1], pretty(v))
+		}
+		for _, q := range dumpViews(sc.groups) {
+			a, b := view(t, src, q), view(t, dst, q)
+			if !bytes.Equal(a.bytes(), b.bytes()) {
+				t.Fatalf("%s after RESTORE differs:\n--- %s (source):\n%s\n--- %s (restored):\n%s",
+					strings.Join(q, " "), dir[0], pretty(a), dir[1], pretty(b))
+			}
+		}
+		// The restored key can be dumped again and restored back.
+		again := mustDo(t, dst, "DUMP", "k")
+		if v := mustDo(t, src, "RESTORE", "k2", "0", again.Str); v.Kind != kSimple {
+			t.Fatalf("RESTORE back on %s: %s", dir[0], pretty(v))
+		}
+		a, b := view(t, src, []string{"XINFO", "STREAM", "k", "FULL"}), view(t, src, []string{"XINFO", "STREAM", "k2", "FULL"})
+		if !bytes.Equal(a.bytes(), b.bytes()) {
+			t.Fatalf("round trip back to %s differs:\n%s\n%s", dir[0], pretty(a), pretty(b))
+		}
+	})
+}
+
+// dumpMove is one direction of a move between the two servers: the key
+// "k" of a scenario set up on src, to go to dst; dir names them ("redis",
+// "runnel").
+type dumpMove struct {
+	src, dst *client
+	dstAddr  string
+	dir      [2]string
+}
+
+// eachDumpMove runs fn as a subtest for every DUMP scenario in both
+// directions, redis-server to runnel and back, with both servers emptied
+// and the scenario set up on the source.
+func eachDumpMove(t *testing.T, fn func(t *testing.T, sc dumpScenario, m dumpMove)) {
 	redis := startRedis(t)
 	rn, err := startRunnel(t)
 	if err != nil {
@@ -38,29 +79,7 @@ func TestDumpRestoreBothWays(t *testing.T) {
 						t.Fatalf("setup %v: %s", cmd, v.Str)
 					}
 				}
-				payload := mustDo(t, src, "DUMP", "k")
-				if payload.Kind != kBulk {
-					t.Fatalf("DUMP: %s", pretty(payload))
-				}
-				if v := mustDo(t, dst, "RESTORE", "k", "0", payload.Str); v.Kind != kSimple || v.Str != "OK" {
-					t.Fatalf("RESTORE of %s's payload on %s: %s", dir[0], dir[1], pretty(v))
-				}
-				for _, q := range dumpViews(sc.groups) {
-					a, b := view(t, src, q), view(t, dst, q)
-					if !bytes.Equal(a.bytes(), b.bytes()) {
-						t.Fatalf("%s after RESTORE differs:\n--- %s (source):\n%s\n--- %s (restored):\n%s",
-							strings.Join(q, " "), dir[0], pretty(a), dir[1], pretty(b))
-					}
-				}
-				// The restored key can be dumped again and restored back.
-				again := mustDo(t, dst, "DUMP", "k")
-				if v := mustDo(t, src, "RESTORE", "k2", "0", again.Str); v.Kind != kSimple {
-					t.Fatalf("RESTORE back on %s: %s", dir[0], pretty(v))
-				}
-				a, b := view(t, src, []string{"XINFO", "STREAM", "k", "FULL"}), view(t, src, []string{"XINFO", "STREAM", "k2", "FULL"})
-				if !bytes.Equal(a.bytes(), b.bytes()) {
-					t.Fatalf("round trip back to %s differs:\n%s\n%s", dir[0], pretty(a), pretty(b))
-				}
+				fn(t, sc, dumpMove{src: src, dst: dst, dstAddr: sides[dir[1]].addr, dir: dir})
 			})
 		}
 	}

@@ -13,46 +13,27 @@ import (
 // that the key left the source and that the target then says about it
 // what the source said before (the views of TestDumpRestoreBothWays).
 func TestMigrateBothWays(t *testing.T) {
-	redis := startRedis(t)
-	rn, err := startRunnel(t)
-	if err != nil {
-		t.Fatalf("cannot run runnel: %v", err)
-	}
-	sides := map[string]*server{"redis": redis, "runnel": rn}
-	for _, sc := range dumpScenarios() {
-		for _, dir := range [][2]string{{"redis", "runnel"}, {"runnel", "redis"}} {
-			t.Run(sc.name+"/"+dir[0]+"-to-"+dir[1], func(t *testing.T) {
-				src, dst := dialT(t, sides[dir[0]].addr), dialT(t, sides[dir[1]].addr)
-				for _, c := range []*client{src, dst} {
-					mustDo(t, c, "FLUSHALL")
-					mustDo(t, c, "CONFIG", "SET", "stream-node-max-entries", "100")
-				}
-				for _, cmd := range sc.setup {
-					if v := mustDo(t, src, cmd...); v.Kind == kError {
-						t.Fatalf("setup %v: %s", cmd, v.Str)
-					}
-				}
-				var before []Value
-				for _, q := range dumpViews(sc.groups) {
-					before = append(before, view(t, src, q))
-				}
-				host, port := splitAddr(t, sides[dir[1]].addr)
-				if v := mustDo(t, src, "MIGRATE", host, port, "k", "5", "1000"); v.Kind != kSimple || v.Str != "OK" {
-					t.Fatalf("MIGRATE from %s: %s", dir[0], pretty(v))
-				}
-				if v := mustDo(t, src, "EXISTS", "k"); v.Str != "0" {
-					t.Fatalf("the key is still on %s", dir[0])
-				}
-				mustDo(t, dst, "SELECT", "5")
-				for i, q := range dumpViews(sc.groups) {
-					if b := view(t, dst, q); !bytes.Equal(before[i].bytes(), b.bytes()) {
-						t.Fatalf("%s after MIGRATE differs:\n--- %s (source, before):\n%s\n--- %s (target):\n%s",
-							strings.Join(q, " "), dir[0], pretty(before[i]), dir[1], pretty(b))
-					}
-				}
-			})
+	eachDumpMove(t, func(t *testing.T, sc dumpScenario, m dumpMove) {
+		src, dst, dir := m.src, m.dst, m.dir
+		var before []Value
+		for _, q := range dumpViews(sc.groups) {
+			before = append(before, view(t, src, q))
 		}
-	}
+		host, port := splitAddr(t, m.dstAddr)
+		if v := mustDo(t, src, "MIGRATE", host, port, "k", "5", "1000"); v.Kind != kSimple || v.Str != "OK" {
+			t.Fatalf("MIGRATE from %s: %s", dir[0], pretty(v))
+		}
+		if v := mustDo(t, src, "EXISTS", "k"); v.Str != "0" {
+			t.Fatalf("the key is still on %s", dir[0])
+		}
+		mustDo(t, dst, "SELECT", "5")
+		for i, q := range dumpViews(sc.groups) {
+			if b := view(t, dst, q); !bytes.Equal(before[i].bytes(), b.bytes()) {
+				t.Fatalf("%s after MIGRATE differs:\n--- %s (source, before):\n%s\n--- %s (target):\n%s",
+					strings.Join(q, " "), dir[0], pretty(before[i]), dir[1], pretty(b))
+			}
+		}
+	})
 }
 
 func splitAddr(t *testing.T, addr string) (string, string) {
