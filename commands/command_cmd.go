@@ -80,14 +80,6 @@ func (c *Command) sortedSubs() []*Command {
 	return subs
 }
 
-// sortedCommands returns the top-level commands by name.
-func sortedCommands() []*Command {
-	var list []*Command
-	All(func(c *Command) { list = append(list, c) })
-	sort.Slice(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	return list
-}
-
 // lookupFull finds a command by its full name ("config|get" or "xadd").
 func lookupFull(name string) *Command {
 	name = strings.ToLower(name)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/runnel-db/runnel/resp"
 )
 
 // MIGRATE's side of the wire: a small cache of connections to targets and
@@ -303,46 +305,46 @@ func (mc *migrateConn) exchange(a migrateArgs, ks []migrateKey, res *migrateResu
 	return false, ""
 }
 
-// request builds the commands of one attempt, in RESP.
+// request builds the commands of one attempt, in RESP (resp.Writer's
+// RESP2 encoding: each command an array of bulk strings). The payloads go
+// in as they are, without a copy into a string.
 func (mc *migrateConn) request(a migrateArgs, ks []migrateKey, sel bool) []byte {
 	n := 64
 	for _, k := range ks {
 		n += len(k.name) + len(k.payload) + 64
 	}
-	b := make([]byte, 0, n)
+	w := resp.Writer{B: make([]byte, 0, n)}
+	command := func(args ...string) {
+		w.Array(len(args))
+		for _, s := range args {
+			w.BulkString(s)
+		}
+	}
 	if a.auth {
 		if a.user != "" {
-			b = appendCommand(b, "AUTH", a.user, a.pass)
+			command("AUTH", a.user, a.pass)
 		} else {
-			b = appendCommand(b, "AUTH", a.pass)
+			command("AUTH", a.pass)
 		}
 	}
 	if sel {
-		b = appendCommand(b, "SELECT", strconv.FormatInt(a.db, 10))
+		command("SELECT", strconv.FormatInt(a.db, 10))
 	}
 	for _, k := range ks {
-		ttl := strconv.FormatInt(k.ttl, 10)
 		if a.replace {
-			b = appendCommand(b, "RESTORE", k.name, ttl, string(k.payload), "REPLACE")
+			w.Array(5)
 		} else {
-			b = appendCommand(b, "RESTORE", k.name, ttl, string(k.payload))
+			w.Array(4)
+		}
+		w.BulkString("RESTORE")
+		w.BulkString(k.name)
+		w.BulkString(strconv.FormatInt(k.ttl, 10))
+		w.Bulk(k.payload)
+		if a.replace {
+			w.BulkString("REPLACE")
 		}
 	}
-	return b
-}
-
-func appendCommand(b []byte, args ...string) []byte {
-	b = append(b, '*')
-	b = strconv.AppendInt(b, int64(len(args)), 10)
-	b = append(b, "\r\n"...)
-	for _, s := range args {
-		b = append(b, '$')
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, "\r\n"...)
-		b = append(b, s...)
-		b = append(b, "\r\n"...)
-	}
-	return b
+	return w.B
 }
 
 // readLine reads one reply line within timeout, without its line ending

@@ -70,8 +70,10 @@ func (s *Server) lookupServed(name string) *Command {
 
 // servedCommands returns the commands the server serves, sorted by their
 // own names.
-func (s *Server) servedCommands() []*Command {
-	t := s.commandTable()
+func (s *Server) servedCommands() []*Command { return sortedByName(s.commandTable()) }
+
+// sortedByName returns the commands of t sorted by their own names.
+func sortedByName(t map[string]*Command) []*Command {
 	list := make([]*Command, 0, len(t))
 	for _, c := range t {
 		list = append(list, c)

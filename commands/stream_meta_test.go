@@ -13,7 +13,7 @@ import (
 // group "stream" and their subcommands.
 func streamCommands() []*Command {
 	var out []*Command
-	for _, c := range sortedCommands() {
+	for _, c := range sortedByName(table) {
 		if c.Group != "stream" {
 			continue
 		}

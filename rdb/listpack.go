@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"strconv"
+
+	"github.com/runnel-db/runnel/stream"
 )
 
 // A listpack, as Redis lays one out: a 6-byte header (total bytes as a
@@ -59,7 +61,7 @@ func (w *lpWriter) int(v int64) {
 // str appends s, as an integer when s is one in canonical form (as
 // Redis's lpAppend stores it), else as a string.
 func (w *lpWriter) str(s []byte) {
-	if v, ok := canonicalInt(s); ok {
+	if v, ok := stream.ParseCanonicalInt(s); ok {
 		w.int(v)
 		return
 	}
@@ -107,31 +109,6 @@ func (w *lpWriter) finish() []byte {
 	binary.LittleEndian.PutUint32(w.b, uint32(len(w.b)))
 	binary.LittleEndian.PutUint16(w.b[4:], uint16(min(w.n, lpCountUnknown)))
 	return w.b
-}
-
-// canonicalInt parses s as Redis's string2ll does: "0", or an optional
-// '-' and digits without a leading zero, within int64.
-func canonicalInt(s []byte) (int64, bool) {
-	if len(s) == 0 || len(s) > 20 {
-		return 0, false
-	}
-	if len(s) == 1 && s[0] == '0' {
-		return 0, true
-	}
-	d := s
-	if d[0] == '-' {
-		d = d[1:]
-	}
-	if len(d) == 0 || d[0] < '1' || d[0] > '9' {
-		return 0, false
-	}
-	for _, c := range d {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-	}
-	v, err := strconv.ParseInt(string(s), 10, 64)
-	return v, err == nil
 }
 
 // lpReader reads a listpack's elements in order, checking each.
@@ -248,7 +225,7 @@ func (r *lpReader) int() (int64, error) {
 	if err != nil || isInt {
 		return v, err
 	}
-	if v, ok := canonicalInt(s); ok {
+	if v, ok := stream.ParseCanonicalInt(s); ok {
 		return v, nil
 	}
 	return 0, errListpack

@@ -3,6 +3,8 @@ package rdb
 import (
 	"encoding/binary"
 	"errors"
+
+	"github.com/runnel-db/runnel/stream"
 )
 
 // The RDB primitives a stream's value uses: lengths, strings (raw,
@@ -43,7 +45,7 @@ func appendString(b, s []byte) []byte {
 		}
 	}
 	if len(s) <= 11 {
-		if v, ok := canonicalInt(s); ok {
+		if v, ok := stream.ParseCanonicalInt(s); ok {
 			switch {
 			case v >= -1<<7 && v < 1<<7:
 				return append(b, 0xc0|encInt8, byte(v))

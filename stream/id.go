@@ -160,7 +160,7 @@ func parseID(b []byte, missingSeq uint64, allowAutoSeq bool) (id ID, seqAuto boo
 // whole; it is ParseID that stops at a NUL byte, as Redis's C-string
 // handling of IDs does.
 func ParseUint(b []byte) (uint64, bool) {
-	if v, ok := parseCanonicalInt(b); ok {
+	if v, ok := ParseCanonicalInt(b); ok {
 		if v < 0 {
 			return 0, false
 		}
@@ -204,9 +204,9 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
-// parseCanonicalInt is Redis's string2ll: an optional '-', then digits with
+// ParseCanonicalInt is Redis's string2ll: an optional '-', then digits with
 // no leading zero (except "0" itself), fitting in an int64.
-func parseCanonicalInt(b []byte) (int64, bool) {
+func ParseCanonicalInt(b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false
 	}

@@ -41,7 +41,7 @@ func lpIntSize(v int64) int {
 // 64-bit integers are stored as integers, as listpacks do.
 func lpStrSize(s []byte) int {
 	if len(s) <= 20 {
-		if v, ok := parseCanonicalInt(s); ok {
+		if v, ok := ParseCanonicalInt(s); ok {
 			return lpIntSize(v)
 		}
 	}

@@ -140,16 +140,13 @@ var gcSampleNames = []string{
 // startGCTuner runs the tuner until stop is closed. It does nothing when
 // slackMB is 0 or when GOGC is set in the environment, which then rules.
 func startGCTuner(slackMB int, stop <-chan struct{}) {
-	startGCTunerWith(slackMB, stop, func() uint64 { return resp.ReleasedBuffers() + commands.DroppedData() })
-}
-
-// startGCTunerWith is startGCTuner with the source of dropped memory
-// given: the large buffers connections dropped (resp.ReleasedBuffers) and
-// the data of deleted keys (commands.DroppedData).
-func startGCTunerWith(slackMB int, stop <-chan struct{}, dropped func() uint64) {
 	if slackMB <= 0 || os.Getenv("GOGC") != "" {
 		return
 	}
+	// dropped is the memory let go of that the heap metrics may not show
+	// as garbage: the large buffers connections dropped and the data of
+	// deleted keys.
+	dropped := func() uint64 { return resp.ReleasedBuffers() + commands.DroppedData() }
 	slack := uint64(slackMB) << 20
 	go func() {
 		samples := make([]metrics.Sample, len(gcSampleNames))
