@@ -203,11 +203,15 @@ type Conn struct {
 	// armed (such a read is about to run or running), woken (wake cut it
 	// short with a past read deadline, which the loop must clear) and
 	// registered (wake is registered with the holder for regToken and has
-	// not been called yet). wakeFn is wake, made once.
+	// not been called yet). wakeFn is wake, made once, with the connection.
 	wmu                      sync.Mutex
 	armed, woken, registered bool
 	regToken                 uint64
 	wakeFn                   func()
+	// Held replies set apart while a batch runs behind them (heldsend.go);
+	// heldBytes is len(held), for Pending.
+	heldSplit
+	heldBytes atomic.Int64
 	// A client that waits for its replies before it sends more (most
 	// do) gives a read ahead nothing but a read that comes back empty:
 	// aheadMisses counts such reads in a row, and after aheadMissLimit
@@ -232,8 +236,10 @@ type held struct {
 }
 
 // Holder tells a connection when the replies it holds may be sent (see
-// [Hold]). Its methods run on the connection's goroutine, except that
-// Notify's wake may be called from any goroutine.
+// [Hold]). Its methods run on the connection's goroutine or, while a batch
+// read ahead runs behind held replies, on the goroutine that sends those
+// (heldsend.go), never on both at once for one connection; Notify's wake
+// may be called from any goroutine.
 type Holder interface {
 	// Ready reports whether replies that wait for token may be sent now.
 	// It may start whatever makes them ready. An error means they must
@@ -247,7 +253,10 @@ type Holder interface {
 }
 
 func newConn(nc net.Conn) *Conn {
-	return &Conn{nc: nc, addr: nc.RemoteAddr().String()}
+	c := &Conn{nc: nc, addr: nc.RemoteAddr().String()}
+	c.wakeFn = c.wake
+	c.sentCond.L = &c.wmu
+	return c
 }
 
 // loop runs the connection until it ends, and returns why. It holds turn
@@ -321,9 +330,13 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 			}
 		}
 		c.end = n
+		if len(c.holds) > 0 && c.werr == nil {
+			c.splitHeld() // they may leave while this batch runs
+		}
 		for c.cur = 0; c.cur < c.end && !c.closed; c.cur++ {
 			handler(c, c.cmds[c.cur])
 		}
+		c.joinHeld()
 		if c.closed {
 			return nil
 		}
@@ -343,6 +356,7 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 // may not leave (those before, whose tokens are ready, are sent first);
 // the connection then ends.
 func (c *Conn) sendHeld() (bool, error) {
+	c.joinHeld()
 	k := len(c.holds)
 	for k > 0 {
 		// Tokens are ready in order: find the last ready one.
@@ -403,21 +417,13 @@ func (c *Conn) fillHeld() error {
 	tok := c.holds[0].token
 	c.wmu.Lock()
 	c.armed = true
-	register := !c.registered || c.regToken != tok
-	if register {
-		c.registered, c.regToken = true, tok
-	}
+	register := c.wantWakeLocked(tok)
 	c.wmu.Unlock()
-	if register {
-		if c.wakeFn == nil {
-			c.wakeFn = c.wake
-		}
-		if !c.holder.Notify(tok, c.wakeFn) {
-			c.wmu.Lock()
-			c.armed, c.registered = false, false
-			c.wmu.Unlock()
-			return nil // ask Ready again
-		}
+	if register && !c.holder.Notify(tok, c.wakeFn) {
+		c.wmu.Lock()
+		c.armed, c.registered = false, false
+		c.wmu.Unlock()
+		return nil // ask Ready again
 	}
 	g, _ := c.nc.(*Guard)
 	if g != nil {
@@ -465,12 +471,25 @@ func (c *Conn) fillHeld() error {
 	return err
 }
 
+// wantWakeLocked reports whether the holder must be asked for a wake-up
+// for tok (none is registered for it), and marks it registered. wmu is
+// held.
+func (c *Conn) wantWakeLocked(tok uint64) bool {
+	if c.registered && c.regToken == tok {
+		return false
+	}
+	c.registered, c.regToken = true, tok
+	return true
+}
+
 // wake cuts short the read of fillHeld, if one is armed: the holder calls
 // it once the oldest held replies may be ready.
 func (c *Conn) wake() {
 	c.wmu.Lock()
 	c.registered = false
-	if c.armed && !c.woken {
+	if c.split {
+		c.startSenderLocked()
+	} else if c.armed && !c.woken {
 		c.woken = true
 		_ = c.nc.SetReadDeadline(aLongTimeAgo)
 	}
@@ -501,6 +520,7 @@ func Hold(conn redcon.Conn, h Holder, token uint64) bool {
 // waitHeld sends the held replies, waiting until the holder lets them
 // leave, without reading further input.
 func (c *Conn) waitHeld() error {
+	c.joinHeld()
 	for len(c.holds) > 0 {
 		done, err := c.sendHeld()
 		if err != nil || done {
@@ -547,7 +567,7 @@ func (c *Conn) releaseBuffers() {
 	if n := cap(c.out); n > maxKeptOutput {
 		released.Add(uint64(n))
 	}
-	c.in, c.out = nil, nil
+	c.in, c.out, c.spareOut = nil, nil, nil
 }
 
 // dropOutput drops every unsent reply, held or not.
@@ -758,6 +778,7 @@ func parseLineLoop(b []byte, i int) (v int64, q int, ok bool) {
 // Flush writes the buffered replies to the client. After a write error
 // the connection drops every later reply and Flush returns that error.
 func (c *Conn) Flush() error {
+	c.joinHeld()
 	if c.werr != nil {
 		return c.werr
 	}
@@ -931,7 +952,7 @@ func Flush(conn redcon.Conn) error {
 // from any goroutine.
 func Pending(conn redcon.Conn) int64 {
 	if c, ok := conn.(*Conn); ok {
-		return c.outLen.Load()
+		return c.outLen.Load() + c.heldBytes.Load()
 	}
 	return 0
 }
@@ -943,6 +964,7 @@ func Pending(conn redcon.Conn) int64 {
 // made could make it twice.
 func DiscardOutput(conn redcon.Conn) {
 	if c, ok := conn.(*Conn); ok {
+		c.joinHeld()
 		if len(c.holds) > 0 {
 			c.failHeld(len(c.holds))
 			return
