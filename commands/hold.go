@@ -1,6 +1,7 @@
 package commands
 
-// Ready and Notify make the committer a resp.Holder: a connection whose
+// Ready and Notify make the committer a resp.Holder (and Landed a
+// resp.Lander): a connection whose
 // replies wait for a commit sequence hands them to its resp.Conn with that
 // sequence (resp.Hold) instead of blocking, and goes on reading and
 // running what its client sends meanwhile. Commands that arrive while a
@@ -41,6 +42,26 @@ func (c *committer) Ready(seq uint64) (bool, error) {
 		}
 		c.claimAndLead()
 	}
+}
+
+// Landed is Ready without leading a commit: the connection's sender of
+// held replies asks it while a batch read ahead runs, and that batch may
+// hold the keyspace lock a leader takes.
+func (c *committer) Landed(seq uint64) (bool, error) {
+	if c.durable.Load() >= seq || c.deferred(seq) {
+		return true, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.durable.Load() >= seq:
+		return true, nil
+	case c.failed != nil:
+		return false, c.failed
+	case c.stopped && seq > c.stopSeq:
+		return false, errStoreClosed
+	}
+	return c.deferred(seq), nil
 }
 
 // Notify arranges for wake to be called once the batch that holds seq has

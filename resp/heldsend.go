@@ -77,19 +77,25 @@ func (c *Conn) startSenderLocked() {
 // sendSplit is the sender: it writes the held replies that may leave, in
 // order, and registers a wake-up for the oldest one that may not.
 func (c *Conn) sendSplit() {
+	ready := c.splitHolder.Ready
+	if l, ok := c.splitHolder.(Lander); ok {
+		ready = l.Landed
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	refused := 0 // Notify's refusals in a row
 	for c.split && len(c.heldHolds) > 0 && c.heldErr == nil && c.holdErr == nil {
 		c.rewake = false
 		holds := c.heldHolds
 		c.wmu.Unlock()
-		k, err := readyHolds(c.splitHolder, holds)
+		k, err := readyHolds(ready, holds)
 		c.wmu.Lock()
 		if err != nil {
 			c.holdErr = err // join hands it back to the connection's goroutine
 			break
 		}
 		if k > 0 {
+			refused = 0
 			end := holds[k-1].end
 			if k == len(holds) {
 				end = len(c.held) // what follows the last hold leaves with it
@@ -128,16 +134,33 @@ func (c *Conn) sendSplit() {
 			continue
 		}
 		c.registered = false // ready now (or failed): look again
+		if refused++; refused > 1 {
+			// Neither ready nor waited for: nobody commits it, and the
+			// sender does not lead commits (a Lander's batch may hold the
+			// lock a commit needs). The connection's goroutine sends it
+			// after the batch, as it did before the split.
+			break
+		}
 	}
 	c.sending = false
 	c.sentCond.Broadcast()
 }
 
-// readyHolds returns how many of holds, oldest first, may leave.
-func readyHolds(h Holder, holds []held) (int, error) {
+// Lander is implemented by a Holder that can tell whether replies may
+// leave without starting what makes them ready (Ready may, and on the
+// goroutine that sends held replies while a batch runs that could wait
+// for something the batch holds). The sender asks Landed when the holder
+// has it.
+type Lander interface {
+	// Landed is Ready without side effects.
+	Landed(token uint64) (bool, error)
+}
+
+// readyHolds returns how many of holds, oldest first, may leave by ready.
+func readyHolds(ready func(uint64) (bool, error), holds []held) (int, error) {
 	k := len(holds)
 	for k > 0 {
-		ok, err := h.Ready(holds[k-1].token)
+		ok, err := ready(holds[k-1].token)
 		if err != nil {
 			return 0, err
 		}

@@ -17,7 +17,7 @@ import (
 // startSlowBehindHeld serves "cmd", whose reply is held behind token 1,
 // and "slow", which runs until release is closed; it sends cmd, then slow
 // once cmd's reply is held, and returns when slow runs.
-func startSlowBehindHeld(t *testing.T, g *gate) (nc net.Conn, r *bufio.Reader, release chan struct{}) {
+func startSlowBehindHeld(t *testing.T, g Holder) (nc net.Conn, r *bufio.Reader, release chan struct{}) {
 	t.Helper()
 	release = make(chan struct{})
 	running := make(chan struct{})
@@ -47,11 +47,41 @@ func startSlowBehindHeld(t *testing.T, g *gate) (nc net.Conn, r *bufio.Reader, r
 // an XADD followed 20 us later by an XRANGE of 300,000 entries got its
 // reply after 87-122 ms under appendfsync always; now after 0.6-3.5 ms.
 func TestHoldReplyLeavesDuringSlowCommand(t *testing.T) {
-	g := &gate{}
-	nc, r, release := startSlowBehindHeld(t, g)
-	defer close(release)
-	g.open(1, nil)
-	expectLines(t, nc, r, "+1") // while slow still runs
+	t.Run("holder", func(t *testing.T) {
+		g := &gate{}
+		nc, r, release := startSlowBehindHeld(t, g)
+		defer close(release)
+		g.open(1, nil)
+		expectLines(t, nc, r, "+1") // while slow still runs
+	})
+	t.Run("lander", func(t *testing.T) {
+		// A Lander is asked Landed, never Ready, while the batch runs.
+		l := &landerGate{}
+		nc, r, release := startSlowBehindHeld(t, l)
+		defer close(release)
+		before := l.readies.Load()
+		l.open(1, nil)
+		expectLines(t, nc, r, "+1")
+		if n := l.readies.Load() - before; n != 0 || l.landed.Load() == 0 {
+			t.Fatalf("while the batch ran: Ready asked %d times, Landed %d; want 0 and some", n, l.landed.Load())
+		}
+	})
+}
+
+// landerGate is a gate that is also a Lander, counting both questions.
+type landerGate struct {
+	gate
+	readies, landed atomic.Int32
+}
+
+func (l *landerGate) Ready(token uint64) (bool, error) {
+	l.readies.Add(1)
+	return l.gate.Ready(token)
+}
+
+func (l *landerGate) Landed(token uint64) (bool, error) {
+	l.landed.Add(1)
+	return l.gate.Ready(token)
 }
 
 // TestHoldSplitStress: commands arrive in bursts while their tokens open at
