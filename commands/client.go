@@ -108,6 +108,12 @@ type Client struct {
 	sub                  *pubsub.Subscriber
 	sink                 *pushSink
 	subCount, shardCount int
+
+	// CLIENT TRACKING (tracking.go): trk is written by the client's own
+	// goroutine under mu and the keyspace lock; trkCaching is CLIENT
+	// CACHING's choice for the next command, the client's goroutine only.
+	trk        trackState
+	trkCaching bool
 }
 
 // subscribed reports whether the client is in Pub/Sub mode (any
@@ -303,6 +309,7 @@ func (s *Server) closedConn(conn redcon.Conn, err error) {
 	}
 	s.mu.Lock()
 	s.unwatchAll(c)
+	s.trackingOff(c)
 	s.mu.Unlock()
 	s.stopMonitor(c)
 	c.closePubSub(true)

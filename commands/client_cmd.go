@@ -124,7 +124,7 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	cmd, idle, blocked := cl.lastCmd, cl.idle(now), cl.blockedOn != nil || cl.paused
 	multi, watch, argv := cl.multiCount, cl.watchCount, cl.argvMem
 	noEvict, noTouch, monitoring := cl.noEvict, cl.noTouch, cl.monitoring
-	sub, sink := cl.sub, cl.sink
+	sub, sink, trk := cl.sub, cl.sink, cl.trk
 	cl.mu.Unlock()
 	if cl == self {
 		multi, watch = -1, len(cl.watched)
@@ -152,6 +152,15 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	}
 	if blocked {
 		fl = append(fl, 'b')
+	}
+	if trk.on {
+		fl = append(fl, 't')
+	}
+	if trk.broken {
+		fl = append(fl, 'R')
+	}
+	if trk.bcast {
+		fl = append(fl, 'B')
 	}
 	if cl == self && cl.closeAfterReply { // only the caller's own field: another client's is not ours to read
 		fl = append(fl, 'c')

@@ -82,7 +82,7 @@ func (c *Ctx) Signal(key []byte) {
 // Touch marks key as modified for WATCH. With no key WATCHed in the
 // database it costs one length check.
 func (c *Ctx) Touch(key []byte) {
-	if len(c.DB.watchers) != 0 {
+	if len(c.DB.watchers) != 0 || c.S.tracking.active() {
 		c.S.touchKey(c.DB, string(key))
 	}
 }

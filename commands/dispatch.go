@@ -203,6 +203,9 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	ctx := &c.ctx
 	*ctx = Ctx{S: s, C: c, Cmd: cmd, Args: args, W: &c.w, Now: start.UnixMilli()}
+	if c.trkCaching {
+		defer c.endTracked(cmd)
+	}
 	if cmd.Flags&NoKeyspace != 0 {
 		ctx.DB = s.dbs[c.ownDB()]
 		err := s.call(ctx)
@@ -222,7 +225,11 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 	}
 	s.mu.Lock()
 	ctx.DB = s.dbs[c.ownDB()]
+	s.current = c
 	err := s.call(ctx)
+	if c.trk.on {
+		s.trackRead(c, cmd, args)
+	}
 	if s.monitors.on() {
 		// Under the keyspace lock: monitors see the order commands ran in.
 		s.feedMonitors(c, cmd, args)
@@ -233,6 +240,7 @@ func (s *Server) run(c *Client, cmd *Command, args [][]byte, start time.Time) {
 		s.registerWaiter(w)
 	}
 	seq := s.finishLocked(ctx)
+	s.current = nil
 	s.mu.Unlock()
 	// Applied (or blocked): a command a pause held lets the next start.
 	s.endTurn(c)
@@ -288,6 +296,9 @@ func (s *Server) call(ctx *Ctx) error {
 // command that changed nothing, the latest batch it may have observed.
 func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
+	if len(s.tracking.prefixes) != 0 {
+		s.flushBroadcasts()
+	}
 	// A keyspace event already promised its subscribers the next sequence
 	// (pubSeq): it is handed out even if the batch stayed empty.
 	write := s.commit.changed() || s.notified

@@ -160,6 +160,7 @@ func resetCmd(c *Ctx) error {
 	cl := c.C
 	cl.resetMulti()
 	c.S.unwatchAll(cl)
+	c.S.trackingOff(cl)
 	cl.closePubSub(false)
 	c.S.stopMonitor(cl)
 	cl.setDB(0)

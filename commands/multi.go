@@ -80,6 +80,9 @@ func execCmd(c *Ctx) error {
 			}
 		}
 		err := c.S.call(sub)
+		if cl.trk.on {
+			c.S.trackRead(cl, cmd, args)
+		}
 		if c.S.monitors.on() {
 			c.S.feedMonitors(cl, cmd, args)
 		}
@@ -134,6 +137,9 @@ func unwatchCmd(c *Ctx) error {
 // had already expired when it was watched and is now removed is, as in
 // Redis, no change: that watch just stops counting it as expired.
 func (s *Server) touchKey(db *DB, key string) {
+	if s.tracking.active() {
+		s.invalidateKey(key)
+	}
 	_, exists := db.keys[key]
 	for cl := range db.watchers[key] {
 		for i := range cl.watched {

@@ -222,6 +222,7 @@ func flushdbCmd(c *Ctx) error {
 		return err
 	}
 	n := c.S.flushDB(c.DB)
+	c.S.trackFlush()
 	c.Batch().Add(persist.Op{Kind: persist.FlushDB, DB: c.DB.index})
 	c.Dirty(n)
 	c.W.OK()
@@ -237,6 +238,7 @@ func flushallCmd(c *Ctx) error {
 	for _, d := range c.S.dbs {
 		n += c.S.flushDB(d)
 	}
+	c.S.trackFlush()
 	c.Batch().Add(persist.Op{Kind: persist.FlushAll})
 	c.Dirty(n)
 	c.W.OK()

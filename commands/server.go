@@ -95,6 +95,12 @@ type Server struct {
 	// notified is set, under mu, once the running command published a
 	// keyspace event, which waits for the command's batch sequence.
 	notified bool
+	// tracking is the client-side caching table (tracking.go); current is
+	// the client whose command runs (for NOLOOP), trackScratch encodes
+	// invalidation messages. All under mu.
+	tracking     tracker
+	current      *Client
+	trackScratch resp.Writer
 
 	clientsMu sync.Mutex
 	clients   map[uint64]*Client // guarded by clientsMu

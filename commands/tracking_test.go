@@ -3,6 +3,7 @@ package commands
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTrackingParse(t *testing.T) {
@@ -32,6 +33,9 @@ func TestTrackingParse(t *testing.T) {
 			args = append(args, []byte(w))
 		}
 		got, err := parseTracking(args, exists)
+		if err == nil && got.on {
+			err = got.checkState(trackState{})
+		}
 		if tc.err != "" {
 			if err != tc.err {
 				t.Errorf("%s: err %v, want %v", tc.args, err, tc.err)
@@ -44,17 +48,78 @@ func TestTrackingParse(t *testing.T) {
 	}
 }
 
-// TestTrackingExec: tracking stays off; ON is refused once its options
-// pass Redis's checks, a redirect to oneself included.
-func TestTrackingExec(t *testing.T) {
+// TestTrackingState: the checks of CLIENT TRACKING ON that depend on the
+// client's tracking so far.
+func TestTrackingState(t *testing.T) {
+	on := trackState{on: true}
+	for _, tc := range []struct {
+		name string
+		cur  trackState
+		args trackingArgs
+		err  Error
+	}{
+		{"bcast on plain", on, trackingArgs{on: true, bcast: true}, "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."},
+		{"optin on optout", trackState{on: true, optout: true}, trackingArgs{on: true, optin: true}, "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode."},
+		{"prefix on existing", trackState{on: true, bcast: true, prefixes: []string{"ab"}}, trackingArgs{on: true, bcast: true, prefixes: [][]byte{[]byte("a")}}, "ERR Prefix 'a' overlaps with an existing prefix 'ab'. Prefixes for a single client must not overlap."},
+		{"same mode again", trackState{on: true, optin: true}, trackingArgs{on: true, optin: true}, ""},
+		{"off before", trackState{}, trackingArgs{on: true, bcast: true}, ""},
+	} {
+		if err := tc.args.checkState(tc.cur); err != nil && Error(err.Error()) != tc.err || err == nil && tc.err != "" {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.err)
+		}
+	}
+}
+
+// TestTrackingRedirect: with REDIRECT the messages go to the other client:
+// as Pub/Sub messages of __redis__:invalidate to a RESP2 client subscribed
+// to it (not at all to one that is not subscribed); once the redirect's
+// client has gone, the tracking client is told instead, at every message
+// (RESP3), and CLIENT LIST shows flag R. (The compat suite cannot name a
+// client ID; these are redis-server 7.0.15's replies to the same steps.)
+func TestTrackingRedirect(t *testing.T) {
 	_, addr := startServer(t)
-	c := dialRaw(t, addr)
-	id := strings.TrimSpace(strings.TrimPrefix(c.do("client", "id"), ":"))
-	runSteps(t, c, []step{
-		s(errReply(errTrackingUnsupported), "client", "tracking", "on"),
-		s(errReply(errTrackingUnsupported), "client", "tracking", "on", "redirect", id),
-		s(ok, "client", "tracking", "off"),
-		s(integer(-1), "client", "getredir"),
-		s(errReply("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled"), "client", "caching", "yes"),
-	})
+	id := func(c *rawClient) string {
+		return strings.TrimSpace(strings.TrimPrefix(c.do("client", "id"), ":"))
+	}
+	invalidation := "*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\ns\r\n"
+
+	sub, a, w := dialRaw(t, addr), dialRaw(t, addr), dialRaw(t, addr)
+	subID := id(sub)
+	runSteps(t, a, []step{s(ok, "client", "tracking", "on", "redirect", subID), s(integer(0), "xlen", "s")})
+	runSteps(t, w, []step{s(bulk("1-1"), "xadd", "s", "1-1", "f", "v")})
+	// sub is not subscribed: nothing for it, as in Redis.
+	if got := sub.do("ping"); got != "+PONG\r\n" {
+		t.Fatalf("unsubscribed redirect got %q", got)
+	}
+	sub.do("subscribe", "__redis__:invalidate")
+	runSteps(t, a, []step{s(integer(1), "xlen", "s")})
+	runSteps(t, w, []step{s(bulk("2-1"), "xadd", "s", "2-1", "f", "v")})
+	if got := sub.read(); got != invalidation {
+		t.Fatalf("RESP2 redirect got %q, want %q", got, invalidation)
+	}
+	if got := a.do("client", "getredir"); got != ":"+subID+"\r\n" {
+		t.Fatalf("GETREDIR %q, want :%s", got, subID)
+	}
+
+	// A RESP3 tracking client whose redirect has gone.
+	r3, gone := dialRaw(t, addr), dialRaw(t, addr)
+	r3.do("hello", "3")
+	goneID := id(gone)
+	runSteps(t, r3, []step{s(ok, "client", "tracking", "on", "redirect", goneID), s(integer(2), "xlen", "s")})
+	gone.conn.Close()
+	time.Sleep(100 * time.Millisecond)
+	runSteps(t, w, []step{s(bulk("3-1"), "xadd", "s", "3-1", "f", "v")})
+	want := ">2\r\n$21\r\ntracking-redir-broken\r\n:" + goneID + "\r\n"
+	if got := r3.read(); got != want {
+		t.Fatalf("broken redirect: got %q, want %q", got, want)
+	}
+	if got := r3.do("client", "info"); !strings.Contains(got, " flags=tR ") {
+		t.Fatalf("CLIENT INFO %q, want flags=tR", got)
+	}
+	// Reported again at the next message.
+	r3.do("xlen", "s")
+	w.do("xadd", "s", "4-1", "f", "v")
+	if got := r3.read(); got != want {
+		t.Fatalf("second report: got %q, want %q", got, want)
+	}
 }
