@@ -54,6 +54,8 @@ type config struct {
 	lfuLogFactor, lfuDecayTime atomic.Int64
 	// maxmemory mirrors the maxmemory parameter in bytes (0: no limit).
 	maxmemory atomic.Int64
+	// trackingMaxKeys mirrors tracking-table-max-keys (0: no limit).
+	trackingMaxKeys atomic.Int64
 }
 
 // SetConfigFile records the configuration file the settings came from, for
@@ -68,6 +70,7 @@ func newConfig() *config {
 	c.maxclients.Store(10000)
 	c.lfuLogFactor.Store(10)
 	c.lfuDecayTime.Store(1)
+	c.trackingMaxKeys.Store(1_000_000)
 	for _, p := range params {
 		if p.def != "" || p.get == nil {
 			c.values[p.name] = p.def
@@ -328,6 +331,7 @@ func init() {
 		{name: "latency-tracking", kind: kindBool, mutable: true,
 			get: func(s *Server) string { return yesNo(s.stats.mon.tracking.Load()) },
 			set: func(s *Server, v string) { s.stats.mon.tracking.Store(v == "yes") }},
+		atomicParam("tracking-table-max-keys", kindInt, 0, func(c *config) *atomic.Int64 { return &c.trackingMaxKeys }),
 		{name: "acllog-max-len", kind: kindInt, min: 0, max: ll, mutable: true,
 			get: func(s *Server) string { return strconv.FormatInt(s.stats.acl.limit(), 10) },
 			set: func(s *Server, v string) {

@@ -184,6 +184,7 @@ func (s *Server) expireLoop() {
 			s.autoSave(now)
 		}
 		s.activeExpire()
+		s.trackCron()
 	}
 }
 

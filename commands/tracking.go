@@ -298,7 +298,20 @@ func (s *Server) trackRead(cl *Client, cmd *Command, args [][]byte) {
 			tr.items++
 		}
 	}
+	s.limitTracked()
 	tr.published()
+}
+
+// trackCron applies a lowered tracking-table-max-keys without waiting
+// for the next read, as Redis's cron does.
+func (s *Server) trackCron() {
+	if !s.tracking.active() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limitTracked()
+	s.tracking.published()
 }
 
 // endTracked ends the command's CLIENT CACHING choice: it lasts for one
@@ -321,6 +334,32 @@ func (s *Server) invalidateKey(key string) {
 			bp.keys[key] = by
 		}
 	}
+	s.invalidateReaders(key, by)
+}
+
+// limitTracked keeps the table of remembered keys within
+// tracking-table-max-keys, as Redis does before each command and in its
+// cron: it forgets keys chosen at random (Go's map order), telling their
+// readers, as if each had been modified by nobody (so NOLOOP keeps no
+// one's message back). Under the keyspace lock.
+func (s *Server) limitTracked() {
+	tr := &s.tracking
+	limit := s.config.trackingMaxKeys.Load()
+	if limit <= 0 || int64(len(tr.keys)) <= limit {
+		return
+	}
+	for key := range tr.keys {
+		s.invalidateReaders(key, nil)
+		if int64(len(tr.keys)) <= limit {
+			return
+		}
+	}
+}
+
+// invalidateReaders forgets key and sends its invalidation to the clients
+// that read it, but to by when it asked for NOLOOP.
+func (s *Server) invalidateReaders(key string, by *Client) {
+	tr := &s.tracking
 	ids, ok := tr.keys[key]
 	if !ok {
 		return
