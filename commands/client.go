@@ -21,10 +21,12 @@ type Client struct {
 	// laddr is the local address of the connection (CLIENT LIST laddr=).
 	laddr   string
 	created time.Time
-	// softOverSince is when the unsent replies went over the normal
-	// class's soft limit, zero while under it (checkOutputLimit; the
-	// connection's goroutine only).
-	softOverSince time.Time
+	// softOverSince is when (Unix seconds) what the client has not read
+	// went over its class's soft output limit, 0 while under it
+	// (overOutputLimit); outputLimitClosed is set once its output limits
+	// closed it. The connection's goroutine and sweepOutputLimits use them.
+	softOverSince     atomic.Int64
+	outputLimitClosed atomic.Bool
 	// lastActive is when the client's last command began, as the
 	// monotonic time since created, so recording it costs one store and no
 	// lock. See idle.
@@ -313,6 +315,11 @@ func (s *Server) closedConn(conn redcon.Conn, err error) {
 	s.mu.Unlock()
 	s.stopMonitor(c)
 	c.closePubSub(true)
+	c.mu.Lock()
+	if c.sink != nil {
+		s.sinks.Add(-1)
+	}
+	c.mu.Unlock()
 	s.clientsMu.Lock()
 	delete(s.clients, c.ID)
 	s.clientsMu.Unlock()

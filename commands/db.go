@@ -182,6 +182,7 @@ func (s *Server) expireLoop() {
 			return
 		case now := <-t.C:
 			s.autoSave(now)
+			s.sweepOutputLimits(now)
 		}
 		s.activeExpire()
 		s.trackCron()

@@ -63,7 +63,7 @@ func (s *Server) handle(conn redcon.Conn, rc redcon.Command) {
 	if c.closeAfterReply {
 		conn.Close()
 	} else if closing {
-		_ = resp.Flush(conn)
+		_ = resp.Drain(conn) // before the shutdown closes the connection
 	}
 }
 

@@ -151,14 +151,14 @@ func (c *Client) pushSink(limits pubsub.Limits) *pushSink {
 	sink := &pushSink{}
 	sink.proto.Store(int32(c.w.Proto))
 	sink.out = pubsub.NewOutbox(limits, c.srv.deliverPushes(c), func() {
-		// Over the output limits: Redis closes the client at once.
-		if nc := c.conn.NetConn(); nc != nil {
-			nc.Close()
-		}
+		// Over the output limits: Redis closes the client at once. This
+		// runs under the publisher's locks: the log line waits for none.
+		go c.srv.closeForOutputLimit(c, true)
 	})
 	c.mu.Lock() // CLIENT LIST reads sink (its outbox's backlog is omem)
 	c.sink = sink
 	c.mu.Unlock()
+	c.srv.sinks.Add(1)
 	return sink
 }
 

@@ -34,3 +34,38 @@ func TestOutputLimitsReachNewSubscribers(t *testing.T) {
 		t.Fatalf("CONFIG GET value %q, want %q", got, want)
 	}
 }
+
+// TestOverOutputLimit: the decision of Redis's
+// checkClientOutputBufferLimits: at the hard limit at once; at the soft
+// limit once every check for more than the soft seconds of the clock (in
+// whole seconds) saw it there, a check under it starting over.
+func TestOverOutputLimit(t *testing.T) {
+	type check struct {
+		usage, now int64
+		over       bool
+	}
+	for _, tt := range []struct {
+		name             string
+		hard, soft, secs int64
+		checks           []check
+	}{
+		{"hard", 100, 0, 0, []check{{99, 1000, false}, {100, 1000, true}}},
+		{"soft 0 s: the next second", 0, 10, 0, []check{{10, 1000, false}, {50, 1000, false}, {10, 1001, true}}},
+		{"soft 3 s", 0, 10, 3, []check{{10, 1000, false}, {10, 1003, false}, {10, 1004, true}}},
+		{"soft starts over under it", 0, 10, 3, []check{{10, 1000, false}, {9, 1002, false}, {10, 1003, false}, {10, 1006, false}, {10, 1007, true}}},
+		{"both", 100, 10, 60, []check{{50, 1000, false}, {100, 1001, true}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var l classLimits
+			l.hard.Store(tt.hard)
+			l.soft.Store(tt.soft)
+			l.softSecs.Store(tt.secs)
+			c := &Client{}
+			for i, ch := range tt.checks {
+				if got := c.overOutputLimit(ch.usage, &l, ch.now); got != ch.over {
+					t.Fatalf("check %d (%d bytes at %d s) over = %v, want %v", i, ch.usage, ch.now, got, ch.over)
+				}
+			}
+		})
+	}
+}

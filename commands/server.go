@@ -104,6 +104,11 @@ type Server struct {
 
 	clientsMu sync.Mutex
 	clients   map[uint64]*Client // guarded by clientsMu
+	// sinks counts the connected clients with an outbox (subscribers,
+	// monitors, tracking clients), for sweepOutputLimits, whose scratch
+	// list sweepList is (expireLoop's goroutine only).
+	sinks     atomic.Int64
+	sweepList []*Client
 	nextID    atomic.Uint64
 
 	rc        *resp.Server
@@ -183,6 +188,7 @@ func (s *Server) Listen() error {
 	}
 	s.ln = ln
 	s.rc = resp.NewServer(s.handle, s.accept, s.closedConn)
+	s.rc.SetReadAhead(s.config.outputLimits.readAhead)
 	return nil
 }
 
@@ -202,6 +208,7 @@ func (s *Server) Serve() error {
 	}
 	if s.rc == nil { // a listener installed without Listen (tests)
 		s.rc = resp.NewServer(s.handle, s.accept, s.closedConn)
+		s.rc.SetReadAhead(s.config.outputLimits.readAhead)
 	}
 	s.wg.Add(1)
 	s.shut.mu.Unlock()

@@ -6,8 +6,10 @@ import (
 )
 
 // Limits bound an outbox, as Redis's client-output-buffer-limit does for
-// one client class: over Hard bytes the client is dropped at once; over
-// Soft bytes for SoftFor without a break, too. A zero field is no limit.
+// one client class: at Hard bytes the client is dropped at once; at Soft
+// bytes for more than SoftFor without a break, too, the time counted as
+// Redis counts it, in whole seconds of the clock (so a SoftFor of 0 drops
+// at the next second). A zero field is no limit.
 type Limits struct {
 	Hard    int
 	Soft    int
@@ -45,9 +47,9 @@ type Outbox struct {
 	out     int
 	running bool
 	closed  bool
-	// overSoft is when the queue last went over the soft limit; zero while
-	// it is under.
-	overSoft time.Time
+	// overSoft is when (Unix seconds) the queue last went over the soft
+	// limit; zero while it is under.
+	overSoft int64
 }
 
 // NewOutbox returns an empty outbox that writes through deliver. overflow,
@@ -89,19 +91,26 @@ func (o *Outbox) Add(data []byte, seq uint64) bool {
 func (o *Outbox) overLocked() bool {
 	n := len(o.buf) + o.out
 	l := o.limits
-	if l.Hard > 0 && n > l.Hard {
+	if l.Hard > 0 && n >= l.Hard {
 		return true
 	}
-	if l.Soft <= 0 || n <= l.Soft {
-		o.overSoft = time.Time{}
+	if l.Soft <= 0 || n < l.Soft {
+		o.overSoft = 0
 		return false
 	}
-	now := o.now()
-	if o.overSoft.IsZero() {
+	now := o.now().Unix()
+	if o.overSoft == 0 {
 		o.overSoft = now
 		return false
 	}
-	return now.Sub(o.overSoft) >= l.SoftFor
+	return now-o.overSoft > int64(l.SoftFor/time.Second)
+}
+
+// SetLimits replaces the limits later Adds are held to (a CONFIG SET).
+func (o *Outbox) SetLimits(l Limits) {
+	o.mu.Lock()
+	o.limits = l
+	o.mu.Unlock()
 }
 
 func (o *Outbox) closeLocked() {

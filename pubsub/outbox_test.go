@@ -145,11 +145,11 @@ func TestOutboxHardLimit(t *testing.T) {
 	if !o.Add([]byte("12345"), 1) { // handed to the goroutine: still counts
 		t.Fatal("first Add refused")
 	}
-	if !o.Add([]byte("12345"), 2) {
-		t.Fatal("Add up to the limit refused")
+	if !o.Add([]byte("1234"), 2) {
+		t.Fatal("Add up to a byte under the limit refused")
 	}
 	if o.Add([]byte("1"), 3) {
-		t.Fatal("Add over the hard limit accepted")
+		t.Fatal("Add reaching the hard limit accepted (Redis drops at it)")
 	}
 	if overflows != 1 {
 		t.Fatalf("overflow called %d times, want 1", overflows)
@@ -172,13 +172,13 @@ func TestOutboxSoftLimit(t *testing.T) {
 	o := NewOutbox(Limits{Soft: 4, SoftFor: time.Minute}, s.deliver, func() { overflows++ })
 	o.now = func() time.Time { return now }
 	o.Add([]byte("123456"), 1) // over soft: the clock starts
-	now = now.Add(59 * time.Second)
+	now = now.Add(60 * time.Second)
 	if !o.Add([]byte("7"), 2) {
-		t.Fatal("dropped before the soft period ran out")
+		t.Fatal("dropped after 60 s over a soft limit of 60: Redis waits for more than 60")
 	}
 	now = now.Add(time.Second)
 	if o.Add([]byte("8"), 3) || overflows != 1 {
-		t.Fatalf("still accepted after a minute over the soft limit (overflows %d)", overflows)
+		t.Fatalf("still accepted 61 s over the soft limit (overflows %d)", overflows)
 	}
 }
 

@@ -102,7 +102,7 @@ func (c *Conn) sendSplit() {
 			}
 			buf := c.held[:end]
 			c.wmu.Unlock()
-			_, werr := c.nc.Write(buf)
+			_, werr := c.write(buf, false)
 			c.wmu.Lock()
 			c.held = c.held[:copy(c.held, c.held[end:])]
 			c.heldBytes.Store(int64(len(c.held)))

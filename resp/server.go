@@ -36,6 +36,11 @@ type Server struct {
 	accept  func(redcon.Conn) bool
 	closed  func(redcon.Conn, error)
 
+	// readAhead, when set, returns how many bytes of replies the socket
+	// has not taken a connection may queue while it goes on reading and
+	// running its client's commands (see SetReadAhead).
+	readAhead func() int64
+
 	mu    sync.Mutex // guards the fields below
 	ln    net.Listener
 	conns map[*Conn]struct{}
@@ -50,6 +55,17 @@ type Server struct {
 func NewServer(handler func(redcon.Conn, redcon.Command), accept func(redcon.Conn) bool, closed func(redcon.Conn, error)) *Server {
 	return &Server{handler: handler, accept: accept, closed: closed, conns: map[*Conn]struct{}{}}
 }
+
+// SetReadAhead sets how many bytes of replies that the socket has not
+// taken (a client that does not read them) a connection may queue while it
+// goes on reading and running its client's commands, as Redis does; fn is
+// asked each time. With none, or 0, the connection reads nothing more
+// until the socket has taken every reply. Redis reads on without bound and
+// leaves the bound to client-output-buffer-limit: a server that enforces
+// such a limit on Pending returns at least the limit, so that a client
+// over it is closed rather than merely no longer read. Call it before
+// Serve.
+func (s *Server) SetReadAhead(fn func() int64) { s.readAhead = fn }
 
 // Serve accepts connections on ln until Close, and then closes ln and
 // every connection. It returns nil after Close (at once when Close came
@@ -93,6 +109,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		backoff = 0
 		c := newConn(nc)
+		c.srv = s
 		s.mu.Lock()
 		if s.done {
 			s.mu.Unlock()
@@ -130,6 +147,10 @@ func (s *Server) forget(c *Conn) {
 
 func (s *Server) serveConn(c *Conn) {
 	err := c.loop(s.handler)
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, errProtocolStream) {
+		// What the client was told still reaches it if it reads.
+		_ = c.waitQueued(0)
+	}
 	c.nc.Close()
 	c.releaseBuffers()
 	s.forget(c)
@@ -167,6 +188,7 @@ var errProtocolStream = errors.New("resp: protocol error")
 // goroutines.
 type Conn struct {
 	nc   net.Conn
+	srv  *Server // nil for a connection made without a Server (tests)
 	addr string
 	ctx  any
 
@@ -220,6 +242,9 @@ type Conn struct {
 	aheadMisses, aheadRest uint8
 	heldCh                 chan struct{}
 	heldWake               func()
+
+	// The socket's writes and the replies it has not taken (outq.go).
+	outq
 }
 
 // How a connection stops reading ahead for a client that never sends
@@ -256,6 +281,7 @@ func newConn(nc net.Conn) *Conn {
 	c := &Conn{nc: nc, addr: nc.RemoteAddr().String()}
 	c.wakeFn = c.wake
 	c.sentCond.L = &c.wmu
+	c.initOutq()
 	return c
 }
 
@@ -289,6 +315,13 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 			return errProtocolStream
 		}
 		if n == 0 {
+			// A client that does not read its replies is read on only
+			// while what the socket has not taken stays within bounds.
+			if c.qActive.Load() {
+				if err := c.waitQueued(c.readAheadMax()); err != nil {
+					return err
+				}
+			}
 			if len(c.holds) > 0 {
 				done, err := c.sendHeld()
 				if err != nil {
@@ -313,7 +346,7 @@ func (c *Conn) loop(handler func(redcon.Conn, redcon.Command)) error {
 				c.turn.Unlock()
 				locked = false
 			}
-			if err := c.fill(); err != nil {
+			if err := c.fillBehindQueue(); err != nil {
 				return err
 			}
 			continue
@@ -384,7 +417,7 @@ func (c *Conn) sendHeld() (bool, error) {
 func (c *Conn) sendFirst(k int) {
 	end := c.holds[k-1].end
 	if c.werr == nil {
-		_, c.werr = c.nc.Write(c.out[:end])
+		_, c.werr = c.write(c.out[:end], false)
 	}
 	c.out = c.out[:copy(c.out, c.out[end:])]
 	c.outLen.Store(int64(len(c.out)))
@@ -462,11 +495,34 @@ func (c *Conn) fillHeld() error {
 	case errors.Is(err, errVerdictHeld):
 		// The guard's error reply follows the held replies (the next
 		// read carries it out).
-		err = c.waitHeld()
+		if err = c.waitHeld(); err == nil {
+			err = c.waitQueued(0)
+		}
 	case errors.Is(err, io.EOF):
 		// The client closed its side: what it was told still reaches it
 		// if it reads.
 		_ = c.waitHeld()
+	}
+	return err
+}
+
+// fillBehindQueue is fill. While replies are queued for the socket, a
+// verdict of the guard that writes (a protocol error) waits for them.
+func (c *Conn) fillBehindQueue() error {
+	g := c.guard
+	if g == nil || !c.qActive.Load() {
+		return c.fill()
+	}
+	g.holdVerdict = true
+	err := c.fill()
+	g.holdVerdict = false
+	if g.closeBehind {
+		g.dropFromNow() // the queued replies still leave, later ones not
+	}
+	if errors.Is(err, errVerdictHeld) {
+		// The error reply follows the queued ones (the next read carries
+		// it out).
+		err = c.waitQueued(0)
 	}
 	return err
 }
@@ -597,6 +653,10 @@ func Interject(conn redcon.Conn, fn func(w io.Writer) error) error {
 	defer c.turn.Unlock()
 	if c.ended {
 		return net.ErrClosed
+	}
+	// Replies the socket has not taken yet go first.
+	if err := c.waitQueued(0); err != nil {
+		return err
 	}
 	return fn(c.nc)
 }
@@ -782,12 +842,15 @@ func (c *Conn) Flush() error {
 	if c.werr != nil {
 		return c.werr
 	}
+	kept := false
 	if len(c.out) > 0 {
-		_, c.werr = c.nc.Write(c.out)
+		kept, c.werr = c.write(c.out, cap(c.out) > maxKeptOutput)
 	}
 	c.holds = c.holds[:0]
 	if cap(c.out) > maxKeptOutput {
-		released.Add(uint64(cap(c.out)))
+		if !kept {
+			released.Add(uint64(cap(c.out)))
+		}
 		c.out = nil
 	} else {
 		c.out = c.out[:0]
@@ -802,8 +865,8 @@ func (c *Conn) RemoteAddr() string { return c.addr }
 // Close sends the buffered replies and closes the connection; the commands
 // pipelined behind the running one are not run.
 func (c *Conn) Close() error {
-	if c.waitHeld() == nil {
-		c.Flush()
+	if c.waitHeld() == nil && c.Flush() == nil {
+		_ = c.waitQueued(0)
 	}
 	c.closed = true
 	return c.nc.Close()
@@ -946,13 +1009,27 @@ func Flush(conn redcon.Conn) error {
 	return nil
 }
 
-// Pending returns how many bytes of replies conn holds that have not
-// reached the client's socket yet (written with WriteRaw and not sent, or
-// being sent), for a connection of a Server; 0 for others. Safe to call
-// from any goroutine.
+// Drain is Flush, and then waits until the client's socket has taken
+// every reply, or the connection failed (for a connection of a Server;
+// others' Flush waits anyway). A server shutting down drains the replies
+// of the commands it lets finish before it closes their connections.
+func Drain(conn redcon.Conn) error {
+	if c, ok := conn.(*Conn); ok {
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		return c.waitQueued(0)
+	}
+	return Flush(conn)
+}
+
+// Pending returns how many bytes of replies conn holds that the client's
+// socket has not taken yet (written with WriteRaw and not sent, or queued
+// while the client does not read), for a connection of a Server; 0 for
+// others. Safe to call from any goroutine.
 func Pending(conn redcon.Conn) int64 {
 	if c, ok := conn.(*Conn); ok {
-		return c.outLen.Load() + c.heldBytes.Load()
+		return c.outLen.Load() + c.heldBytes.Load() + c.qLen.Load()
 	}
 	return 0
 }
