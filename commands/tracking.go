@@ -53,8 +53,8 @@ type trackState struct {
 }
 
 // tracker is the server's tracking table, guarded by the keyspace lock but
-// for clients, which is atomic so that writes find tracking off with one
-// load.
+// for clients and the stats, which are atomic so that writes find tracking
+// off (active) with two loads.
 type tracker struct {
 	clients atomic.Int32 // clients with tracking on
 	// stats mirrors len(keys), items and len(prefixes) for INFO, which
@@ -76,8 +76,11 @@ type bcastPrefix struct {
 	keys    map[string]*Client
 }
 
-// active reports whether any client has tracking on.
-func (t *tracker) active() bool { return t.clients.Load() > 0 }
+// active reports whether writes must reach the table: a client has
+// tracking on, or keys read while one had are still remembered (a write
+// forgets them even after tracking went off everywhere, as in Redis, so
+// that turning it on again brings back no invalidation for them).
+func (t *tracker) active() bool { return t.clients.Load() > 0 || t.statKeys.Load() > 0 }
 
 // published stores the table's sizes for INFO. Under the keyspace lock.
 func (t *tracker) published() {
