@@ -100,6 +100,20 @@ func TestTrackingRedirect(t *testing.T) {
 	if got := a.do("client", "getredir"); got != ":"+subID+"\r\n" {
 		t.Fatalf("GETREDIR %q, want :%s", got, subID)
 	}
+	// CLIENT INFO's redir: the redirect's ID, 0 for none, -1 untracked.
+	for _, tc := range []struct {
+		c    *rawClient
+		want string
+	}{{a, subID}, {w, "-1"}} {
+		if got := tc.c.do("client", "info"); !strings.Contains(got, " redir="+tc.want+" ") {
+			t.Fatalf("CLIENT INFO %q, want redir=%s", got, tc.want)
+		}
+	}
+	runSteps(t, w, []step{s(ok, "client", "tracking", "on")})
+	if got := w.do("client", "info"); !strings.Contains(got, " redir=0 ") {
+		t.Fatalf("CLIENT INFO %q, want redir=0", got)
+	}
+	runSteps(t, w, []step{s(ok, "client", "tracking", "off")})
 
 	// A RESP3 tracking client whose redirect has gone.
 	r3, gone := dialRaw(t, addr), dialRaw(t, addr)
@@ -113,8 +127,8 @@ func TestTrackingRedirect(t *testing.T) {
 	if got := r3.read(); got != want {
 		t.Fatalf("broken redirect: got %q, want %q", got, want)
 	}
-	if got := r3.do("client", "info"); !strings.Contains(got, " flags=tR ") {
-		t.Fatalf("CLIENT INFO %q, want flags=tR", got)
+	if got := r3.do("client", "info"); !strings.Contains(got, " flags=tR ") || !strings.Contains(got, " redir="+goneID+" ") {
+		t.Fatalf("CLIENT INFO %q, want flags=tR and redir=%s", got, goneID)
 	}
 	// Reported again at the next message.
 	r3.do("xlen", "s")
