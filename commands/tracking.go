@@ -522,9 +522,18 @@ func (s *Server) queuePush(cl *Client, write func(w *resp.Writer)) {
 	sink.out.Add(w.B, s.pubSeq(true))
 }
 
+// tracking returns a copy of cl's tracking state, for the client's own
+// commands that run without the keyspace lock: another client's write may
+// be setting broken (under mu) meanwhile.
+func (cl *Client) tracking() trackState {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return cl.trk
+}
+
 // CLIENT CACHING YES|NO
 func clientCachingCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	if !t.on {
 		return Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
 	}
@@ -548,7 +557,7 @@ func clientCachingCmd(c *Ctx) error {
 // CLIENT GETREDIR: the redirect's client ID, 0 for none, -1 with tracking
 // off.
 func clientGetredirCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	switch {
 	case !t.on:
 		c.W.Int(-1)
@@ -560,7 +569,7 @@ func clientGetredirCmd(c *Ctx) error {
 
 // CLIENT TRACKINGINFO
 func clientTrackinginfoCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	c.W.Map(3)
 	c.W.BulkString("flags")
 	var flags []string

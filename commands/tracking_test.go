@@ -137,3 +137,32 @@ func TestTrackingRedirect(t *testing.T) {
 		t.Fatalf("second report: got %q, want %q", got, want)
 	}
 }
+
+// TestTrackingBrokenRedirectRace: a write that finds the redirect gone
+// marks the tracking client's state while that client reads it in CLIENT
+// TRACKINGINFO, GETREDIR and CACHING, which run without the keyspace lock
+// (a data race under -race before they took the client's lock).
+func TestTrackingBrokenRedirectRace(t *testing.T) {
+	_, addr := startServer(t)
+	a, gone, w := dialRaw(t, addr), dialRaw(t, addr), dialRaw(t, addr)
+	goneID := clientID(t, gone)
+	runSteps(t, a, []step{s(ok, "client", "tracking", "on", "bcast", "redirect", goneID)})
+	gone.conn.Close()
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 1; i <= 200; i++ {
+			w.do("xadd", "k", "*", "f", "v")
+		}
+	}()
+	for i := 0; i < 200; i++ {
+		a.do("client", "trackinginfo")
+		a.do("client", "getredir")
+		a.do("client", "caching", "yes")
+	}
+	<-done
+	if got := a.do("client", "trackinginfo"); !strings.Contains(got, "broken_redirect") {
+		t.Fatalf("TRACKINGINFO %q, want broken_redirect", got)
+	}
+}
