@@ -195,6 +195,10 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))
 	s.monitorRejected(c)
+	if c.trkCaching {
+		// A refused command ends CLIENT CACHING's choice too, as in Redis.
+		c.endTracked(cmd)
+	}
 }
 
 // run executes cmd for c, taking the keyspace lock unless the command does

@@ -318,10 +318,10 @@ func (s *Server) trackCron() {
 }
 
 // endTracked ends the command's CLIENT CACHING choice: it lasts for one
-// command, or for a whole transaction, and survives the CLIENT command
-// that set it.
+// command (run or refused; cmd is nil for an unknown one), or for a whole
+// transaction, and survives the CLIENT command that set it.
 func (cl *Client) endTracked(cmd *Command) {
-	if cl.trkCaching && !cl.multi && !strings.HasPrefix(cmd.Name, "client|") {
+	if cl.trkCaching && !cl.multi && (cmd == nil || !strings.HasPrefix(cmd.Name, "client|")) {
 		cl.trkCaching = false
 	}
 }
