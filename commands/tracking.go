@@ -36,10 +36,9 @@ import (
 // messages of channel __redis__:invalidate if it speaks RESP2 and is
 // subscribed to anything (and not at all otherwise, as in Redis). While
 // the redirect's client is gone, each message is replaced by a report to
-// the tracking client (RESP3 "tracking-redir-broken"). A RESP3
-// redirect target that has never subscribed has no outbox yet and gets
-// nothing (runnel's own limit; RESP2 targets, the usual case, are
-// subscribed).
+// the tracking client (RESP3 "tracking-redir-broken"). Every RESP3 client
+// has an outbox (setProto), so a RESP3 redirect target gets its pushes
+// whether it subscribed or not.
 
 // trackState is a client's CLIENT TRACKING state. Only the client's own
 // goroutine writes it, holding Client.mu and the keyspace lock; it reads
@@ -507,7 +506,7 @@ func (s *Server) sendTracking(cl *Client, t trackState, keys func(w *resp.Writer
 
 // queuePush encodes a message in cl's protocol into cl's outbox, to leave
 // once the running command's effects are durable. A client without an
-// outbox (a RESP3 redirect target that never subscribed) gets nothing.
+// outbox (RESP2, never subscribed: not a receiver) gets nothing.
 func (s *Server) queuePush(cl *Client, write func(w *resp.Writer)) {
 	cl.mu.Lock()
 	sink := cl.sink

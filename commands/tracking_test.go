@@ -166,3 +166,21 @@ func TestTrackingBrokenRedirectRace(t *testing.T) {
 		t.Fatalf("TRACKINGINFO %q, want broken_redirect", got)
 	}
 }
+
+// TestTrackingRedirectRESP3: a RESP3 redirect target gets the
+// invalidations as pushes without subscribing to anything (redis-server
+// 7.0.15 sends it >2 invalidate [s]).
+func TestTrackingRedirectRESP3(t *testing.T) {
+	_, addr := startServer(t)
+	target, a, w := dialRaw(t, addr), dialRaw(t, addr), dialRaw(t, addr)
+	target.do("hello", "3")
+	runSteps(t, a, []step{s(ok, "client", "tracking", "on", "redirect", clientID(t, target)), s(integer(0), "xlen", "s")})
+	runSteps(t, w, []step{s(bulk("1-1"), "xadd", "s", "1-1", "f", "v")})
+	want := ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ns\r\n"
+	if got := target.read(); got != want {
+		t.Fatalf("RESP3 redirect got %q, want %q", got, want)
+	}
+	if got := target.do("ping"); got != "+PONG\r\n" {
+		t.Fatalf("after the push: %q", got)
+	}
+}
