@@ -326,14 +326,22 @@ func (cl *Client) endTracked(cmd *Command) {
 }
 
 // invalidateKey sends the invalidation of key, modified by the running
-// command (of s.current, nil for expiry), to the clients that read it, and
-// queues it for the BCAST prefixes it matches. Under the keyspace lock.
+// command (of s.current, nil for active expiry), to the clients that read
+// it, and queues it for the BCAST prefixes it matches. As in Redis, an
+// expiry the running command's lookup caused counts as that client's
+// write for the readers' NOLOOP (Redis checks its current client) but as
+// nobody's for BCAST's (Redis records the modifying client, none for an
+// expiry). Under the keyspace lock.
 func (s *Server) invalidateKey(key string) {
 	tr := &s.tracking
 	by := s.current
+	bcastBy := by
+	if s.expiring {
+		bcastBy = nil
+	}
 	for p, bp := range tr.prefixes {
 		if strings.HasPrefix(key, p) {
-			bp.keys[key] = by
+			bp.keys[key] = bcastBy
 		}
 	}
 	s.invalidateReaders(key, by)
