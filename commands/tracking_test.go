@@ -185,26 +185,32 @@ func TestTrackingRedirectRESP3(t *testing.T) {
 	}
 }
 
-// TestTrackingNoloopLazyExpiry: a key the client's own read finds expired
-// is that client's write for a default-mode NOLOOP client (no message, as
-// Redis checks its current client) but nobody's for a BCAST NOLOOP client,
-// which gets the invalidation (Redis records no client for an expiry).
-// redis-server 7.0.15 gives both. The keys are made expired without
-// entering the expiry index, so only the read can remove them.
+// TestTrackingNoloopLazyExpiry: a key a read finds expired is invalidated
+// for its other readers; it is the reading client's write for a
+// default-mode NOLOOP client (no message, as Redis checks its current
+// client) but nobody's for a BCAST NOLOOP client, which gets the
+// invalidation (Redis records no client for an expiry). redis-server
+// 7.0.15 gives both. The keys are made expired without entering the
+// expiry index, so only the read can remove them.
 func TestTrackingNoloopLazyExpiry(t *testing.T) {
 	srv, addr := startServer(t)
-	plain, bcast := dialRaw(t, addr), dialRaw(t, addr)
-	for _, c := range []*rawClient{plain, bcast} {
+	plain, bcast, other := dialRaw(t, addr), dialRaw(t, addr), dialRaw(t, addr)
+	for _, c := range []*rawClient{plain, bcast, other} {
 		c.do("hello", "3")
 	}
 	addKeys(srv, 0, "p", "b")
 	runSteps(t, plain, []step{s(ok, "client", "tracking", "on", "noloop"), s(integer(0), "xlen", "p")})
+	runSteps(t, other, []step{s(ok, "client", "tracking", "on"), s(integer(0), "xlen", "p")})
 	runSteps(t, bcast, []step{s(ok, "client", "tracking", "on", "bcast", "prefix", "b", "noloop")})
 	srv.mu.Lock()
 	srv.dbs[0].keys["p"].Expire = 1
 	srv.dbs[0].keys["b"].Expire = 1
 	srv.mu.Unlock()
 	runSteps(t, plain, []step{s(integer(0), "exists", "p"), s("+PONG\r\n", "ping")})
+	// Another reader of the key is told of the expiry.
+	if got, want := other.read(), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\np\r\n"; got != want {
+		t.Fatalf("other reader got %q, want %q", got, want)
+	}
 	runSteps(t, bcast, []step{s(integer(0), "exists", "b")})
 	if got, want := bcast.read(), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nb\r\n"; got != want {
 		t.Fatalf("BCAST NOLOOP client got %q, want %q", got, want)
