@@ -300,7 +300,7 @@ func (s *Server) call(ctx *Ctx) error {
 // command that changed nothing, the latest batch it may have observed.
 func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
-	if len(s.tracking.prefixes) != 0 {
+	if len(s.tracking.dirty) != 0 {
 		s.flushBroadcasts()
 	}
 	// A keyspace event already promised its subscribers the next sequence

@@ -64,8 +64,14 @@ type tracker struct {
 	keys  map[string]map[uint64]struct{}
 	items int
 	// prefixes holds the BCAST prefixes with their clients and the keys
-	// modified since they were last sent.
-	prefixes map[string]*bcastPrefix
+	// modified since they were last sent; dirty lists the prefixes with
+	// such keys, so that a command that modified none costs nothing
+	// however many prefixes there are. maxPrefix is the longest prefix's
+	// length (the longest a key's matching prefix can be), kept up to date
+	// as prefixes come but not as they go.
+	prefixes  map[string]*bcastPrefix
+	dirty     []string
+	maxPrefix int
 }
 
 // bcastPrefix is one BCAST prefix: its clients and the keys modified since
@@ -237,6 +243,7 @@ func (s *Server) trackingOn(cl *Client, t trackingArgs) {
 			if bp == nil {
 				bp = &bcastPrefix{clients: map[*Client]struct{}{}, keys: map[string]*Client{}}
 				tr.prefixes[string(p)] = bp
+				tr.maxPrefix = max(tr.maxPrefix, len(p))
 			}
 			bp.clients[cl] = struct{}{}
 		}
@@ -339,9 +346,28 @@ func (s *Server) invalidateKey(key string) {
 	if s.expiring {
 		bcastBy = nil
 	}
-	for p, bp := range tr.prefixes {
-		if strings.HasPrefix(key, p) {
+	if len(tr.prefixes) != 0 {
+		mark := func(p string, bp *bcastPrefix) {
+			if len(bp.keys) == 0 {
+				tr.dirty = append(tr.dirty, p)
+			}
 			bp.keys[key] = bcastBy
+		}
+		// A key's matching prefixes are among its first maxPrefix+1
+		// leading substrings: look those up when there are fewer of them
+		// than prefixes, so that many prefixes cost a write nothing.
+		if n := min(len(key), tr.maxPrefix); n+1 < len(tr.prefixes) {
+			for i := 0; i <= n; i++ {
+				if bp := tr.prefixes[key[:i]]; bp != nil {
+					mark(key[:i], bp)
+				}
+			}
+		} else {
+			for p, bp := range tr.prefixes {
+				if strings.HasPrefix(key, p) {
+					mark(p, bp)
+				}
+			}
 		}
 	}
 	s.invalidateReaders(key, by)
@@ -400,18 +426,17 @@ func (s *Server) invalidateReaders(key string, by *Client) {
 // Under the keyspace lock, at the end of every command that may write.
 func (s *Server) flushBroadcasts() {
 	tr := &s.tracking
-	if len(tr.prefixes) == 0 {
+	if len(tr.dirty) == 0 {
 		return
 	}
-	prefixes := make([]string, 0, len(tr.prefixes))
-	for p, bp := range tr.prefixes {
-		if len(bp.keys) > 0 {
-			prefixes = append(prefixes, p)
-		}
-	}
+	prefixes := tr.dirty
+	tr.dirty = nil
 	sort.Strings(prefixes)
 	for _, p := range prefixes {
 		bp := tr.prefixes[p]
+		if bp == nil || len(bp.keys) == 0 { // gone with its last client
+			continue
+		}
 		keys := make([]string, 0, len(bp.keys))
 		for k := range bp.keys {
 			keys = append(keys, k)
@@ -442,6 +467,7 @@ func (s *Server) flushBroadcasts() {
 		}
 		clear(bp.keys)
 	}
+	tr.dirty = prefixes[:0]
 }
 
 // trackFlush tells every tracking client that every key changed (FLUSHDB,

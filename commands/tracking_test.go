@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,37 @@ func TestTrackingNoloopLazyExpiry(t *testing.T) {
 	runSteps(t, bcast, []step{s(integer(0), "exists", "b")})
 	if got, want := bcast.read(), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nb\r\n"; got != want {
 		t.Fatalf("BCAST NOLOOP client got %q, want %q", got, want)
+	}
+}
+
+// TestTrackingManyPrefixesCostNothingIdle: with many BCAST prefixes, a
+// command that modified no key finds nothing to send without looking at
+// each prefix (it used to gather them all, at every command, reads
+// included: 10,000 prefixes cut pipelined XLENs from 55,000/s to 1,250/s),
+// and a write looks up only its key's leading substrings.
+func TestTrackingManyPrefixesCostNothingIdle(t *testing.T) {
+	srv, addr := startServer(t)
+	a := dialRaw(t, addr)
+	args := []string{"client", "tracking", "on", "bcast"}
+	for i := range 1000 {
+		args = append(args, "prefix", fmt.Sprintf("p%04d:", i))
+	}
+	runSteps(t, a, []step{s(ok, args...)})
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if n := testing.AllocsPerRun(100, srv.flushBroadcasts); n != 0 {
+		t.Errorf("flushBroadcasts with nothing modified: %v allocations", n)
+	}
+	srv.invalidateKey("p0042:x")
+	srv.invalidateKey("q")
+	if len(srv.tracking.dirty) != 1 || srv.tracking.dirty[0] != "p0042:" {
+		t.Errorf("dirty prefixes %q, want [p0042:]", srv.tracking.dirty)
+	}
+	if keys := srv.tracking.prefixes["p0042:"].keys; len(keys) != 1 {
+		t.Errorf("p0042: holds %v", keys)
+	}
+	srv.flushBroadcasts()
+	if len(srv.tracking.dirty) != 0 || len(srv.tracking.prefixes["p0042:"].keys) != 0 {
+		t.Error("flushBroadcasts left keys to send")
 	}
 }
