@@ -195,11 +195,26 @@ func (t *trackingArgs) checkState(cur trackState) error {
 	if !t.bcast {
 		return nil
 	}
+	// Redis compares each new prefix, in the order given, with every
+	// prefix the client has (in sorted order) and with every later new
+	// one, and names the first overlap. The same answer comes here
+	// without comparing all pairs, which with tens of thousands of
+	// prefixes held the keyspace lock for many seconds: the first
+	// existing prefix overlapping p is the shortest one p starts with
+	// (all are sorted before p), else the first one from p on if it
+	// starts with p; and the later new prefixes are scanned only when two
+	// of the new ones overlap at all.
+	existing := make(map[string]struct{}, len(cur.prefixes))
+	for _, q := range cur.prefixes { // kept sorted, as Redis's radix tree
+		existing[q] = struct{}{}
+	}
+	scanNew := anyOverlap(t.prefixes)
 	for i, p := range t.prefixes {
-		for _, q := range cur.prefixes { // kept sorted, as Redis's radix tree
-			if overlaps(p, []byte(q)) {
-				return Error("ERR Prefix '" + string(p) + "' overlaps with an existing prefix '" + q + "'. Prefixes for a single client must not overlap.")
-			}
+		if q, ok := firstOverlap(p, cur.prefixes, existing); ok {
+			return Error("ERR Prefix '" + string(p) + "' overlaps with an existing prefix '" + q + "'. Prefixes for a single client must not overlap.")
+		}
+		if !scanNew {
+			continue
 		}
 		for _, q := range t.prefixes[i+1:] {
 			if overlaps(p, q) {
@@ -208,6 +223,38 @@ func (t *trackingArgs) checkState(cur trackState) error {
 		}
 	}
 	return nil
+}
+
+// firstOverlap returns the first of the sorted prefixes (also in set)
+// that overlaps p.
+func firstOverlap(p []byte, sorted []string, set map[string]struct{}) (string, bool) {
+	if len(sorted) == 0 {
+		return "", false
+	}
+	for n := 0; n <= len(p); n++ {
+		if _, ok := set[string(p[:n])]; ok {
+			return string(p[:n]), true
+		}
+	}
+	i := sort.SearchStrings(sorted, string(p))
+	if i < len(sorted) && strings.HasPrefix(sorted[i], string(p)) {
+		return sorted[i], true
+	}
+	return "", false
+}
+
+// anyOverlap reports whether one of ps is a prefix of another: in sorted
+// order, a prefix comes right before a string that starts with it or
+// with another such string.
+func anyOverlap(ps [][]byte) bool {
+	sorted := slices.Clone(ps)
+	slices.SortFunc(sorted, bytes.Compare)
+	for i := 1; i < len(sorted); i++ {
+		if bytes.HasPrefix(sorted[i], sorted[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps reports whether one of two prefixes is a prefix of the other.
@@ -231,10 +278,15 @@ func (s *Server) trackingOn(cl *Client, t trackingArgs) {
 			add = [][]byte{nil} // no PREFIX: every key
 		}
 		next.prefixes = slices.Clone(next.prefixes)
+		have := make(map[string]struct{}, len(next.prefixes)+len(add))
+		for _, p := range next.prefixes {
+			have[p] = struct{}{}
+		}
 		for _, p := range add {
-			if slices.Contains(next.prefixes, string(p)) {
+			if _, ok := have[string(p)]; ok {
 				continue
 			}
+			have[string(p)] = struct{}{}
 			next.prefixes = append(next.prefixes, string(p))
 			if tr.prefixes == nil {
 				tr.prefixes = map[string]*bcastPrefix{}

@@ -2,6 +2,10 @@ package commands
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +251,77 @@ func TestTrackingManyPrefixesCostNothingIdle(t *testing.T) {
 	srv.flushBroadcasts()
 	if len(srv.tracking.dirty) != 0 || len(srv.tracking.prefixes["p0042:"].keys) != 0 {
 		t.Error("flushBroadcasts left keys to send")
+	}
+}
+
+// TestTrackingPrefixOverlapOrder: checkState names the same overlap as
+// Redis's pairwise comparison (each new prefix in order, against the
+// client's prefixes in sorted order, then the later new ones), on random
+// prefixes over a two-letter alphabet, and takes 50,000 prefixes at once
+// without comparing every pair.
+func TestTrackingPrefixOverlapOrder(t *testing.T) {
+	pairwise := func(cur []string, ps [][]byte) string {
+		for i, p := range ps {
+			for _, q := range cur {
+				if overlaps(p, []byte(q)) {
+					return "existing " + string(p) + " " + q
+				}
+			}
+			for _, q := range ps[i+1:] {
+				if overlaps(p, q) {
+					return "provided " + string(p) + " " + string(q)
+				}
+			}
+		}
+		return ""
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	overlapErr := regexp.MustCompile(`^ERR Prefix '(.*)' overlaps with (an existing|another provided) prefix '(.*)'\.`)
+	word := func() string {
+		b := make([]byte, rng.IntN(4))
+		for i := range b {
+			b[i] = "ab"[rng.IntN(2)]
+		}
+		return string(b)
+	}
+	for range 5000 {
+		var cur []string
+		for range rng.IntN(4) {
+			if w := word(); !slices.Contains(cur, w) {
+				cur = append(cur, w)
+			}
+		}
+		sort.Strings(cur)
+		var ps [][]byte
+		for range rng.IntN(5) {
+			ps = append(ps, []byte(word()))
+		}
+		want := pairwise(cur, ps)
+		args := trackingArgs{on: true, bcast: true, prefixes: ps}
+		err := args.checkState(trackState{on: len(cur) > 0, bcast: len(cur) > 0, prefixes: cur})
+		got := ""
+		if err != nil {
+			m := overlapErr.FindStringSubmatch(err.Error())
+			if m == nil {
+				t.Fatalf("cur %q new %q: %v", cur, ps, err)
+			}
+			got = map[string]string{"an existing": "existing", "another provided": "provided"}[m[2]] + " " + m[1] + " " + m[3]
+		}
+		if got != want {
+			t.Fatalf("cur %q new %q: got %q, want %q", cur, ps, got, want)
+		}
+	}
+
+	var many [][]byte
+	for i := range 50000 {
+		many = append(many, fmt.Appendf(nil, "p%06d:", i))
+	}
+	start := time.Now()
+	args := trackingArgs{on: true, bcast: true, prefixes: many}
+	if err := args.checkState(trackState{on: true, bcast: true, prefixes: []string{"q"}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("50,000 prefixes took %v to check", d)
 	}
 }
