@@ -103,10 +103,11 @@ type Client struct {
 	// fd is the socket's file descriptor (CLIENT LIST fd=), -1 if unknown.
 	fd int
 
-	// Pub/Sub (notify.go): sub and sink are made on the first subscription;
-	// sub is written under mu (CLIENT LIST reads it). subCount (channels
-	// plus patterns) and shardCount are the counts the last (un)subscribe
-	// left, for the client's own goroutine; others ask sub.
+	// Pub/Sub (notify.go): sub is made on the first subscription, sink
+	// then or earlier (pushSink); sub is written under mu (CLIENT LIST
+	// reads it). subCount (channels plus patterns) and shardCount are the
+	// counts the last (un)subscribe left, for the client's own goroutine;
+	// others ask sub.
 	sub                  *pubsub.Subscriber
 	sink                 *pushSink
 	subCount, shardCount int
@@ -231,8 +232,14 @@ func (c *Client) setDB(i int) {
 // Proto returns the client's RESP version.
 func (c *Client) Proto() int { return c.w.Proto }
 
-// setProto switches the client's replies to RESP version p.
+// setProto switches the client's replies to RESP version p. A RESP3
+// client gets its outbox at once: another client's CLIENT TRACKING may
+// REDIRECT its invalidation pushes to it, subscribed or not, and only the
+// client's own goroutine may make the outbox.
 func (c *Client) setProto(p int) {
+	if p == 3 { // before others can see proto 3 and push to it
+		c.pushSink(c.srv.config.outputLimits.pubsubLimits())
+	}
 	c.mu.Lock()
 	c.proto = p
 	c.mu.Unlock()

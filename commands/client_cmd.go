@@ -223,7 +223,12 @@ func (s *Server) infoLine(cl *Client, self *Client, now time.Time) string {
 	kv("events", "r")
 	kv("cmd", cmd)
 	kv("user", "default")
-	kv("redir", "-1")
+	// As in Redis: -1 without tracking, else the redirect's ID (0 for none).
+	redir := "-1"
+	if trk.on {
+		redir = strconv.FormatUint(trk.redirect, 10)
+	}
+	kv("redir", redir)
 	kv("resp", itoa(proto))
 	kv("lib-name", lib)
 	kv("lib-ver", ver)

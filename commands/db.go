@@ -79,7 +79,9 @@ func (s *Server) lookup(c *Ctx, db *DB, key []byte) *Object {
 			// may then create the key afresh.
 			return nil
 		}
+		s.expiring = true // for BCAST's NOLOOP, nobody's write
 		s.deleteKey(db, string(key))
+		s.expiring = false
 		s.stats.expired.Add(1)
 		s.notifyDB(evExpired, "expired", db.index, key)
 		return nil

@@ -195,6 +195,10 @@ func (s *Server) reject(c *Client, cmd *Command, err Error) {
 	s.stats.rejected(cmd, err)
 	c.w.Error(string(err))
 	s.monitorRejected(c)
+	if c.trkCaching {
+		// A refused command ends CLIENT CACHING's choice too, as in Redis.
+		c.endTracked(cmd)
+	}
 }
 
 // run executes cmd for c, taking the keyspace lock unless the command does
@@ -296,7 +300,7 @@ func (s *Server) call(ctx *Ctx) error {
 // command that changed nothing, the latest batch it may have observed.
 func (s *Server) finishLocked(ctx *Ctx) uint64 {
 	served := s.serveReady(ctx)
-	if len(s.tracking.prefixes) != 0 {
+	if len(s.tracking.dirty) != 0 {
 		s.flushBroadcasts()
 	}
 	// A keyspace event already promised its subscribers the next sequence

@@ -204,12 +204,14 @@ func (s *Server) migrateAsync(w *waiter, a migrateArgs, ks []migrateKey) {
 		ctx.W = &resp.Writer{}
 	}
 	mark := ctx.W.Len()
+	s.current = w.c // the deletions are its writes (NOLOOP)
 	err := s.migrateFinish(ctx, a, ks, res)
 	if err != nil {
 		ctx.W.Truncate(mark)
 		ctx.W.Error(err.Error())
 	}
 	seq := s.finishLocked(ctx)
+	s.current = nil
 	if w.served {
 		return
 	}

@@ -530,3 +530,30 @@ func TestMigrateConcurrent(t *testing.T) {
 		t.Errorf("%d cached connections, want 1", n)
 	}
 }
+
+// TestMigrateTrackingNoloop: the keys a MIGRATE deletes are its client's
+// own writes, so a NOLOOP tracking client that migrates a key it read gets
+// no invalidation for it (as from redis-server 7.0.15), while another
+// tracking client does.
+func TestMigrateTrackingNoloop(t *testing.T) {
+	_, src := startServer(t)
+	_, dst := startServer(t)
+	_, dstPort, _ := net.SplitHostPort(dst)
+	a, other := dialRaw(t, src), dialRaw(t, src)
+	for _, c := range []*rawClient{a, other} {
+		c.do("HELLO", "3")
+	}
+	runSteps(t, a, []step{
+		s(ok, "CLIENT", "TRACKING", "ON", "NOLOOP"),
+		s(bulk("1-1"), "XADD", "m", "1-1", "f", "v"),
+		s(integer(1), "XLEN", "m"),
+	})
+	runSteps(t, other, []step{s(ok, "CLIENT", "TRACKING", "ON"), s(integer(1), "XLEN", "m")})
+	runSteps(t, a, []step{
+		s(ok, "MIGRATE", "127.0.0.1", dstPort, "m", "0", "5000", "REPLACE"),
+		s("+PONG\r\n", "PING"),
+	})
+	if got, want := other.read(), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nm\r\n"; got != want {
+		t.Fatalf("other tracking client got %q, want %q", got, want)
+	}
+}

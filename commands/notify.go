@@ -142,8 +142,8 @@ func (c *Client) subscriber() *pubsub.Subscriber {
 }
 
 // pushSink returns the client's sink and outbox, making them with limits on
-// first use (a subscription or MONITOR, whichever comes first). Only the
-// client's goroutine calls it.
+// first use (a subscription, MONITOR, CLIENT TRACKING or HELLO 3,
+// whichever comes first). Only the client's goroutine calls it.
 func (c *Client) pushSink(limits pubsub.Limits) *pushSink {
 	if c.sink != nil {
 		return c.sink

@@ -96,10 +96,12 @@ type Server struct {
 	// keyspace event, which waits for the command's batch sequence.
 	notified bool
 	// tracking is the client-side caching table (tracking.go); current is
-	// the client whose command runs (for NOLOOP), trackScratch encodes
+	// the client whose command runs (for NOLOOP), expiring is set while
+	// that command's lookup removes an expired key, trackScratch encodes
 	// invalidation messages. All under mu.
 	tracking     tracker
 	current      *Client
+	expiring     bool
 	trackScratch resp.Writer
 
 	clientsMu sync.Mutex

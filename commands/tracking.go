@@ -36,10 +36,9 @@ import (
 // messages of channel __redis__:invalidate if it speaks RESP2 and is
 // subscribed to anything (and not at all otherwise, as in Redis). While
 // the redirect's client is gone, each message is replaced by a report to
-// the tracking client (RESP3 "tracking-redir-broken"). A RESP3
-// redirect target that has never subscribed has no outbox yet and gets
-// nothing (runnel's own limit; RESP2 targets, the usual case, are
-// subscribed).
+// the tracking client (RESP3 "tracking-redir-broken"). Every RESP3 client
+// has an outbox (setProto), so a RESP3 redirect target gets its pushes
+// whether it subscribed or not.
 
 // trackState is a client's CLIENT TRACKING state. Only the client's own
 // goroutine writes it, holding Client.mu and the keyspace lock; it reads
@@ -53,8 +52,8 @@ type trackState struct {
 }
 
 // tracker is the server's tracking table, guarded by the keyspace lock but
-// for clients, which is atomic so that writes find tracking off with one
-// load.
+// for clients and the stats, which are atomic so that writes find tracking
+// off (active) with two loads.
 type tracker struct {
 	clients atomic.Int32 // clients with tracking on
 	// stats mirrors len(keys), items and len(prefixes) for INFO, which
@@ -65,8 +64,14 @@ type tracker struct {
 	keys  map[string]map[uint64]struct{}
 	items int
 	// prefixes holds the BCAST prefixes with their clients and the keys
-	// modified since they were last sent.
-	prefixes map[string]*bcastPrefix
+	// modified since they were last sent; dirty lists the prefixes with
+	// such keys, so that a command that modified none costs nothing
+	// however many prefixes there are. maxPrefix is the longest prefix's
+	// length (the longest a key's matching prefix can be), kept up to date
+	// as prefixes come but not as they go.
+	prefixes  map[string]*bcastPrefix
+	dirty     []string
+	maxPrefix int
 }
 
 // bcastPrefix is one BCAST prefix: its clients and the keys modified since
@@ -76,8 +81,11 @@ type bcastPrefix struct {
 	keys    map[string]*Client
 }
 
-// active reports whether any client has tracking on.
-func (t *tracker) active() bool { return t.clients.Load() > 0 }
+// active reports whether writes must reach the table: a client has
+// tracking on, or keys read while one had are still remembered (a write
+// forgets them even after tracking went off everywhere, as in Redis, so
+// that turning it on again brings back no invalidation for them).
+func (t *tracker) active() bool { return t.clients.Load() > 0 || t.statKeys.Load() > 0 }
 
 // published stores the table's sizes for INFO. Under the keyspace lock.
 func (t *tracker) published() {
@@ -187,11 +195,26 @@ func (t *trackingArgs) checkState(cur trackState) error {
 	if !t.bcast {
 		return nil
 	}
+	// Redis compares each new prefix, in the order given, with every
+	// prefix the client has (in sorted order) and with every later new
+	// one, and names the first overlap. The same answer comes here
+	// without comparing all pairs, which with tens of thousands of
+	// prefixes held the keyspace lock for many seconds: the first
+	// existing prefix overlapping p is the shortest one p starts with
+	// (all are sorted before p), else the first one from p on if it
+	// starts with p; and the later new prefixes are scanned only when two
+	// of the new ones overlap at all.
+	existing := make(map[string]struct{}, len(cur.prefixes))
+	for _, q := range cur.prefixes { // kept sorted, as Redis's radix tree
+		existing[q] = struct{}{}
+	}
+	scanNew := anyOverlap(t.prefixes)
 	for i, p := range t.prefixes {
-		for _, q := range cur.prefixes { // kept sorted, as Redis's radix tree
-			if overlaps(p, []byte(q)) {
-				return Error("ERR Prefix '" + string(p) + "' overlaps with an existing prefix '" + q + "'. Prefixes for a single client must not overlap.")
-			}
+		if q, ok := firstOverlap(p, cur.prefixes, existing); ok {
+			return Error("ERR Prefix '" + string(p) + "' overlaps with an existing prefix '" + q + "'. Prefixes for a single client must not overlap.")
+		}
+		if !scanNew {
+			continue
 		}
 		for _, q := range t.prefixes[i+1:] {
 			if overlaps(p, q) {
@@ -200,6 +223,38 @@ func (t *trackingArgs) checkState(cur trackState) error {
 		}
 	}
 	return nil
+}
+
+// firstOverlap returns the first of the sorted prefixes (also in set)
+// that overlaps p.
+func firstOverlap(p []byte, sorted []string, set map[string]struct{}) (string, bool) {
+	if len(sorted) == 0 {
+		return "", false
+	}
+	for n := 0; n <= len(p); n++ {
+		if _, ok := set[string(p[:n])]; ok {
+			return string(p[:n]), true
+		}
+	}
+	i := sort.SearchStrings(sorted, string(p))
+	if i < len(sorted) && strings.HasPrefix(sorted[i], string(p)) {
+		return sorted[i], true
+	}
+	return "", false
+}
+
+// anyOverlap reports whether one of ps is a prefix of another: in sorted
+// order, a prefix comes right before a string that starts with it or
+// with another such string.
+func anyOverlap(ps [][]byte) bool {
+	sorted := slices.Clone(ps)
+	slices.SortFunc(sorted, bytes.Compare)
+	for i := 1; i < len(sorted); i++ {
+		if bytes.HasPrefix(sorted[i], sorted[i-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps reports whether one of two prefixes is a prefix of the other.
@@ -223,10 +278,15 @@ func (s *Server) trackingOn(cl *Client, t trackingArgs) {
 			add = [][]byte{nil} // no PREFIX: every key
 		}
 		next.prefixes = slices.Clone(next.prefixes)
+		have := make(map[string]struct{}, len(next.prefixes)+len(add))
+		for _, p := range next.prefixes {
+			have[p] = struct{}{}
+		}
 		for _, p := range add {
-			if slices.Contains(next.prefixes, string(p)) {
+			if _, ok := have[string(p)]; ok {
 				continue
 			}
+			have[string(p)] = struct{}{}
 			next.prefixes = append(next.prefixes, string(p))
 			if tr.prefixes == nil {
 				tr.prefixes = map[string]*bcastPrefix{}
@@ -235,6 +295,7 @@ func (s *Server) trackingOn(cl *Client, t trackingArgs) {
 			if bp == nil {
 				bp = &bcastPrefix{clients: map[*Client]struct{}{}, keys: map[string]*Client{}}
 				tr.prefixes[string(p)] = bp
+				tr.maxPrefix = max(tr.maxPrefix, len(p))
 			}
 			bp.clients[cl] = struct{}{}
 		}
@@ -315,23 +376,50 @@ func (s *Server) trackCron() {
 }
 
 // endTracked ends the command's CLIENT CACHING choice: it lasts for one
-// command, or for a whole transaction, and survives the CLIENT command
-// that set it.
+// command (run or refused; cmd is nil for an unknown one), or for a whole
+// transaction, and survives the CLIENT command that set it.
 func (cl *Client) endTracked(cmd *Command) {
-	if cl.trkCaching && !cl.multi && !strings.HasPrefix(cmd.Name, "client|") {
+	if cl.trkCaching && !cl.multi && (cmd == nil || !strings.HasPrefix(cmd.Name, "client|")) {
 		cl.trkCaching = false
 	}
 }
 
 // invalidateKey sends the invalidation of key, modified by the running
-// command (of s.current, nil for expiry), to the clients that read it, and
-// queues it for the BCAST prefixes it matches. Under the keyspace lock.
+// command (of s.current, nil for active expiry), to the clients that read
+// it, and queues it for the BCAST prefixes it matches. As in Redis, an
+// expiry the running command's lookup caused counts as that client's
+// write for the readers' NOLOOP (Redis checks its current client) but as
+// nobody's for BCAST's (Redis records the modifying client, none for an
+// expiry). Under the keyspace lock.
 func (s *Server) invalidateKey(key string) {
 	tr := &s.tracking
 	by := s.current
-	for p, bp := range tr.prefixes {
-		if strings.HasPrefix(key, p) {
-			bp.keys[key] = by
+	bcastBy := by
+	if s.expiring {
+		bcastBy = nil
+	}
+	if len(tr.prefixes) != 0 {
+		mark := func(p string, bp *bcastPrefix) {
+			if len(bp.keys) == 0 {
+				tr.dirty = append(tr.dirty, p)
+			}
+			bp.keys[key] = bcastBy
+		}
+		// A key's matching prefixes are among its first maxPrefix+1
+		// leading substrings: look those up when there are fewer of them
+		// than prefixes, so that many prefixes cost a write nothing.
+		if n := min(len(key), tr.maxPrefix); n+1 < len(tr.prefixes) {
+			for i := 0; i <= n; i++ {
+				if bp := tr.prefixes[key[:i]]; bp != nil {
+					mark(key[:i], bp)
+				}
+			}
+		} else {
+			for p, bp := range tr.prefixes {
+				if strings.HasPrefix(key, p) {
+					mark(p, bp)
+				}
+			}
 		}
 	}
 	s.invalidateReaders(key, by)
@@ -390,18 +478,17 @@ func (s *Server) invalidateReaders(key string, by *Client) {
 // Under the keyspace lock, at the end of every command that may write.
 func (s *Server) flushBroadcasts() {
 	tr := &s.tracking
-	if len(tr.prefixes) == 0 {
+	if len(tr.dirty) == 0 {
 		return
 	}
-	prefixes := make([]string, 0, len(tr.prefixes))
-	for p, bp := range tr.prefixes {
-		if len(bp.keys) > 0 {
-			prefixes = append(prefixes, p)
-		}
-	}
+	prefixes := tr.dirty
+	tr.dirty = nil
 	sort.Strings(prefixes)
 	for _, p := range prefixes {
 		bp := tr.prefixes[p]
+		if bp == nil || len(bp.keys) == 0 { // gone with its last client
+			continue
+		}
 		keys := make([]string, 0, len(bp.keys))
 		for k := range bp.keys {
 			keys = append(keys, k)
@@ -432,6 +519,7 @@ func (s *Server) flushBroadcasts() {
 		}
 		clear(bp.keys)
 	}
+	tr.dirty = prefixes[:0]
 }
 
 // trackFlush tells every tracking client that every key changed (FLUSHDB,
@@ -504,7 +592,7 @@ func (s *Server) sendTracking(cl *Client, t trackState, keys func(w *resp.Writer
 
 // queuePush encodes a message in cl's protocol into cl's outbox, to leave
 // once the running command's effects are durable. A client without an
-// outbox (a RESP3 redirect target that never subscribed) gets nothing.
+// outbox (RESP2, never subscribed: not a receiver) gets nothing.
 func (s *Server) queuePush(cl *Client, write func(w *resp.Writer)) {
 	cl.mu.Lock()
 	sink := cl.sink
@@ -519,9 +607,18 @@ func (s *Server) queuePush(cl *Client, write func(w *resp.Writer)) {
 	sink.out.Add(w.B, s.pubSeq(true))
 }
 
+// tracking returns a copy of cl's tracking state, for the client's own
+// commands that run without the keyspace lock: another client's write may
+// be setting broken (under mu) meanwhile.
+func (cl *Client) tracking() trackState {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return cl.trk
+}
+
 // CLIENT CACHING YES|NO
 func clientCachingCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	if !t.on {
 		return Error("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled")
 	}
@@ -545,7 +642,7 @@ func clientCachingCmd(c *Ctx) error {
 // CLIENT GETREDIR: the redirect's client ID, 0 for none, -1 with tracking
 // off.
 func clientGetredirCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	switch {
 	case !t.on:
 		c.W.Int(-1)
@@ -557,7 +654,7 @@ func clientGetredirCmd(c *Ctx) error {
 
 // CLIENT TRACKINGINFO
 func clientTrackinginfoCmd(c *Ctx) error {
-	t := c.C.trk
+	t := c.C.tracking()
 	c.W.Map(3)
 	c.W.BulkString("flags")
 	var flags []string
