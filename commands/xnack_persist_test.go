@@ -11,8 +11,8 @@ import (
 // TestXNackSurvivesRestart releases entries in every mode (and with FORCE
 // and RETRYCOUNT), restarting after each step under both fsync policies:
 // XPENDING, XINFO STREAM FULL and XINFO CONSUMERS must read the same
-// before and after, and the NACK queue must come back in its order, which a
-// CLAIM read after the last restart shows.
+// before and after (of a COPY too), and the NACK queue must come back in
+// its order, which a CLAIM read after the last restart shows.
 func TestXNackSurvivesRestart(t *testing.T) {
 	for _, policy := range []persist.FsyncPolicy{persist.Always, persist.No} {
 		t.Run(fmt.Sprint(policy), func(t *testing.T) {
@@ -21,11 +21,14 @@ func TestXNackSurvivesRestart(t *testing.T) {
 			snapshot := func(f *fake) string {
 				var b strings.Builder
 				b.WriteString(f.do("XINFO", "STREAM", "s", "FULL"))
-				for _, g := range []string{"g1", "g2"} {
-					b.WriteString(f.do("XPENDING", "s", g))
-					b.WriteString(pendingIdle.ReplaceAllString(f.do("XPENDING", "s", g, "-", "+", "100"), "$1:?"))
-					b.WriteString(clockFields.ReplaceAllString(f.do("XINFO", "CONSUMERS", "s", g), "$1:?"))
+				for _, k := range []string{"s", "copy"} {
+					for _, g := range []string{"g1", "g2"} {
+						b.WriteString(f.do("XPENDING", k, g))
+						b.WriteString(pendingIdle.ReplaceAllString(f.do("XPENDING", k, g, "-", "+", "100"), "$1:?"))
+						b.WriteString(clockFields.ReplaceAllString(f.do("XINFO", "CONSUMERS", k, g), "$1:?"))
+					}
 				}
+				b.WriteString(f.do("XINFO", "STREAM", "copy", "FULL"))
 				return b.String()
 			}
 			f := open()
@@ -49,6 +52,7 @@ func TestXNackSurvivesRestart(t *testing.T) {
 				{"XNACK s g1 FAIL IDS 1 5-0", ":1\r\n"}, // to the back of the queue
 				{"XACK s g1 2-0", ":1\r\n"},
 				{"XCLAIM s g1 c 0 3-0 JUSTID", "*1\r\n" + bulk("3-0")},
+				{"COPY s copy", ":1\r\n"}, // the copy keeps the releases
 			}
 			for _, st := range steps {
 				if got := f.doBytes(wordArgs(st.cmd)); got != st.want {
@@ -66,6 +70,10 @@ func TestXNackSurvivesRestart(t *testing.T) {
 			want = claimRead("s", claimEntry("7-0 f 7", "-1", "0"), claimEntry("1-0 f 1", "-1", "1"))
 			if got := f.do("XREADGROUP", "GROUP", "g2", "d", "COUNT", "2", "CLAIM", "3600000", "STREAMS", "s", ">"); got != want {
 				t.Fatalf("g2 CLAIM read after the restarts:\n got %q\nwant %q", got, want)
+			}
+			want = claimRead("copy", claimEntry("4-0 f 4", "-1", "9"), claimEntry("5-0 f 5", "-1", "1"), claimEntry("7-0 f 7", "0", "0"))
+			if got := f.do("XREADGROUP", "GROUP", "g1", "d", "COUNT", "3", "CLAIM", "3600000", "STREAMS", "copy", ">"); got != want {
+				t.Fatalf("CLAIM read of the copy after the restarts:\n got %q\nwant %q", got, want)
 			}
 			f = restartSame(t, f, open, snapshot, "the claims")
 			checkGroups(t, f.s)
