@@ -25,6 +25,8 @@ type storeImage struct {
 	// deletion.
 	fresh      int
 	staleFresh []string
+	// nacked counts the PendingPut ops of entries XNACK released.
+	nacked int
 }
 
 type imageGroup struct {
@@ -88,6 +90,9 @@ func (im *storeImage) apply(ops []persist.Op) {
 						im.staleFresh = append(im.staleFresh, fmt.Sprintf("%s %v", op.Group, op.ID))
 					}
 				}
+				if op.DeliveryTime < 0 {
+					im.nacked++
+				}
 				g.pending[op.ID] = imagePending{op.Consumer, op.DeliveryTime, op.DeliveryCount}
 			case persist.PendingDel:
 				delete(g.pending, op.ID)
@@ -149,7 +154,7 @@ func describeGroups(gs *pel.Groups) string {
 			fmt.Fprintf(&sb, " consumer %s seen %d active %d pending %d\n", c.Name(), c.SeenTime(), c.ActiveTime(), c.Len())
 		}
 		for _, p := range g.Range(nil, pel.Query{Start: stream.Min, End: stream.Max}) {
-			fmt.Fprintf(&sb, " pending %v %s %d %d\n", p.ID(), p.Owner().Name(), p.DeliveryTime(), p.DeliveryCount())
+			fmt.Fprintf(&sb, " pending %v %s %d %d nack %d\n", p.ID(), p.Owner().Name(), p.DeliveryTime(), p.DeliveryCount(), p.NackSeq())
 		}
 	}
 	return sb.String()
@@ -169,6 +174,7 @@ func TestGroupsPersistReplay(t *testing.T) {
 	ms := 0
 	randID := func() string { return strconv.Itoa(rng.Intn(ms+2)) + "-0" }
 	var history []string
+	nackReplies := map[string]int{}
 	for step := 0; step < 2000; step++ {
 		g := []string{"g1", "g2"}[rng.Intn(2)]
 		c := "c" + strconv.Itoa(rng.Intn(3))
@@ -203,12 +209,16 @@ func TestGroupsPersistReplay(t *testing.T) {
 			}
 		case op < 82:
 			a = []string{"XAUTOCLAIM", "s", g, c, "0", "-", "COUNT", strconv.Itoa(1 + rng.Intn(3))}
-		case op < 88:
+		case op < 86:
 			a = []string{"XDEL", "s", randID()}
+		case op < 88:
+			a = []string{"XNACK", "s", g, "FAIL", "IDS", "3", randID(), randID(), randID(), "FORCE"}
 		case op < 90:
 			a = []string{"XTRIM", "s", "MAXLEN", strconv.Itoa(rng.Intn(4))}
-		case op < 92:
+		case op < 91:
 			a = []string{"DEL", "s"}
+		case op < 92:
+			a = []string{"XREADGROUP", "GROUP", g, c, "COUNT", strconv.Itoa(rng.Intn(3)), "CLAIM", "3600000", "STREAMS", "s", ">"}
 		case op < 96:
 			// A transaction's ops are one batch.
 			f.do("MULTI")
@@ -216,11 +226,21 @@ func TestGroupsPersistReplay(t *testing.T) {
 			f.do("XGROUP", "DELCONSUMER", "s", g, c)
 			f.do("XGROUP", "CREATECONSUMER", "s", g, c)
 			a = []string{"EXEC"}
+		case op < 98:
+			a = []string{"XNACK", "s", g, []string{"SILENT", "FAIL", "FATAL"}[rng.Intn(3)], "IDS", "2", randID(), randID()}
+			if rng.Intn(2) == 0 {
+				a = append(a, "FORCE")
+			}
+			if rng.Intn(4) == 0 {
+				a = append(a, "RETRYCOUNT", strconv.Itoa(rng.Intn(3)))
+			}
 		default:
 			a = []string{"XAUTOCLAIM", "s", g, c, "0", "0", "JUSTID"}
 		}
 		history = append(history, strings.Join(a, " "))
-		f.do(a...)
+		if r := f.do(a...); a[0] == "XNACK" {
+			nackReplies[r]++
+		}
 		im.apply(f.committed(rs))
 		if len(im.staleFresh) > 0 {
 			t.Fatalf("after %q a PendingPut marked Fresh replaced an existing record: %v\nhistory:\n%s", a, im.staleFresh, strings.Join(history, "\n"))
@@ -239,6 +259,9 @@ func TestGroupsPersistReplay(t *testing.T) {
 	}
 	if im.fresh == 0 {
 		t.Fatal("no PendingPut was marked Fresh: the flag went untested")
+	}
+	if im.nacked == 0 {
+		t.Fatalf("no released entry was recorded: XNACK went untested (its replies: %v)", nackReplies)
 	}
 	checkGroups(t, f.s)
 }

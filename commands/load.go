@@ -309,6 +309,14 @@ func (l *loader) Pending(uid uint64, group []byte, id stream.ID, consumer []byte
 	if err != nil {
 		return err
 	}
+	if deliveryTime < 0 && len(consumer) == 0 {
+		// Released by XNACK: -deliveryTime is its place in the NACK queue
+		// (pendingRecord).
+		if _, err := g.LoadNacked(id, uint64(-deliveryTime), deliveryCount); err != nil {
+			return corruptLoad("stream uid %d: group %q: released entry %v: %v", uid, group, id, err)
+		}
+		return nil
+	}
 	owner := g.Consumer(string(consumer))
 	if owner == nil {
 		return corruptLoad("stream uid %d: group %q: pending entry %v of %q, who is not a consumer", uid, group, id, consumer)

@@ -51,7 +51,8 @@ func (s *Server) addWhole(db *DB, key string, o *Object) {
 			}
 			cur := g.Seek(stream.Min)
 			for p, ok := cur.Next(); ok; p, ok = cur.Next() {
-				b.AddPending(o.UID, g.Name(), p.ID(), p.Owner().Name(), p.DeliveryTime(), p.DeliveryCount(), true)
+				owner, t := pendingRecord(p)
+				b.AddPending(o.UID, g.Name(), p.ID(), owner, t, p.DeliveryCount(), true)
 			}
 		}
 	}

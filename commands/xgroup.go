@@ -123,20 +123,33 @@ func putConsumer(c *Ctx, o *Object, g *pel.Group, cons *pel.Consumer) {
 	c.Batch().AddConsumer(o.UID, g.Name(), cons.Name(), cons.SeenTime(), cons.ActiveTime())
 }
 
-// putPending records p, which must have an owner.
+// putPending records p (owned, or released by XNACK: see pendingRecord).
 func putPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending) {
 	addPending(c, o, g, p, false)
 }
 
-// putNewPending records p, which must have an owner and must not have been
-// pending in g before the change just made: the op is marked Fresh, so a
+// putNewPending records p, which must not have been pending in g before
+// the change just made: the op is marked Fresh, so a
 // merged batch that also acknowledges p writes neither record.
 func putNewPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending) {
 	addPending(c, o, g, p, true)
 }
 
 func addPending(c *Ctx, o *Object, g *pel.Group, p *pel.Pending, fresh bool) {
-	c.Batch().AddPending(o.UID, g.Name(), p.ID(), p.Owner().Name(), p.DeliveryTime(), p.DeliveryCount(), fresh)
+	owner, t := pendingRecord(p)
+	c.Batch().AddPending(o.UID, g.Name(), p.ID(), owner, t, p.DeliveryCount(), fresh)
+}
+
+// pendingRecord is the owner and delivery time p's PendingPut records. An
+// entry XNACK released is recorded with no owner and the negative of its
+// place in the group's NACK queue as its time (its delivery time is 0, and
+// no delivery time is negative), so that a restart rebuilds the queue in
+// its order (loader.Pending).
+func pendingRecord(p *pel.Pending) (owner string, deliveryTime int64) {
+	if p.Nacked() {
+		return "", -int64(p.NackSeq())
+	}
+	return p.Owner().Name(), p.DeliveryTime()
 }
 
 // delPending records that id left g's PEL.
@@ -189,11 +202,16 @@ func restoreConsumer(o *Object, group, name string, seenTime, activeTime int64) 
 	return err
 }
 
-// restorePending adds a pending entry owned by a restored consumer.
+// restorePending adds a pending entry owned by a restored consumer, or
+// released by XNACK (no owner, negative time: see pendingRecord).
 func restorePending(o *Object, group string, id stream.ID, owner string, deliveryTime int64, deliveryCount uint64) error {
 	g := restoredGroup(o, group)
 	if g == nil {
 		return pel.ErrGroupDestroyed
+	}
+	if deliveryTime < 0 && owner == "" {
+		_, err := g.LoadNacked(id, uint64(-deliveryTime), deliveryCount)
+		return err
 	}
 	_, err := g.LoadPending(id, g.Consumer(owner), deliveryTime, deliveryCount)
 	return err

@@ -125,7 +125,11 @@ func xinfoConsumersCmd(c *Ctx) error {
 
 // xinfoStreamFullGroups writes the "groups" array of XINFO STREAM FULL:
 // each group with its PEL and each consumer with its own, PELs cut at
-// count records (0: all) as Redis cuts them.
+// count records (0: all) as Redis cuts them. An entry XNACK released shows
+// consumer "" and delivery time 0, and a group holding such entries gets
+// Redis 8.8's "nacked-count" field after "consumers"; a group holding none
+// is shown as Redis 7.4 shows it (as the IDMP fields of XINFO STREAM are
+// shown only for a stream that used them).
 func xinfoStreamFullGroups(c *Ctx, o *Object, count int64) {
 	w := c.W
 	if o.Groups == nil {
@@ -136,7 +140,12 @@ func xinfoStreamFullGroups(c *Ctx, o *Object, count int64) {
 	var scratch []*pel.Pending
 	w.Array(o.Groups.Len())
 	for g := range o.Groups.All() {
-		w.Map(7)
+		nacked := g.NackedLen()
+		if nacked > 0 {
+			w.Map(8)
+		} else {
+			w.Map(7)
+		}
 		w.BulkString("name")
 		w.BulkString(g.Name())
 		w.BulkString("last-delivered-id")
@@ -178,6 +187,10 @@ func xinfoStreamFullGroups(c *Ctx, o *Object, count int64) {
 				w.Int(p.DeliveryTime())
 				w.Uint(p.DeliveryCount())
 			}
+		}
+		if nacked > 0 {
+			w.BulkString("nacked-count")
+			w.Int(int64(nacked))
 		}
 	}
 }

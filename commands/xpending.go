@@ -116,7 +116,7 @@ func xpendingCmd(c *Ctx) error {
 		w.Array(4)
 		writeID(w, p.ID())
 		w.BulkString(p.Owner().Name())
-		w.Int(p.Idle(c.Now))
+		w.Int(xpendingIdle(p, c.Now))
 		w.Uint(p.DeliveryCount())
 	}
 	return nil
@@ -144,4 +144,14 @@ func writePendingSummary(c *Ctx, s pel.Summary) {
 		w.BulkString(cc.Name)
 		w.Bulk(strconv.AppendInt(buf[:0], int64(cc.Count), 10))
 	}
+}
+
+// xpendingIdle is the idle time XPENDING shows for p at now: -1 for an entry
+// XNACK released (consumer "" and delivery time 0 in Redis 8.8's
+// documented example), the milliseconds since its delivery otherwise.
+func xpendingIdle(p *pel.Pending, now int64) int64 {
+	if p.Nacked() {
+		return -1
+	}
+	return p.Idle(now)
 }

@@ -75,12 +75,12 @@ type step struct {
 	raw      []byte
 	mods     modifiers
 	expect74 map[int]Value // reply runnel must give, per RESP version, where 7.4 differs
-	// expect82 is the reply Redis 8.2 (or 8.6: newer says which) gives,
+	// expect82 is the reply Redis 8.2 (or 8.6, 8.8: newer says which) gives,
 	// per RESP version, to a line the 7.0.15 oracle cannot answer (a
 	// command or option it lacks): the line goes to runnel only, which
 	// must give it.
 	expect82 map[int]Value
-	newer    string // "8.2" for @expect82, "8.6" for @expect86
+	newer    string // "8.2" for @expect82, "8.6" for @expect86, "8.8" for @expect88
 	sleep    time.Duration
 	quiet    bool // a middle line of an @repeat, left out of verbose logs
 }
@@ -135,7 +135,7 @@ func parseCases(path, base string, data []byte) (*caseFile, error) {
 		lineNo := i + 1
 		// A reply in the notation may continue over several lines while
 		// its brackets are open.
-		if strings.HasPrefix(line, "@expect74") || strings.HasPrefix(line, "@expect82") || strings.HasPrefix(line, "@expect86") {
+		if strings.HasPrefix(line, "@expect74") || strings.HasPrefix(line, "@expect82") || strings.HasPrefix(line, "@expect86") || strings.HasPrefix(line, "@expect88") {
 			for openBrackets(line) > 0 && i+1 < len(lines) {
 				i++
 				line += " " + strings.TrimSpace(lines[i])
@@ -220,6 +220,8 @@ func (p *caseParser) line(n int, line string) error {
 		return p.expect82(word, rest, "8.2")
 	case word == "@expect86" || word == "@expect86/2" || word == "@expect86/3":
 		return p.expect82(word, rest, "8.6")
+	case word == "@expect88" || word == "@expect88/2" || word == "@expect88/3":
+		return p.expect82(word, rest, "8.8")
 	}
 	return p.command(n, line)
 }
@@ -407,7 +409,7 @@ func (p *caseParser) expect74(word, text string) error {
 	return addExpect(last.expect74, "@expect74", word, text)
 }
 
-// expect82 records an @expect82 or @expect86 reply: what Redis version
+// expect82 records an @expect82, @expect86 or @expect88 reply: what Redis version
 // answers to a line the oracle cannot be asked (see README.md). It needs a
 // plain line, and one version per line.
 func (p *caseParser) expect82(word, text, version string) error {

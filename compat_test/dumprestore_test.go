@@ -315,3 +315,69 @@ var crcTable = func() (t [256]uint64) {
 	}
 	return t
 }()
+
+// TestDumpReleasedEntriesToRedis: a stream with entries XNACK released
+// (Redis 8.8; the 7.0.15 oracle has no XNACK) dumps to a payload
+// redis-server restores, the released entries owned by a consumer named ""
+// (an RDB stream cannot say "owned by nobody"), with delivery time 0 and
+// their counts, merged with a real consumer "" when there is one; the
+// other consumers keep theirs.
+func TestDumpReleasedEntriesToRedis(t *testing.T) {
+	redis := startRedis(t)
+	rn, err := startRunnel(t)
+	if err != nil {
+		t.Fatalf("cannot run runnel: %v", err)
+	}
+	src, dst := dialT(t, rn.addr), dialT(t, redis.addr)
+	for _, sc := range []struct {
+		name    string
+		setup   []string
+		pending string // XPENDING k g - + 10 on redis-server, idle times out
+	}{
+		{"no consumer called \"\"", []string{
+			"XREADGROUP GROUP g a STREAMS k >",
+			"XNACK k g FATAL IDS 2 3-0 1-0",
+		}, "1-0  9223372036854775807|2-0 a 1|3-0  9223372036854775807"},
+		{"beside a consumer called \"\"", []string{
+			"XREADGROUP GROUP g a COUNT 2 STREAMS k >",
+			"XNACK k g SILENT IDS 1 1-0",
+			"XCLAIM k g \"\" 0 2-0",
+		}, "1-0  0|2-0  2"},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			for _, c := range []*client{src, dst} {
+				mustDo(t, c, "FLUSHALL")
+			}
+			for _, l := range []string{"XADD k 1-0 f 1", "XADD k 2-0 f 2", "XADD k 3-0 f 3", "XGROUP CREATE k g 0"} {
+				mustDo(t, src, words(l)...)
+			}
+			for _, l := range sc.setup {
+				args := words(l)
+				for i, a := range args {
+					if a == `""` {
+						args[i] = ""
+					}
+				}
+				if v := mustDo(t, src, args...); v.Kind == kError {
+					t.Fatalf("%s: %s", l, v.Str)
+				}
+			}
+			payload := mustDo(t, src, "DUMP", "k")
+			if v := mustDo(t, dst, "RESTORE", "k", "0", payload.Str); v.Kind != kSimple || v.Str != "OK" {
+				t.Fatalf("RESTORE on redis-server: %s", pretty(v))
+			}
+			v := mustDo(t, dst, "XPENDING", "k", "g", "-", "+", "10")
+			var got []string
+			for _, e := range v.Elems {
+				got = append(got, e.Elems[0].Str+" "+e.Elems[1].Str+" "+e.Elems[3].Str)
+			}
+			if strings.Join(got, "|") != sc.pending {
+				t.Fatalf("XPENDING on redis-server: %s, want %s", strings.Join(got, "|"), sc.pending)
+			}
+			full := pretty(mustDo(t, dst, "XINFO", "STREAM", "k", "FULL"))
+			if !strings.Contains(full, "1-0") {
+				t.Fatalf("XINFO STREAM FULL: %s", full)
+			}
+		})
+	}
+}

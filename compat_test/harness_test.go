@@ -255,6 +255,13 @@ B<
 	if st := f86.cases[0].steps; len(st) != 1 || st[0].newer != "8.6" || string(st[0].expect82[2].bytes()) != "-ERR no such key\r\n" {
 		t.Errorf("@expect86 steps: %+v", st)
 	}
+	f88, err := parseCases("x.txt", "x", []byte("=== b\nXNACK s g FAIL IDS 1 1-0\n@expect88 :1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := f88.cases[0].steps; len(st) != 1 || st[0].newer != "8.8" || string(st[0].expect82[3].bytes()) != ":1\r\n" {
+		t.Errorf("@expect88 steps: %+v", st)
+	}
 	bad := map[string]string{
 		"no case":             "PING",
 		"bad name":            "=== A b",
@@ -276,6 +283,8 @@ B<
 		"two 82":              "=== a\nPING\n@expect82 +PONG\n@expect82/3 +PONG",
 		"82 and 86":           "=== a\nPING\n@expect82/2 +PONG\n@expect86/3 +PONG",
 		"86 one protocol":     "=== a\nXCFGSET s\n@expect86/3 +OK",
+		"86 and 88":           "=== a\nPING\n@expect86/2 +PONG\n@expect88/3 +PONG",
+		"88 one protocol":     "=== a\nXNACK s g FAIL IDS 1 1-0\n@expect88/2 :1",
 	}
 	for name, text := range bad {
 		if _, err := parseCases("x.txt", "x", []byte(text)); err == nil {

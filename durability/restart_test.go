@@ -87,6 +87,17 @@ func restartScript(groups bool) [][]string {
 		add("XREADGROUP", "GROUP", "g", "c", "COUNT", "50", "STREAMS", "big", ">")
 		add("XDEL", "s", "1-5")
 		add("XGROUP", "SETID", "big", "g", "$")
+		// Entries released by XNACK (Redis 8.8): unowned, in the NACK
+		// queue, with their counts.
+		for i := 1; i <= 5; i++ {
+			add("XADD", "nk", fmt.Sprintf("1-%d", i), "n", strconv.Itoa(i))
+		}
+		add("XGROUP", "CREATE", "nk", "g", "0")
+		add("XREADGROUP", "GROUP", "g", "c", "COUNT", "4", "STREAMS", "nk", ">")
+		add("XNACK", "nk", "g", "FAIL", "IDS", "2", "1-3", "1-1")
+		add("XNACK", "nk", "g", "FATAL", "IDS", "1", "1-2")
+		add("XNACK", "nk", "g", "SILENT", "FORCE", "IDS", "1", "1-5")
+		add("XACK", "nk", "g", "1-1")
 	}
 	return cmds
 }

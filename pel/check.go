@@ -55,6 +55,12 @@ func (g *Group) Check() error {
 			}
 		}
 	}
+	if err := g.checkNacked(); err != nil {
+		return err
+	}
+	if g.unowned != nil {
+		total += g.unowned.pel.Len()
+	}
 	if total != g.pel.Len() {
 		return fmt.Errorf("group %q: consumers hold %d records, group PEL %d", g.name, total, g.pel.Len())
 	}
@@ -74,6 +80,12 @@ func (g *Group) Check() error {
 			return fmt.Errorf("group %q: record %v filed under %v", g.name, p.id, id)
 		case p.owner == nil:
 			return fmt.Errorf("group %q: record %v has no owner", g.name, id)
+		case p.owner == g.unowned:
+			if p.nackSeq == 0 || p.owner.Pending(id) != p {
+				return fmt.Errorf("group %q: unowned record %v not in the NACK queue", g.name, id)
+			}
+		case p.nackSeq != 0:
+			return fmt.Errorf("group %q: record %v of %q has a NACK place", g.name, id, p.owner.name)
 		case g.Consumer(p.owner.name) != p.owner:
 			return fmt.Errorf("group %q: record %v owned by %q, not a consumer of the group", g.name, id, p.owner.name)
 		case p.owner.Pending(id) != p:
@@ -113,8 +125,8 @@ func (g *Group) checkTimeIndex() error {
 	if err := g.byTime.check(); err != nil {
 		return fmt.Errorf("group %q time index: %w", g.name, err)
 	}
-	if g.byTime.Len() != g.pel.Len() {
-		return fmt.Errorf("group %q: time index holds %d records, PEL %d", g.name, g.byTime.Len(), g.pel.Len())
+	if g.byTime.Len() != g.pel.Len()-g.nackq.Len() {
+		return fmt.Errorf("group %q: time index holds %d records, PEL %d of which %d released", g.name, g.byTime.Len(), g.pel.Len(), g.nackq.Len())
 	}
 	cur := g.byTime.SeekFirst()
 	for {
@@ -127,6 +139,44 @@ func (g *Group) checkTimeIndex() error {
 		}
 		if gp, _ := g.pel.Get(p.id); gp != p {
 			return fmt.Errorf("group %q: time index holds %v, which the PEL lacks", g.name, p.id)
+		}
+		if p.nackSeq != 0 {
+			return fmt.Errorf("group %q: time index holds the released record %v", g.name, p.id)
+		}
+	}
+}
+
+// checkNacked verifies the NACK queue: it holds exactly the records of the
+// unowned pseudo-consumer, each under its own place, none past nackNext,
+// each delivered at time 0, and the pseudo-consumer is none of the group's
+// consumers.
+func (g *Group) checkNacked() error {
+	if err := g.nackq.check(); err != nil {
+		return fmt.Errorf("group %q NACK queue: %w", g.name, err)
+	}
+	n := 0
+	if g.unowned != nil {
+		n = g.unowned.pel.Len()
+		if g.unowned.group != g || g.unowned.name != "" || g.Consumer("") == g.unowned {
+			return fmt.Errorf("group %q: the unowned pseudo-consumer is misfiled", g.name)
+		}
+	}
+	if g.nackq.Len() != n {
+		return fmt.Errorf("group %q: NACK queue holds %d records, unowned %d", g.name, g.nackq.Len(), n)
+	}
+	cur := g.nackq.SeekFirst()
+	for {
+		k, p, ok := cur.Next()
+		if !ok {
+			return nil
+		}
+		switch {
+		case uint64(k) != p.nackSeq || p.nackSeq > g.nackNext:
+			return fmt.Errorf("group %q: record %v queued at %d, its place %d (next %d)", g.name, p.id, k, p.nackSeq, g.nackNext)
+		case p.owner != g.unowned || g.unowned.Pending(p.id) != p:
+			return fmt.Errorf("group %q: queued record %v is not unowned", g.name, p.id)
+		case p.deliveryTime != 0:
+			return fmt.Errorf("group %q: released record %v delivered at %d", g.name, p.id, p.deliveryTime)
 		}
 	}
 }

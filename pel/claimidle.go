@@ -49,7 +49,9 @@ func (g *Group) timeIndex() *btree[timeKey, *Pending] {
 		if !ok {
 			break
 		}
-		t.Set(keyOf(p), p)
+		if p.nackSeq == 0 { // released records are in the NACK queue
+			t.Set(keyOf(p), p)
+		}
 	}
 	g.byTime = t
 	return t
@@ -82,7 +84,8 @@ func (g *Group) HasTimeIndex() bool { return g.byTime != nil }
 
 // IdleClaim is one record ClaimIdle claimed, with the idle time (ms) and
 // the delivery count it had just before the claim, which XREADGROUP CLAIM
-// reports.
+// reports. The idle time of a record XNACK released is -1, as XPENDING
+// shows it (it was delivered to nobody since).
 type IdleClaim struct {
 	P     *Pending
 	Idle  int64
@@ -102,9 +105,10 @@ type IdleClaimResult struct {
 // ClaimIdle claims for c at now the group's pending records (of any
 // consumer) idle at least minIdle milliseconds, most idle first, at most
 // count of them (count <= 0: all), as XREADGROUP ... CLAIM min-idle-time
-// does before it reads new entries. Each claim is XCLAIM's default one: the
-// record moves to c, its delivery time becomes now and its count grows by
-// one, and c's ActiveTime becomes now. A record whose entry is gone from
+// does before it reads new entries. The records XNACK released come
+// before all others, in NACK-queue order, whatever minIdle. Each claim is
+// XCLAIM's default one: the record moves to c, its delivery time becomes
+// now and its count grows by one, and c's ActiveTime becomes now. A record whose entry is gone from
 // the stream (exists reports false) is removed from the PEL and reported in
 // Deleted instead, as XCLAIM and XAUTOCLAIM do; it does not count against
 // count. minIdle <= 0 selects every record. c must be a live consumer of g;
@@ -125,6 +129,18 @@ func (g *Group) ClaimIdle(c *Consumer, minIdle int64, count int, now int64, exis
 	// Collect first, claim afterwards: a claim moves the record to time
 	// now, where the walk (with minIdle 0) would meet it again.
 	var picked []*Pending
+	ncur := g.nackq.SeekFirst()
+	for count <= 0 || len(picked) < count {
+		_, p, ok := ncur.Next()
+		if !ok {
+			break
+		}
+		if !exists(p.id) {
+			r.Deleted = append(r.Deleted, p.id)
+			continue
+		}
+		picked = append(picked, p)
+	}
 	cur := idx.SeekFirst()
 	for count <= 0 || len(picked) < count {
 		k, p, ok := cur.Next()
@@ -145,7 +161,11 @@ func (g *Group) ClaimIdle(c *Consumer, minIdle int64, count int, now int64, exis
 	}
 	r.Claimed = make([]IdleClaim, len(picked))
 	for i, p := range picked {
-		r.Claimed[i] = IdleClaim{P: p, Idle: p.Idle(now), Count: p.deliveryCount}
+		idle := p.Idle(now)
+		if p.nackSeq != 0 {
+			idle = -1
+		}
+		r.Claimed[i] = IdleClaim{P: p, Idle: idle, Count: p.deliveryCount}
 		// No MinIdle in the options: the walk already selected p.
 		_ = g.claim(p, c, now, ClaimOptions{})
 	}
@@ -155,11 +175,16 @@ func (g *Group) ClaimIdle(c *Consumer, minIdle int64, count int, now int64, exis
 // ClaimableAt returns the earliest Unix millisecond time at which some
 // pending record of g is idle at least minIdle milliseconds (at or before
 // now when one already is), and false when the PEL is empty. A blocked
-// XREADGROUP ... CLAIM sets its wake-up timer from it. It builds the
+// XREADGROUP ... CLAIM sets its wake-up timer from it. A released record
+// is claimable at once: the answer is then 1 (the epoch's first
+// millisecond, never 0, which callers read as "nothing"). It builds the
 // delivery-time index on first use.
 func (g *Group) ClaimableAt(minIdle int64) (int64, bool) {
 	if g.pel.Len() == 0 {
 		return 0, false
+	}
+	if g.nackq.Len() > 0 {
+		return 1, true
 	}
 	k, _, ok := g.timeIndex().Min()
 	if !ok {

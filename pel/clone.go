@@ -19,10 +19,17 @@ func (s *Groups) Clone() *Groups {
 		}
 		cur := g.Seek(stream.Min)
 		for p, ok := cur.Next(); ok; p, ok = cur.Next() {
-			if _, err := ng.LoadPending(p.id, ng.Consumer(p.owner.name), p.deliveryTime, p.deliveryCount); err != nil {
+			var err error
+			if p.nackSeq != 0 {
+				_, err = ng.LoadNacked(p.id, p.nackSeq, p.deliveryCount)
+			} else {
+				_, err = ng.LoadPending(p.id, ng.Consumer(p.owner.name), p.deliveryTime, p.deliveryCount)
+			}
+			if err != nil {
 				panic("pel: Clone: " + err.Error())
 			}
 		}
+		ng.nackNext = g.nackNext
 	}
 	return c
 }

@@ -48,10 +48,21 @@
 // claim that way have none and pay nothing for it. It is memory only and
 // rebuilt after a restart on the next CLAIM read.
 //
+// # Released entries (XNACK)
+//
+// Redis 8.8's XNACK releases pending entries without acknowledging them:
+// they stay in the group PEL, owned by no consumer, delivered at time 0, in
+// a FIFO "NACK queue" that XREADGROUP ... CLAIM takes before any idle
+// entry (nack.go: Group.Nack, Nacked, NackedLen, LoadNacked). Such a
+// record's owner is the group's unowned pseudo-consumer (named "", never
+// one of Consumers), so the group PEL is still the disjoint union of the
+// consumers' PELs and the pseudo-consumer's; the queue replaces the
+// delivery-time index for them.
+//
 // # Room for what comes next
 //
-// XNACK, and redelivery or dead-lettering after an ack timeout, can use
-// the same delivery-time index; XACKDEL, XDELEX and the KEEPREF/DELREF/ACKED trimming
+// Redelivery or dead-lettering after an ack timeout can use the same
+// delivery-time index; XACKDEL, XDELEX and the KEEPREF/DELREF/ACKED trimming
 // options want to know, per entry, whether every group has acknowledged it.
 // The latter is in refs.go: Groups.Referenced, MinLastID, AnyPending and
 // AckAll answer from the groups themselves (O(groups) lookups per entry, no

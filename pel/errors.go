@@ -26,4 +26,7 @@ var (
 	// ErrTooRecent is returned by Claim when the entry's idle time is below
 	// the requested minimum; Redis skips such entries silently.
 	ErrTooRecent = errors.New("pel: entry was delivered too recently")
+	// ErrNackPlace is returned by Group.LoadNacked for a place in the NACK
+	// queue that is 0 or taken by another record.
+	ErrNackPlace = errors.New("pel: NACK queue place is 0 or taken")
 )

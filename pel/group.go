@@ -31,6 +31,11 @@ type Group struct {
 	// byTime indexes the PEL by delivery time then ID, for XREADGROUP's
 	// CLAIM option; nil until the group's first CLAIM read (claimidle.go).
 	byTime *btree[timeKey, *Pending]
+	// unowned holds the records XNACK released (nil until the first), and
+	// nackq orders them by nackSeq, the last of which is nackNext (nack.go).
+	unowned  *Consumer
+	nackq    btree[seqKey, *Pending]
+	nackNext uint64
 }
 
 // Name returns the group's name. The string is immutable.
@@ -131,7 +136,7 @@ func (g *Group) member(c *Consumer) error {
 	switch {
 	case g.groups == nil:
 		return ErrGroupDestroyed
-	case c == nil || c.group != g:
+	case c == nil || c.group != g || c == g.unowned:
 		return ErrNotMember
 	}
 	return nil
@@ -140,10 +145,10 @@ func (g *Group) member(c *Consumer) error {
 // Deliver records that the entry id was delivered to c at now by an
 // XREADGROUP '>' read without NOACK. If id is already pending (possible
 // after XGROUP SETID moved LastID backwards) the record is reassigned to c
-// and its delivery time and count restart at now and 1, exactly as Redis
-// does; otherwise a new record is created with time now and count 1, and
-// fresh is set. c's ActiveTime becomes now. The returned record is what
-// changed, with c.
+// (leaving the NACK queue if it was released) and its delivery time and
+// count restart at now and 1, exactly as Redis does; otherwise a new
+// record is created with time now and count 1, and fresh is set. c's
+// ActiveTime becomes now. The returned record is what changed, with c.
 func (g *Group) Deliver(c *Consumer, id stream.ID, now int64) (p *Pending, fresh bool, err error) {
 	if err := g.member(c); err != nil {
 		return nil, false, err
@@ -170,10 +175,10 @@ func (g *Group) Redeliver(p *Pending, now int64) error {
 	if g.groups == nil {
 		return ErrGroupDestroyed
 	}
-	if p == nil || p.owner == nil || p.owner.group != g {
+	if p == nil || p.owner == nil || p.owner.group != g || p.nackSeq != 0 {
 		return ErrNotPending
 	}
-	g.setDelivery(p, now, p.deliveryCount+1)
+	g.setDelivery(p, now, addCount(p.deliveryCount))
 	return nil
 }
 
@@ -258,7 +263,8 @@ func (g *Group) ClaimPending(p *Pending, c *Consumer, now int64, o ClaimOptions)
 }
 
 func (g *Group) claim(p *Pending, c *Consumer, now int64, o ClaimOptions) error {
-	if o.MinIdle > 0 && now-p.deliveryTime < o.MinIdle {
+	// A released record is claimable whatever the idle time asked.
+	if o.MinIdle > 0 && p.nackSeq == 0 && now-p.deliveryTime < o.MinIdle {
 		return ErrTooRecent
 	}
 	g.setOwner(p, c)
@@ -285,7 +291,7 @@ func claimCount(count uint64, o ClaimOptions) uint64 {
 	case o.JustID:
 		return count
 	}
-	return count + 1
+	return addCount(count)
 }
 
 // Seek returns a cursor over the group PEL from the first ID >= start, in ID
@@ -369,11 +375,15 @@ func (g *Group) LoadPending(id stream.ID, owner *Consumer, deliveryTime int64, d
 // record's owner and delivery fields. An index ordered by delivery time, or
 // a per-stream index of which groups hold an ID, is maintained here.
 
-// link adds the new record p (owner set) to the group PEL and its owner's.
+// link adds the new record p (owner set) to the group PEL and its owner's,
+// and to the NACK queue (when released) or the delivery-time index.
 func (g *Group) link(p *Pending) {
 	g.pel.Set(p.id, p)
 	p.owner.pel.Set(p.id, p)
-	if g.byTime != nil {
+	switch {
+	case p.nackSeq != 0:
+		g.nackq.Set(seqKey(p.nackSeq), p)
+	case g.byTime != nil:
 		g.timeLink(p)
 	}
 }
@@ -393,7 +403,11 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 	if !ok {
 		return nil, false
 	}
-	if g.byTime != nil {
+	switch {
+	case p.nackSeq != 0:
+		g.nackq.Delete(seqKey(p.nackSeq))
+		p.nackSeq = 0
+	case g.byTime != nil:
 		g.timeUnlink(p)
 	}
 	p.owner.pel.Delete(id)
@@ -405,12 +419,18 @@ func (g *Group) unlinkID(id stream.ID) (*Pending, bool) {
 // discards the owner's index as a whole.
 func (g *Group) unlinkGroupLevel(p *Pending) {
 	g.pel.Delete(p.id)
-	if g.byTime != nil {
+	switch {
+	case p.nackSeq != 0:
+		g.nackq.Delete(seqKey(p.nackSeq))
+		p.nackSeq = 0
+	case g.byTime != nil:
 		g.timeUnlink(p)
 	}
 }
 
-// setOwner moves p to c's PEL.
+// setOwner moves p to c's PEL. A released record leaves the NACK queue
+// for the delivery-time index, under its current time (0), which the
+// setDelivery that follows moves.
 func (g *Group) setOwner(p *Pending, c *Consumer) {
 	if p.owner == c {
 		return
@@ -418,6 +438,13 @@ func (g *Group) setOwner(p *Pending, c *Consumer) {
 	p.owner.pel.Delete(p.id)
 	c.pel.Set(p.id, p)
 	p.owner = c
+	if p.nackSeq != 0 {
+		g.nackq.Delete(seqKey(p.nackSeq))
+		p.nackSeq = 0
+		if g.byTime != nil {
+			g.timeLink(p)
+		}
+	}
 }
 
 // setDelivery changes p's delivery time and count.

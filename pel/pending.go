@@ -12,13 +12,18 @@ type Pending struct {
 	owner         *Consumer
 	deliveryTime  int64
 	deliveryCount uint64
+	// nackSeq is the record's place in its group's NACK queue while it is
+	// released (nack.go), 0 otherwise.
+	nackSeq uint64
 }
 
 // ID returns the stream ID of the pending entry.
 func (p *Pending) ID() stream.ID { return p.id }
 
 // Owner returns the consumer the entry is pending for, or nil once the record
-// left the PEL.
+// left the PEL. A record released by XNACK (Nacked) belongs to the group's
+// unowned pseudo-consumer, whose Name is "" and which is not one of the
+// group's consumers.
 func (p *Pending) Owner() *Consumer { return p.owner }
 
 // DeliveryTime returns the Unix millisecond time of the last delivery (or

@@ -56,6 +56,10 @@ type Op struct {
 	SeenTime, ActiveTime int64
 	// DeliveryTime and DeliveryCount describe a pending entry (PendingPut);
 	// DeliveryTime is also when an IdmpPut's iid was recorded (Unix ms).
+	// A PendingPut with an empty Consumer and a negative DeliveryTime
+	// records an entry XNACK released (owned by no consumer, delivered at
+	// 0): -DeliveryTime is its place in the group's NACK queue. This
+	// package stores both fields as they are.
 	DeliveryTime  int64
 	DeliveryCount uint64
 	// Node is a closed node's packed bytes as stream.Stream.Append reported

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/runnel-db/runnel/pel"
 	"github.com/runnel-db/runnel/stream"
@@ -140,8 +141,29 @@ func appendGroup(b []byte, g *pel.Group) []byte {
 		b = appendMs(b, p.DeliveryTime())
 		b = appendLen(b, p.DeliveryCount())
 	}
-	b = appendLen(b, uint64(g.NumConsumers()))
+	// Entries XNACK released belong to no consumer, which an RDB stream
+	// cannot say: they are written as owned by a consumer named "" (merged
+	// into a real one of that name), with their delivery time 0, so that
+	// any claim takes them at once after a RESTORE.
+	var released []stream.ID
+	if g.NackedLen() > 0 {
+		for p := range g.Nacked {
+			released = append(released, p.ID())
+		}
+		slices.SortFunc(released, stream.ID.Compare)
+	}
+	if released != nil && g.Consumer("") == nil {
+		// "" sorts first, as Redis writes the consumers.
+		b = appendLen(b, uint64(g.NumConsumers()+1))
+		b = appendReleased(b, nil, released)
+	} else {
+		b = appendLen(b, uint64(g.NumConsumers()))
+	}
 	for c := range g.Consumers() {
+		if released != nil && c.Name() == "" {
+			b = appendReleased(b, c, released)
+			continue
+		}
 		b = appendString(b, []byte(c.Name()))
 		b = appendMs(b, c.SeenTime())
 		b = appendLen(b, uint64(c.Len()))
@@ -150,6 +172,30 @@ func appendGroup(b []byte, g *pel.Group) []byte {
 			id := p.ID().Bytes()
 			b = append(b, id[:]...)
 		}
+	}
+	return b
+}
+
+// appendReleased writes the consumer "" owning the released IDs (sorted)
+// and, when c (the group's real consumer "") is not nil, c's own entries,
+// in ID order.
+func appendReleased(b []byte, c *pel.Consumer, released []stream.ID) []byte {
+	ids := released
+	var seen int64
+	if c != nil {
+		seen = c.SeenTime()
+		cur := c.Seek(stream.Min)
+		for p, ok := cur.Next(); ok; p, ok = cur.Next() {
+			ids = append(ids, p.ID())
+		}
+		slices.SortFunc(ids, stream.ID.Compare)
+	}
+	b = appendString(b, nil)
+	b = appendMs(b, seen)
+	b = appendLen(b, uint64(len(ids)))
+	for _, id := range ids {
+		raw := id.Bytes()
+		b = append(b, raw[:]...)
 	}
 	return b
 }
