@@ -286,6 +286,30 @@ func TestFormatRecord(t *testing.T) {
 			t.Logf("refused: %v", err)
 		})
 	}
+	t.Run("version 4 opened and marked 5", func(t *testing.T) {
+		// Version 4 lacks only what XNACK writes: its data stays as it is
+		// and the format record is raised, so an older runnel refuses
+		// the store as newer rather than as corrupt.
+		dir := t.TempDir()
+		fillStore(t, dir, 10, true)
+		write(t, dir, formatValue(4))
+		s := openT(t, dir, Options{})
+		defer s.Close()
+		v, c, err := s.db.Get(formatKey())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ver, ok := parseFormatValue(v)
+		c.Close()
+		if !ok || ver != 5 || formatVersion != 5 {
+			t.Fatalf("format record after opening a version-4 store: %d (%v)", ver, ok)
+		}
+		if _, c, err := s.db.Get([]byte{spaceKey, 0, 0, 0, 0, 's'}); err != nil {
+			t.Fatalf("key record of the version-4 store: %v", err)
+		} else {
+			c.Close()
+		}
+	})
 	t.Run("current version written and accepted", func(t *testing.T) {
 		dir := t.TempDir()
 		fillStore(t, dir, 10, true)

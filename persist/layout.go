@@ -55,7 +55,12 @@ const formatMagic = "runnel"
 // Version 1 had no node records or deletion marks; versions 1 and 2 kept
 // the stream metadata under legacyTagMeta. Open upgrades both by moving
 // the metadata records and rewriting the format record in one batch.
-const formatVersion uint32 = 4
+// Version 5 adds pending entries that XNACK released (no owner, a
+// negative delivery time holding their place in the group's queue), which
+// a version-4 reader would refuse as corrupt; a version-4 store needs no
+// change but its format record, so that an older runnel says the store is
+// newer instead.
+const formatVersion uint32 = 5
 
 // oldestReadable is the oldest layout version Open upgrades.
 const oldestReadable uint32 = 1
