@@ -169,7 +169,7 @@
 // writer synced, with nothing written after them, reads the same way: no
 // later record proves they were synced.
 //
-// # Key layout (format version 4)
+// # Key layout (format version 5)
 //
 // Every key starts with a space byte; the spaces sort in this order. Stream
 // IDs are 16 bytes, milliseconds then sequence, each big-endian, so byte
@@ -188,7 +188,10 @@
 //	0x03 uid:uint64 'g' G 'a'          -> lastID entriesRead:int64     group record
 //	0x03 uid:uint64 'g' G 'c' consumer -> seenTime:int64 activeTime:int64
 //	0x03 uid:uint64 'g' G 'p' id       -> deliveryTime:int64 deliveryCount:uint64 owner
-//	                                                                   pending entry
+//	                                                                   pending entry; one XNACK
+//	                                                                   released has no owner and a
+//	                                                                   negative time, its place in
+//	                                                                   the group's queue (version 5)
 //	0x03 uid:uint64 'g' G 't' ...      -> (reserved: PEL delivery-time index)
 //	0x03 uid:uint64 'i' len(P):uvarint P iid -> entryID recordedMs:int64
 //	                                                   idempotent ID of producer P
