@@ -1,11 +1,14 @@
 package commands
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/runnel-db/runnel/persist"
+	"github.com/runnel-db/runnel/rdb"
 )
 
 // TestXNackSurvivesRestart releases entries in every mode (and with FORCE
@@ -79,4 +82,42 @@ func TestXNackSurvivesRestart(t *testing.T) {
 			checkGroups(t, f.s)
 		})
 	}
+}
+
+// TestRestoredNegativeDeliveryTimeSurvivesRestart restores a payload whose
+// consumer "" owns entries delivered before the epoch (no command makes
+// such times, XCLAIM clamps them, but a payload may carry them). The store
+// records a released entry as owned by "" with a negative time, so these
+// must not be stored as they are: a restart would read them as released,
+// or refuse the directory as corrupt when two share a time.
+func TestRestoredNegativeDeliveryTimeSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *fake { return openStored(t, dir, persist.Options{}) }
+	snapshot := func(f *fake) string {
+		return pendingIdle.ReplaceAllString(f.do("XPENDING", "dst", "g", "-", "+", "10"), "$1:?") +
+			f.do("XPENDING", "dst", "g") + f.do("XINFO", "GROUPS", "dst")
+	}
+	f := open()
+	for _, c := range []string{"XADD src 1-0 f v", "XADD src 2-0 f v", "XGROUP CREATE src g 0"} {
+		f.doBytes(wordArgs(c))
+	}
+	f.do("XREADGROUP", "GROUP", "g", "", "STREAMS", "src", ">")
+	f.do("XCLAIM", "src", "g", "", "0", "1-0", "2-0", "TIME", "123456789", "JUSTID")
+	o := f.object("src")
+	enc := rdb.Encode(o.Stream, o.Groups)
+	var from, to [8]byte
+	binary.LittleEndian.PutUint64(from[:], 123456789)
+	binary.LittleEndian.PutUint64(to[:], ^uint64(4)) // -5
+	body := bytes.ReplaceAll(enc[:len(enc)-10], from[:], to[:])
+	if got := f.do("RESTORE", "dst", "0", string(signPayload(body, 10))); got != "+OK\r\n" {
+		t.Fatalf("RESTORE: %q", got)
+	}
+	if got := f.do("XINFO", "STREAM", "dst", "FULL"); strings.Contains(got, "nacked-count") {
+		t.Fatalf("restored entries are released: %q", got)
+	}
+	f = restartSame(t, f, open, snapshot, "the RESTORE")
+	if got := f.do("XINFO", "STREAM", "dst", "FULL"); strings.Contains(got, "nacked-count") {
+		t.Fatalf("restored entries released after the restart: %q", got)
+	}
+	checkGroups(t, f.s)
 }

@@ -507,6 +507,13 @@ func (d *decoder) group(s *stream.Stream, gs *pel.Groups) error {
 		if err != nil {
 			return err
 		}
+		if t < 0 {
+			// A delivery before the epoch, which no command makes (XCLAIM
+			// clamps bogus times), is read as the epoch: runnel's store
+			// marks an XNACK-released entry by a negative time, which an
+			// entry of a consumer named "" must not carry.
+			t = 0
+		}
 		c, err := d.r.len()
 		if err != nil {
 			return err
