@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // Replies the socket does not take at once.
@@ -232,6 +233,48 @@ func (c *Conn) waitQueued(max int64) error {
 		c.qcond.Wait()
 	}
 	return c.qerr
+}
+
+// drainStall is how long drainQueued waits for the socket to take any
+// of a finished connection's queued replies before it gives up (in
+// nanoseconds; atomic so that tests may shorten it while connections of
+// earlier tests still drain).
+var drainStall atomic.Int64
+
+func init() { drainStall.Store(int64(10 * time.Second)) }
+
+// drainQueued waits for the replies queued for a connection that has
+// finished (its client closed its sending side, or sent what ends it)
+// while the socket keeps taking them: once it has taken nothing for
+// drainStall, the socket is closed and the rest dropped. Redis frees a
+// client at its end of file at once, replies and all; a client that
+// half-closes and then reads still gets them here, and one that never
+// reads no longer holds its connection and queue for ever.
+func (c *Conn) drainQueued() {
+	if !c.qActive.Load() {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Duration(drainStall.Load()))
+		defer t.Stop()
+		last := c.qLen.Load()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			n := c.qLen.Load()
+			if n > 0 && n >= last {
+				c.nc.Close() // the writer fails, and waitQueued returns
+				return
+			}
+			last = n
+		}
+	}()
+	_ = c.waitQueued(0)
+	close(done)
 }
 
 // readAheadMax is how many queued bytes the connection may hold while it

@@ -225,3 +225,38 @@ func TestQueueWriterEnds(t *testing.T) {
 		t.Errorf("ReleasedBuffers grew by %d, want the %d-byte reply", n, bigReply)
 	}
 }
+
+// TestHalfClosedNonReaderIsDropped: a client that sends a command, closes
+// its sending side and never reads no longer holds its connection and
+// queued reply for ever (Redis frees it at its end of file); one that
+// half-closes and then reads still gets the whole reply.
+func TestHalfClosedNonReaderIsDropped(t *testing.T) {
+	const stall = 200 * time.Millisecond
+	old := drainStall.Swap(int64(stall))
+	t.Cleanup(func() { drainStall.Store(old) })
+	q := startQueueServer(t, 64<<20)
+
+	reader, r := q.dialSlow(t)
+	reader.Write(encode("big"))
+	q.queued(t)
+	reader.(*net.TCPConn).CloseWrite()
+	time.Sleep(stall / 2) // reads a little later: within the stall
+	readBig(t, reader, r)
+
+	idle, _ := q.dialSlow(t)
+	idle.Write(encode("big"))
+	q.queued(t)
+	idle.(*net.TCPConn).CloseWrite()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		st := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(st, "resp.(*Conn).writeQueued(") && !strings.Contains(st, "resp.(*Server).serveConn(") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a half-closed client that never reads still held its connection 5 s later:\n%s", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -149,7 +149,7 @@ func (s *Server) serveConn(c *Conn) {
 	err := c.loop(s.handler)
 	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, errProtocolStream) {
 		// What the client was told still reaches it if it reads.
-		_ = c.waitQueued(0)
+		c.drainQueued()
 	}
 	c.nc.Close()
 	c.releaseBuffers()
@@ -866,7 +866,7 @@ func (c *Conn) RemoteAddr() string { return c.addr }
 // pipelined behind the running one are not run.
 func (c *Conn) Close() error {
 	if c.waitHeld() == nil && c.Flush() == nil {
-		_ = c.waitQueued(0)
+		c.drainQueued()
 	}
 	c.closed = true
 	return c.nc.Close()
