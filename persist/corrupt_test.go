@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/runnel-db/runnel/stream"
 )
 
 // fillStore writes n entries into a new store in dir. With flush it closes
@@ -308,6 +310,52 @@ func TestFormatRecord(t *testing.T) {
 			t.Fatalf("key record of the version-4 store: %v", err)
 		} else {
 			c.Close()
+		}
+	})
+	t.Run("version 4 pending records that 5 would take for released", func(t *testing.T) {
+		// A version-4 RESTORE could write an entry owned by consumer ""
+		// with a delivery time before the epoch: version 5's encoding of
+		// an XNACK release. The upgrade gives it time 0 (still owned by
+		// ""); a version-5 store keeps its released entries.
+		for _, ver := range []uint32{4, formatVersion} {
+			dir := t.TempDir()
+			fillStore(t, dir, 10, true)
+			s := openT(t, dir, Options{})
+			b := &Batch{}
+			b.AddGroup(1, "g", id(10, 0), 10)
+			b.AddPending(1, "g", id(1, 0), "", -5, 3, true)
+			b.AddPending(1, "g", id(2, 0), "", -7, 4, true)
+			b.AddPending(1, "g", id(3, 0), "c", -9, 1, true)
+			commitT(t, s, b)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			write(t, dir, formatValue(ver))
+			s = openT(t, dir, Options{})
+			for _, want := range []struct {
+				id     stream.ID
+				dt     int64
+				dc     uint64
+				owner  string
+				upWant int64 // the time after an upgrade from 4
+			}{{id(1, 0), -5, 3, "", 0}, {id(2, 0), -7, 4, "", 0}, {id(3, 0), -9, 1, "c", -9}} {
+				v, c, err := s.db.Get(appendPendingKey(nil, 1, "g", want.id))
+				if err != nil {
+					t.Fatalf("version %d: pending %v: %v", ver, want.id, err)
+				}
+				dt, dc, owner, ok := parsePendingValue(v)
+				wantDT := want.dt
+				if ver == 4 {
+					wantDT = want.upWant
+				}
+				if !ok || dt != wantDT || dc != want.dc || string(owner) != want.owner {
+					t.Errorf("version %d: pending %v = (%d, %d, %q), want (%d, %d, %q)", ver, want.id, dt, dc, owner, wantDT, want.dc, want.owner)
+				}
+				c.Close()
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 	t.Run("current version written and accepted", func(t *testing.T) {

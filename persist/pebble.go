@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -361,7 +362,14 @@ func (s *Pebble) fixFormat(fix formatFix) error {
 	pb := s.db.NewBatch()
 	defer pb.Close()
 	if fix == formatUpgrade {
-		if err := upgradeMeta(s.db, pb); err != nil {
+		uids, err := namedUIDs(s.db)
+		if err == nil {
+			err = upgradeMeta(s.db, pb, uids)
+		}
+		if err == nil {
+			err = upgradePending(s.db, pb, uids)
+		}
+		if err != nil {
 			return fmt.Errorf("persist: upgrade store to format %d: %w", formatVersion, err)
 		}
 	}
@@ -786,29 +794,72 @@ func (s *Pebble) Close() error {
 	return nil
 }
 
-// upgradeMeta adds to b the moves of every named stream's metadata
-// record from its place in format versions 1 and 2 (before the entries)
-// to tagMeta. Streams are found from the key records; data no key record
-// names is skipped by Load anyway.
-func upgradeMeta(db *pebble.DB, b *pebble.Batch) error {
+// namedUIDs returns the uids of the streams the key records name.
+func namedUIDs(db *pebble.DB) ([]uint64, error) {
 	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte{spaceKey}, UpperBound: []byte{spaceKey + 1}})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var uids []uint64
 	for valid := it.First(); valid; valid = it.Next() {
 		val, err := it.ValueAndErr()
 		if err != nil {
 			it.Close()
-			return err
+			return nil, err
 		}
 		if uid, _, ok := parseKeyValue(val); ok {
 			uids = append(uids, uid)
 		}
 	}
-	if err := it.Close(); err != nil {
-		return err
+	return uids, it.Close()
+}
+
+// upgradePending adds to b, for stores before version 5, the rewrite of
+// every pending record that version 5 would read as released by XNACK
+// (owner "" and a delivery time before the epoch, which only a RESTORE
+// of a crafted payload could write then) to delivery time 0: such an
+// entry stays owned by consumer "", as the older runnel served it. Only
+// the streams' group records are read.
+func upgradePending(db *pebble.DB, b *pebble.Batch, uids []uint64) error {
+	for _, uid := range uids {
+		lo := append(appendDataPrefix(nil, uid), tagGroup)
+		hi := append(appendDataPrefix(nil, uid), tagGroup+1)
+		it, err := db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+		if err != nil {
+			return err
+		}
+		for valid := it.First(); valid; valid = it.Next() {
+			rest := it.Key()[len(lo):]
+			n, w := binary.Uvarint(rest)
+			if w <= 0 || n >= uint64(len(rest)-w) || rest[w+int(n)] != grpPending {
+				continue // not a pending record (Load judges the rest)
+			}
+			val, err := it.ValueAndErr()
+			if err != nil {
+				it.Close()
+				return err
+			}
+			dt, dc, owner, ok := parsePendingValue(val)
+			if !ok || dt >= 0 || len(owner) != 0 {
+				continue
+			}
+			if err := b.Set(slices.Clone(it.Key()), appendPendingValue(nil, 0, dc, ""), nil); err != nil {
+				it.Close()
+				return err
+			}
+		}
+		if err := it.Close(); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// upgradeMeta adds to b the moves of every named stream's metadata
+// record from its place in format versions 1 and 2 (before the entries)
+// to tagMeta. Streams are found from the key records; data no key record
+// names is skipped by Load anyway.
+func upgradeMeta(db *pebble.DB, b *pebble.Batch, uids []uint64) error {
 	var k []byte
 	for _, uid := range uids {
 		k = appendLegacyMetaKey(k[:0], uid)
