@@ -744,7 +744,14 @@ func (c *Conn) parse() (int, error) {
 		first := len(c.argv)
 		complete := true
 		for i := int64(0); i < count; i++ {
+			// The arguments from the i-th on need at least minArg bytes
+			// each: an incomplete command is parsed again only once that
+			// much more has arrived, so a command of many arguments
+			// arriving over many reads is not parsed from its start at
+			// every read (quadratic: 100,000 IDs took XACK 1.7 s).
+			rest := int(count-i) * minArg
 			if p >= len(b) {
+				c.need = p - start + rest
 				complete = false
 				break
 			}
@@ -756,6 +763,7 @@ func (c *Conn) parse() (int, error) {
 				if q < 0 {
 					return 0, errors.New("invalid bulk length")
 				}
+				c.need = p - start + rest
 				complete = false
 				break
 			}
@@ -764,7 +772,7 @@ func (c *Conn) parse() (int, error) {
 			}
 			if int64(len(b)-q) < size+2 {
 				// Only a payload is missing: wait for all of it at once.
-				c.need = q + int(size) + 2 - start
+				c.need = q + int(size) + 2 - start + rest - minArg
 				complete = false
 				break
 			}
@@ -789,6 +797,10 @@ func (c *Conn) parse() (int, error) {
 	}
 	return len(c.cmds), nil
 }
+
+// minArg is the size of the shortest argument of a multibulk command,
+// "$0\r\n\r\n".
+const minArg = 6
 
 // parseLine reads the decimal number of a header line whose digits start
 // at b[i] and returns it and the position after the line's CRLF. ok is
