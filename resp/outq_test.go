@@ -209,18 +209,7 @@ func TestQueueWriterEnds(t *testing.T) {
 	nc.Write(encode("big"))
 	q.queued(t)
 	nc.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		buf := make([]byte, 1<<20)
-		st := string(buf[:runtime.Stack(buf, true)])
-		if !strings.Contains(st, "resp.(*Conn).writeQueued(") && !strings.Contains(st, "resp.(*Server).serveConn(") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("goroutines left 5 s after the client closed:\n%s", st)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitConnGone(t, "goroutines left 5 s after the client closed")
 	if n := ReleasedBuffers() - before; n < bigReply {
 		t.Errorf("ReleasedBuffers grew by %d, want the %d-byte reply", n, bigReply)
 	}
@@ -247,15 +236,22 @@ func TestHalfClosedNonReaderIsDropped(t *testing.T) {
 	idle.Write(encode("big"))
 	q.queued(t)
 	idle.(*net.TCPConn).CloseWrite()
+	waitConnGone(t, "a half-closed client that never reads still held its connection 5 s later")
+}
+
+// waitConnGone waits up to 5 s for every connection's goroutines (its
+// serveConn and its queue's writer) to end, and fails with what otherwise.
+func waitConnGone(t *testing.T, what string) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		buf := make([]byte, 1<<20)
 		st := string(buf[:runtime.Stack(buf, true)])
 		if !strings.Contains(st, "resp.(*Conn).writeQueued(") && !strings.Contains(st, "resp.(*Server).serveConn(") {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("a half-closed client that never reads still held its connection 5 s later:\n%s", st)
+			t.Fatalf("%s:\n%s", what, st)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
