@@ -135,6 +135,19 @@ func (f *slowFixture) logged(s string) bool {
 	return false
 }
 
+// checkOneCut checks that exactly one client was closed over its output
+// limits, that the log says so with line, and that its memory went back.
+func (f *slowFixture) checkOneCut(line string) {
+	f.t.Helper()
+	if n := f.disconnections(); n != 1 {
+		f.t.Errorf("client_output_buffer_limit_disconnections:%d, want 1", n)
+	}
+	if !f.logged(line) {
+		f.t.Errorf("log %q", f.log)
+	}
+	f.checkReleased()
+}
+
 // checkReleased checks that only the admin's connection is left: no
 // goroutine serves or writes to the closed client, and its unsent replies
 // are gone from INFO.
@@ -170,13 +183,7 @@ func TestOutputLimitCutsAReaderThatOnlySends(t *testing.T) {
 	if sent >= 60 {
 		t.Errorf("cut only after %d XRANGEs of 600 KB (36 MB)", sent)
 	}
-	if n := f.disconnections(); n != 1 {
-		t.Errorf("client_output_buffer_limit_disconnections:%d, want 1", n)
-	}
-	if !f.logged("scheduled to be closed ASAP for overcoming of output buffer limits") {
-		t.Errorf("log %q", f.log)
-	}
-	f.checkReleased()
+	f.checkOneCut("scheduled to be closed ASAP for overcoming of output buffer limits")
 }
 
 // TestSoftOutputLimitClosesAnIdleReader: a reply over the soft limit that
@@ -192,13 +199,7 @@ func TestSoftOutputLimitClosesAnIdleReader(t *testing.T) {
 	if took < time.Second {
 		t.Errorf("closed %v after its reply: before the soft limit's 1 s", took)
 	}
-	if n := f.disconnections(); n != 1 {
-		t.Errorf("client_output_buffer_limit_disconnections:%d, want 1", n)
-	}
-	if !f.logged("closed for overcoming of output buffer limits") {
-		t.Errorf("log %q", f.log)
-	}
-	f.checkReleased()
+	f.checkOneCut("closed for overcoming of output buffer limits")
 }
 
 // TestOutputLimitLoweredUnderAPendingReply: CONFIG SET applies the class's
@@ -247,13 +248,7 @@ func TestPubSubSoftLimitClosesAnIdleSubscriber(t *testing.T) {
 	if took < time.Second {
 		t.Errorf("closed %v after the messages: before the soft limit's 1 s", took)
 	}
-	if n := f.disconnections(); n != 1 {
-		t.Errorf("client_output_buffer_limit_disconnections:%d, want 1", n)
-	}
-	if !f.logged("closed for overcoming of output buffer limits") {
-		t.Errorf("log %q", f.log)
-	}
-	f.checkReleased()
+	f.checkOneCut("closed for overcoming of output buffer limits")
 }
 
 // TestPubSubHardLimitIsCounted: a subscriber over the pubsub hard limit is
@@ -268,13 +263,7 @@ func TestPubSubHardLimitIsCounted(t *testing.T) {
 		f.admin.do("PUBLISH", "ch", msg)
 	}
 	f.waitGone("e7", time.Now(), 5*time.Second)
-	if n := f.disconnections(); n != 1 {
-		t.Errorf("client_output_buffer_limit_disconnections:%d, want 1", n)
-	}
-	if !f.logged("scheduled to be closed ASAP for overcoming of output buffer limits") {
-		t.Errorf("log %q", f.log)
-	}
-	f.checkReleased()
+	f.checkOneCut("scheduled to be closed ASAP for overcoming of output buffer limits")
 }
 
 // TestPubSubLimitLoweredUnderASubscriber: CONFIG SET of the pubsub class
